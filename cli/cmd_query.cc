@@ -1,0 +1,92 @@
+// liaison list KINDS, search TEXT, stale, status.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+#include "cli/output.h"
+#include "core/ids.h"
+#include "core/record.h"
+
+namespace liaison::cli {
+
+void register_queries(CLI::App& app, Context& ctx) {
+  struct ListOptions {
+    std::string kind;
+    ListFilter filter;
+  };
+  auto l = std::make_shared<ListOptions>();
+  auto* list = app.add_subcommand("list", "List records of one kind: orgs, contacts, needs, offers, areas");
+  list->add_option("KIND", l->kind, "orgs, contacts, needs, offers or areas")->required();
+  add_list_filters(list, l->filter);
+  list->callback([&ctx, l] {
+    auto kind = find_kind(l->kind);
+    if (!kind) throw UserError("unknown kind '" + l->kind + "' (orgs, contacts, needs, offers, areas)");
+    list_command(ctx, *kind, l->filter);
+  });
+
+  struct SearchOptions {
+    std::vector<std::string> words;
+    std::size_t limit = 50;
+  };
+  auto s = std::make_shared<SearchOptions>();
+  auto* search = app.add_subcommand("search", "Full-text search across all records, best matches first");
+  search->add_option("TEXT", s->words, "words to look for (all must match; prefixes match)")->required();
+  search->add_option("--limit", s->limit, "at most N results (default 50)");
+  search->callback([&ctx, s] {
+    std::string text;
+    for (const auto& w : s->words) text += w + " ";
+    auto hits = search_records(ctx.open().view(), text, s->limit);
+    if (ctx.json) {
+      Json out = Json::array();
+      for (const auto& h : hits) out.push_back({{"kind", kind_name(h.kind)}, {"record", h.record}});
+      print_json(out);
+      return;
+    }
+    std::vector<std::vector<std::string>> rows{{"KIND", "ID", "LABEL", "ORG"}};
+    for (const auto& h : hits) {
+      std::string owner_field(spec(h.kind).owner_field);
+      std::string owner = owner_field.empty() ? "" : h.record.value(owner_field, "");
+      rows.push_back({std::string(kind_name(h.kind)), short_id(record_id(h.kind, h.record)),
+                      record_label(h.kind, h.record), owner});
+    }
+    if (hits.empty()) std::cout << "No match.\n";
+    else print_table(rows);
+  });
+
+  struct StaleOptions {
+    int days = 365;
+    std::optional<std::string> org;
+  };
+  auto st = std::make_shared<StaleOptions>();
+  auto* stale = app.add_subcommand("stale", "Active contact points not verified for a long time");
+  stale->add_option("--older-than", st->days, "days since last verification (default 365)");
+  stale->add_option_function<std::string>("--org", [st](const std::string& v) { st->org = v; },
+                                          "only this organization");
+  stale->callback([&ctx, st] {
+    if (st->days < 0) throw UserError("--older-than: must be zero or more days");
+    auto records = stale_contacts(ctx.open().view(), st->days, Store::today(), st->org);
+    if (ctx.json) print_json(records);
+    else if (records.empty()) std::cout << "No contact point is older than " << st->days << " days.\n";
+    else print_record_list(Kind::Contact, records);
+  });
+
+  auto* status = app.add_subcommand("status", "Show the copy: organization, head, record counts");
+  status->callback([&ctx] {
+    auto& store = ctx.open();
+    Json out = {{"dir", store.dir().string()}, {"org", store.org()}, {"head", store.history().head().value_or("")}};
+    Json counts = Json::object();
+    for (Kind k : kAllKinds) counts[std::string(spec(k).plural)] = store.view().count(k);
+    out["records"] = counts;
+    if (ctx.json) {
+      print_json(out);
+      return;
+    }
+    std::cout << "Copy of " << store.org() << " in " << store.dir().string() << "\n";
+    std::cout << "Head: " << out["head"].get<std::string>().substr(0, 12) << "\n";
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+      std::cout << "  " << it.key() << ": " << it.value() << "\n";
+  });
+}
+
+}  // namespace liaison::cli

@@ -1,0 +1,166 @@
+// liaison org|area|contact|need|offer add|edit|show|list|rm, contact verify.
+// Flags are generated from the schema: --<field> for each field (repeatable
+// for sets), and on edit --add-<field>, --rm-<field> and --unset FIELD.
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+#include "cli/output.h"
+#include "core/query.h"
+#include "core/record.h"
+#include "core/record_edit.h"
+
+namespace liaison::cli {
+namespace {
+
+struct FieldOptions {
+  std::map<std::string, std::vector<std::string>> set, add, remove;
+  std::vector<std::string> unset;
+};
+
+void add_field_options(CLI::App* cmd, Kind kind, FieldOptions& values, bool editing) {
+  const auto& ks = spec(kind);
+  for (std::size_t i = 0; i < ks.fields.size(); ++i) {
+    const auto& f = ks.fields[i];
+    if (i == 0 && (editing || ks.random_id())) continue;  // ids are positional or generated
+    std::string help(f.help);
+    if (f.type == ValueType::Choice) {
+      help += " (";
+      for (std::size_t c = 0; c < f.choices.size(); ++c) help += (c ? "|" : "") + std::string(f.choices[c]);
+      help += ")";
+    }
+    std::string name(f.name);
+    auto* opt = cmd->add_option("--" + f.flag(), values.set[name], help);
+    if (f.is_set) {
+      opt->description(help + (editing ? "; replaces the set, repeatable" : "; repeatable"));
+      if (editing) {
+        cmd->add_option("--add-" + f.flag(), values.add[name], "add a " + std::string(f.help));
+        cmd->add_option("--rm-" + f.flag(), values.remove[name], "remove a " + std::string(f.help));
+      }
+    } else {
+      opt->expected(1);
+    }
+  }
+  if (editing) cmd->add_option("--unset", values.unset, "remove the value of FIELD")->option_text("FIELD");
+}
+
+std::vector<FieldEdit> collect_edits(const FieldOptions& values) {
+  std::vector<FieldEdit> edits;
+  for (const auto& [field, list] : values.set)
+    for (const auto& v : list) edits.push_back({field, FieldEdit::Op::Set, v});
+  for (const auto& [field, list] : values.add)
+    for (const auto& v : list) edits.push_back({field, FieldEdit::Op::Add, v});
+  for (const auto& [field, list] : values.remove)
+    for (const auto& v : list) edits.push_back({field, FieldEdit::Op::Remove, v});
+  for (const auto& field : values.unset) edits.push_back({field, FieldEdit::Op::Unset, ""});
+  return edits;
+}
+
+void report(Context& ctx, Kind kind, const std::string& verb, const Json& record) {
+  if (ctx.json) print_json(record);
+  else std::cout << verb << " " << describe_record(kind, record) << "\n";
+}
+
+void register_kind(CLI::App& app, Context& ctx, Kind kind) {
+  const auto& ks = spec(kind);
+  auto* group = app.add_subcommand(std::string(ks.name), "Manage " + std::string(ks.plural));
+  group->require_subcommand(1);
+
+  auto add_values = std::make_shared<FieldOptions>();
+  auto* add = group->add_subcommand("add", "Add a " + std::string(ks.name));
+  add_field_options(add, kind, *add_values, false);
+  add->callback([&ctx, kind, add_values] {
+    auto& store = ctx.open();
+    auto record = apply_edits(kind, Json::object(), collect_edits(*add_values));
+    report(ctx, kind, "Added", store.add(kind, record));
+  });
+
+  auto edit_id = std::make_shared<std::string>();
+  auto edit_values = std::make_shared<FieldOptions>();
+  auto* edit = group->add_subcommand("edit", "Change fields of a " + std::string(ks.name));
+  edit->add_option("ID", *edit_id, "id or unique prefix")->required();
+  add_field_options(edit, kind, *edit_values, true);
+  edit->callback([&ctx, kind, edit_id, edit_values] {
+    auto& store = ctx.open();
+    auto id = store.resolve_id(kind, *edit_id);
+    auto before = store.get(kind, id);
+    auto after = apply_edits(kind, before, collect_edits(*edit_values));
+    if (after == before) throw UserError("nothing to change: give at least one field flag (see --help)");
+    report(ctx, kind, "Edited", store.update(kind, id, after));
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  auto* show = group->add_subcommand("show", "Show a " + std::string(ks.name));
+  show->add_option("ID", *show_id, "id or unique prefix")->required();
+  show->callback([&ctx, kind, show_id] {
+    auto& store = ctx.open();
+    auto record = store.get(kind, store.resolve_id(kind, *show_id));
+    if (ctx.json) print_json(record);
+    else print_record(kind, record);
+  });
+
+  auto filter = std::make_shared<ListFilter>();
+  auto* list = group->add_subcommand("list", "List " + std::string(ks.plural));
+  add_list_filters(list, *filter);
+  list->callback([&ctx, kind, filter] { list_command(ctx, kind, *filter); });
+
+  auto rm_id = std::make_shared<std::string>();
+  auto* rm = group->add_subcommand("rm", "Remove a " + std::string(ks.name));
+  rm->add_option("ID", *rm_id, "id or unique prefix")->required();
+  rm->callback([&ctx, kind, rm_id] {
+    auto& store = ctx.open();
+    auto id = store.resolve_id(kind, *rm_id);
+    auto record = store.get(kind, id);
+    store.remove(kind, id);
+    report(ctx, kind, "Removed", record);
+  });
+
+  if (kind == Kind::Contact) {
+    struct VerifyOptions {
+      std::string id, by, date;
+    };
+    auto v = std::make_shared<VerifyOptions>();
+    auto* verify = group->add_subcommand("verify", "Record that a contact point's details were checked today");
+    verify->add_option("ID", v->id, "id or unique prefix")->required();
+    verify->add_option("--by", v->by, "who checked (default: you)");
+    verify->add_option("--date", v->date, "when (default: today)");
+    verify->callback([&ctx, v] {
+      auto& store = ctx.open();
+      auto id = store.resolve_id(Kind::Contact, v->id);
+      auto record = store.get(Kind::Contact, id);
+      record = apply_edits(Kind::Contact, record,
+                           {{"last_verified", FieldEdit::Op::Set, v->date.empty() ? Store::today() : v->date},
+                            {"verified_by", FieldEdit::Op::Set, v->by.empty() ? store.user().name : v->by}});
+      report(ctx, Kind::Contact, "Verified", store.update(Kind::Contact, id, record));
+    });
+  }
+}
+
+}  // namespace
+
+void add_list_filters(CLI::App* cmd, ListFilter& filter) {
+  auto opt = [cmd](const char* name, std::optional<std::string>& target, const char* help) {
+    cmd->add_option_function<std::string>(name, [&target](const std::string& v) { target = v; }, help);
+  };
+  opt("--org", filter.org, "only records of this organization");
+  opt("--area", filter.area, "only this thematic area and its sub-areas");
+  opt("--state", filter.state, "only this state (ISO 3166 code)");
+  opt("--status", filter.status, "only this status");
+  cmd->add_option("--limit", filter.limit, "at most N records");
+}
+
+void list_command(Context& ctx, Kind kind, const ListFilter& filter) {
+  auto& store = ctx.open();
+  auto records = list_records(store.view(), kind, filter);
+  if (ctx.json) print_json(records);
+  else print_record_list(kind, records);
+}
+
+void register_records(CLI::App& app, Context& ctx) {
+  for (Kind kind : {Kind::Org, Kind::Contact, Kind::Need, Kind::Offer, Kind::Area}) register_kind(app, ctx, kind);
+}
+
+}  // namespace liaison::cli

@@ -1,0 +1,39 @@
+// What every command shares: the global options (-C DIR, --json) and the
+// local copy, opened on first use.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/query.h"
+#include "core/store.h"
+
+namespace CLI {
+class App;
+}
+
+namespace liaison::cli {
+
+struct Context {
+  std::string directory = ".";  // -C DIR
+  bool json = false;            // --json
+  std::optional<Store> store;
+
+  // The copy at or above `directory`; throws UserError if there is none.
+  Store& open();
+};
+
+// Shared by `liaison KIND list` and `liaison list KINDS`.
+void add_list_filters(CLI::App* cmd, liaison::ListFilter& filter);
+void list_command(Context& ctx, Kind kind, const liaison::ListFilter& filter);
+
+// Each command group adds its subcommands to `app`.
+using Registrar = void (*)(CLI::App& app, Context& ctx);
+void register_init(CLI::App& app, Context& ctx);
+void register_records(CLI::App& app, Context& ctx);
+void register_queries(CLI::App& app, Context& ctx);
+void register_history(CLI::App& app, Context& ctx);
+void register_transfer(CLI::App& app, Context& ctx);
+void register_doctor(CLI::App& app, Context& ctx);
+
+}  // namespace liaison::cli

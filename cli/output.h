@@ -1,0 +1,28 @@
+// Presentation of records on a terminal: aligned tables for lists, one
+// field per line for a single record, and JSON for scripts (--json).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/canonical_json.h"
+#include "core/schema.h"
+
+namespace liaison::cli {
+
+// Display width of UTF-8 text (East Asian wide characters count 2).
+std::size_t display_width(const std::string& text);
+
+// Prints rows as columns padded to the widest cell; the first row is the header.
+void print_table(const std::vector<std::vector<std::string>>& rows);
+
+void print_record(Kind kind, const Json& record);
+void print_record_list(Kind kind, const std::vector<Json>& records);
+void print_json(const Json& value);
+
+// A field value as one line of text: sets joined with ", ".
+std::string value_text(const Json& value);
+// "2026-11-22 14:03" from seconds since the epoch and an offset in minutes.
+std::string format_time(std::int64_t time, int offset_minutes);
+
+}  // namespace liaison::cli

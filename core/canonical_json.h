@@ -1,0 +1,23 @@
+// Canonical JSON, as DESIGN.md defines it: UTF-8, object keys sorted by
+// bytes, no insignificant whitespace, one trailing newline, no duplicate keys.
+// The same value always serialises to the same bytes, so equal records have
+// equal git blob ids.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace liaison {
+
+using Json = nlohmann::json;
+
+// Parses strict JSON. Throws UserError naming `what` (a file or field) when
+// the text is malformed, is not valid UTF-8, or repeats a key in one object.
+Json parse_json(std::string_view text, std::string_view what);
+
+// Serialises `value` canonically, with the trailing newline.
+std::string canonical_json(const Json& value);
+
+}  // namespace liaison

@@ -1,0 +1,350 @@
+#include "core/history.h"
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+#include <git2/sys/mempack.h>
+
+#include "core/pack_writer.h"
+
+namespace liaison {
+namespace {
+
+constexpr const char* kMainRef = "refs/heads/main";
+// Above this many changed files a commit is written as packs, not loose objects.
+constexpr std::size_t kBulkThreshold = 128;
+
+git_oid to_oid(const CommitId& id) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, id.c_str()) != 0) throw Failure("invalid object id '" + id + "'");
+  return oid;
+}
+
+GitCommit lookup_commit(git_repository* repo, const CommitId& id) {
+  git_oid oid = to_oid(id);
+  git_commit* c = nullptr;
+  git_check(git_commit_lookup(&c, repo, &oid), "reading commit " + id.substr(0, 12));
+  return GitCommit(c);
+}
+
+GitTree commit_tree(const git_commit* commit) {
+  git_tree* t = nullptr;
+  git_check(git_commit_tree(&t, commit), "reading tree");
+  return GitTree(t);
+}
+
+GitTree empty_tree(git_repository* repo) {
+  git_treebuilder* builder = nullptr;
+  git_check(git_treebuilder_new(&builder, repo, nullptr), "creating tree");
+  git_oid oid;
+  int rc = git_treebuilder_write(&oid, builder);
+  git_treebuilder_free(builder);
+  git_check(rc, "writing empty tree");
+  git_tree* t = nullptr;
+  git_check(git_tree_lookup(&t, repo, &oid), "reading empty tree");
+  return GitTree(t);
+}
+
+std::string blob_text(git_repository* repo, const git_oid& oid) {
+  git_blob* b = nullptr;
+  git_check(git_blob_lookup(&b, repo, &oid), "reading blob");
+  GitBlob blob(b);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(b)), git_blob_rawsize(b));
+}
+
+std::optional<git_oid> entry_oid(git_tree* tree, const std::string& path) {
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree, path.c_str()) != 0) return std::nullopt;
+  GitTreeEntry entry(e);
+  return *git_tree_entry_id(e);
+}
+
+CommitInfo info_of(const git_commit* c) {
+  CommitInfo info;
+  info.id = oid_hex(*git_commit_id(c));
+  for (unsigned i = 0; i < git_commit_parentcount(c); ++i) info.parents.push_back(oid_hex(*git_commit_parent_id(c, i)));
+  const git_signature* a = git_commit_author(c);
+  info.author = Person{a->name ? a->name : "", a->email ? a->email : ""};
+  info.time = a->when.time;
+  info.offset_minutes = a->when.offset;
+  info.message = git_commit_message(c) ? git_commit_message(c) : "";
+  return info;
+}
+
+// Builds the new tree for `changes` on `baseline` inside `repo`.
+git_oid updated_tree(git_repository* repo, git_tree* baseline, const std::vector<FileChange>& changes,
+                     const std::vector<git_oid>& blob_ids) {
+  std::vector<git_tree_update> updates;
+  updates.reserve(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    git_tree_update u{};
+    u.path = changes[i].path.c_str();
+    if (changes[i].content) {
+      u.action = GIT_TREE_UPDATE_UPSERT;
+      u.id = blob_ids[i];
+      u.filemode = GIT_FILEMODE_BLOB;
+    } else {
+      u.action = GIT_TREE_UPDATE_REMOVE;
+    }
+    updates.push_back(u);
+  }
+  git_oid tree_id;
+  git_check(git_tree_create_updated(&tree_id, repo, baseline, updates.size(), updates.data()), "building tree");
+  return tree_id;
+}
+
+}  // namespace
+
+void git_library_init() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    git_libgit2_init();
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+    // Our histories are local folders; skip the ownership check that would
+    // refuse copies created by another user of a shared machine.
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+  });
+}
+
+std::string oid_hex(const git_oid& oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return buf;
+}
+
+History History::init(const std::filesystem::path& dir) {
+  git_library_init();
+  git_repository* r = nullptr;
+  git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  opts.initial_head = "main";
+  git_check(git_repository_init_ext(&r, dir.c_str(), &opts), "creating history in " + dir.string());
+  return History(dir, GitRepository(r));
+}
+
+History History::open(const std::filesystem::path& dir) {
+  git_library_init();
+  git_repository* r = nullptr;
+  git_check(git_repository_open_bare(&r, dir.c_str()), "opening history " + dir.string());
+  return History(dir, GitRepository(r));
+}
+
+std::optional<CommitId> History::head() const {
+  git_oid oid;
+  int rc = git_reference_name_to_id(&oid, repo_.get(), kMainRef);
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  git_check(rc, "reading head");
+  return oid_hex(oid);
+}
+
+CommitId History::resolve(const std::string& revision) const {
+  git_object* obj = nullptr;
+  std::string spec = revision;
+  if (git_revparse_single(&obj, repo_.get(), spec.c_str()) != 0)
+    throw UserError("unknown revision '" + revision + "'");
+  GitObject object(obj);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) != 0)
+    throw UserError("revision '" + revision + "' is not a commit");
+  GitObject commit(peeled);
+  return oid_hex(*git_object_id(peeled));
+}
+
+CommitInfo History::commit_info(const CommitId& id) const { return info_of(lookup_commit(repo_.get(), id).get()); }
+
+std::optional<std::string> History::read_file(const CommitId& commit, const std::string& path) const {
+  auto c = lookup_commit(repo_.get(), commit);
+  auto tree = commit_tree(c.get());
+  auto oid = entry_oid(tree.get(), path);
+  if (!oid) return std::nullopt;
+  return blob_text(repo_.get(), *oid);
+}
+
+std::string History::blob_id(const CommitId& commit, const std::string& path) const {
+  auto c = lookup_commit(repo_.get(), commit);
+  auto tree = commit_tree(c.get());
+  auto oid = entry_oid(tree.get(), path);
+  return oid ? oid_hex(*oid) : std::string();
+}
+
+void History::for_each_file(const CommitId& commit,
+                            const std::function<void(const std::string&, std::string_view)>& visit) const {
+  auto c = lookup_commit(repo_.get(), commit);
+  auto tree = commit_tree(c.get());
+  struct Walk {
+    git_repository* repo;
+    const std::function<void(const std::string&, std::string_view)>* visit;
+    std::exception_ptr error;
+  } walk{repo_.get(), &visit, nullptr};
+  auto callback = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+    auto* w = static_cast<Walk*>(payload);
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+    try {
+      git_blob* b = nullptr;
+      git_check(git_blob_lookup(&b, w->repo, git_tree_entry_id(entry)), "reading blob");
+      GitBlob blob(b);
+      std::string path = std::string(root) + git_tree_entry_name(entry);
+      (*w->visit)(path, std::string_view(static_cast<const char*>(git_blob_rawcontent(b)), git_blob_rawsize(b)));
+    } catch (...) {
+      w->error = std::current_exception();
+      return -1;
+    }
+    return 0;
+  };
+  int rc = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, callback, &walk);
+  if (walk.error) std::rethrow_exception(walk.error);
+  git_check(rc, "walking tree");
+}
+
+std::vector<FileDiff> History::diff(const std::optional<CommitId>& from, const CommitId& to) const {
+  GitTree old_tree;
+  if (from) old_tree = commit_tree(lookup_commit(repo_.get(), *from).get());
+  auto new_tree = commit_tree(lookup_commit(repo_.get(), to).get());
+  git_diff* d = nullptr;
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_check(git_diff_tree_to_tree(&d, repo_.get(), old_tree.get(), new_tree.get(), &opts), "comparing trees");
+  GitDiff diff(d);
+  std::vector<FileDiff> out;
+  std::size_t n = git_diff_num_deltas(d);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(d, i);
+    FileDiff fd;
+    fd.path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+    if (delta->status != GIT_DELTA_ADDED) fd.old_content = blob_text(repo_.get(), delta->old_file.id);
+    if (delta->status != GIT_DELTA_DELETED) fd.new_content = blob_text(repo_.get(), delta->new_file.id);
+    out.push_back(std::move(fd));
+  }
+  return out;
+}
+
+CommitId History::write_commit(const std::vector<CommitId>& parents, const std::vector<FileChange>& changes,
+                               const Person& author, const std::string& message) {
+  bool bulk = changes.size() > kBulkThreshold;
+  // Bulk: blobs go into one pack we write ourselves; trees and the commit go
+  // through an in-memory object store on a second handle, dumped as a second
+  // pack. Small: loose objects, each fsynced by libgit2.
+  std::vector<git_oid> blob_ids(changes.size());
+  if (bulk) {
+    PackWriter blobs;
+    for (std::size_t i = 0; i < changes.size(); ++i)
+      if (changes[i].content) blob_ids[i] = blobs.add(GIT_OBJECT_BLOB, *changes[i].content);
+    blobs.write(dir_);
+    git_odb* main_odb = nullptr;
+    git_check(git_repository_odb(&main_odb, repo_.get()), "opening object store");
+    GitOdb odb_guard(main_odb);
+    git_check(git_odb_refresh(main_odb), "refreshing object store");
+  } else {
+    for (std::size_t i = 0; i < changes.size(); ++i)
+      if (changes[i].content)
+        git_check(git_blob_create_from_buffer(&blob_ids[i], repo_.get(), changes[i].content->data(),
+                                              changes[i].content->size()),
+                  "writing " + changes[i].path);
+  }
+
+  GitRepository bulk_repo;
+  git_odb_backend* mempack = nullptr;
+  git_repository* target = repo_.get();
+  if (bulk) {
+    git_repository* r = nullptr;
+    git_check(git_repository_open_bare(&r, dir_.c_str()), "opening history");
+    bulk_repo.reset(r);
+    git_odb* odb = nullptr;
+    git_check(git_repository_odb(&odb, r), "opening object store");
+    GitOdb odb_guard(odb);
+    git_check(git_mempack_new(&mempack), "creating memory store");
+    git_check(git_odb_add_backend(odb, mempack, 999), "adding memory store");
+    target = r;
+  }
+
+  std::vector<GitCommit> parent_commits;
+  for (const auto& p : parents) parent_commits.push_back(lookup_commit(target, p));
+  GitTree baseline = parent_commits.empty() ? empty_tree(target) : commit_tree(parent_commits[0].get());
+  git_oid tree_id = updated_tree(target, baseline.get(), changes, blob_ids);
+  git_tree* t = nullptr;
+  git_check(git_tree_lookup(&t, target, &tree_id), "reading new tree");
+  GitTree tree(t);
+
+  git_signature* sig = nullptr;
+  git_check(git_signature_now(&sig, author.name.c_str(), author.email.c_str()), "author name or email");
+  GitSignature signature(sig);
+  std::vector<const git_commit*> raw_parents;
+  for (auto& p : parent_commits) raw_parents.push_back(p.get());
+  git_oid commit_id;
+  git_check(git_commit_create(&commit_id, target, nullptr, sig, sig, "UTF-8", message.c_str(), tree.get(),
+                              raw_parents.size(), raw_parents.data()),
+            "writing commit");
+
+  if (bulk) {
+    git_buf pack = GIT_BUF_INIT;
+    git_check(git_mempack_dump(&pack, target, mempack), "packing trees");
+    git_odb* main_odb = nullptr;
+    git_check(git_repository_odb(&main_odb, repo_.get()), "opening object store");
+    GitOdb odb_guard(main_odb);
+    git_odb_writepack* writer = nullptr;
+    int rc = git_odb_write_pack(&writer, main_odb, nullptr, nullptr);
+    git_indexer_progress stats{};
+    if (rc == 0) rc = writer->append(writer, pack.ptr, pack.size, &stats);
+    if (rc == 0) rc = writer->commit(writer, &stats);
+    if (writer) writer->free(writer);
+    git_buf_dispose(&pack);
+    git_check(rc, "writing pack");
+    git_check(git_odb_refresh(main_odb), "refreshing object store");
+  }
+  return oid_hex(commit_id);
+}
+
+bool History::advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog) {
+  git_oid next_oid = to_oid(next);
+  git_reference* ref = nullptr;
+  int rc;
+  if (expected) {
+    git_oid expected_oid = to_oid(*expected);
+    rc = git_reference_create_matching(&ref, repo_.get(), kMainRef, &next_oid, 1, &expected_oid, reflog.c_str());
+  } else {
+    rc = git_reference_create(&ref, repo_.get(), kMainRef, &next_oid, 0, reflog.c_str());
+  }
+  GitReference guard(ref);
+  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) return false;
+  git_check(rc, "moving head");
+  return true;
+}
+
+std::vector<CommitInfo> History::log(const std::optional<std::string>& path, std::size_t limit) const {
+  std::vector<CommitInfo> out;
+  auto start = head();
+  if (!start) return out;
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, repo_.get()), "walking history");
+  GitRevwalk walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  git_oid start_oid = to_oid(*start);
+  git_check(git_revwalk_push(w, &start_oid), "walking history");
+  git_oid oid;
+  while (git_revwalk_next(&oid, w) == 0) {
+    git_commit* c = nullptr;
+    git_check(git_commit_lookup(&c, repo_.get(), &oid), "reading commit");
+    GitCommit commit(c);
+    if (path) {
+      auto tree = commit_tree(c);
+      auto mine = entry_oid(tree.get(), *path);
+      bool same_as_a_parent = false;
+      for (unsigned i = 0; i < git_commit_parentcount(c) && !same_as_a_parent; ++i) {
+        git_commit* p = nullptr;
+        git_check(git_commit_parent(&p, c, i), "reading parent");
+        GitCommit parent(p);
+        auto ptree = commit_tree(p);
+        auto theirs = entry_oid(ptree.get(), *path);
+        same_as_a_parent = (mine.has_value() == theirs.has_value()) && (!mine || git_oid_equal(&*mine, &*theirs));
+      }
+      bool is_root = git_commit_parentcount(c) == 0;
+      if (same_as_a_parent || (is_root && !mine)) continue;
+    }
+    out.push_back(info_of(c));
+    if (limit && out.size() >= limit) break;
+  }
+  return out;
+}
+
+}  // namespace liaison

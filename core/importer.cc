@@ -1,0 +1,111 @@
+#include "core/importer.h"
+
+#include <map>
+#include <set>
+
+#include "core/csv.h"
+#include "core/error.h"
+#include "core/ids.h"
+#include "core/record.h"
+
+namespace liaison {
+namespace {
+
+Json row_to_record(Kind kind, const std::vector<const FieldSpec*>& columns, const std::vector<std::string>& cells) {
+  Json rec = Json::object();
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const FieldSpec* f = columns[c];
+    if (!f) continue;
+    const std::string& cell = cells[c];
+    if (cell.find_first_not_of(" \t") == std::string::npos) continue;
+    if (f->is_set) {
+      Json members = Json::array();
+      std::size_t start = 0;
+      while (start <= cell.size()) {
+        auto end = cell.find(';', start);
+        if (end == std::string::npos) end = cell.size();
+        members.push_back(cell.substr(start, end - start));
+        start = end + 1;
+      }
+      rec[f->name] = members;
+    } else if (f->type == ValueType::Bool) {
+      rec[f->name] = parse_value(*f, cell);
+    } else {
+      rec[f->name] = cell;
+    }
+  }
+  (void)kind;
+  return rec;
+}
+
+}  // namespace
+
+std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view text, std::string_view file_name,
+                                      ImportFormat format) {
+  const auto& ks = spec(kind);
+  std::vector<std::pair<std::size_t, Json>> rows;  // line (or index), raw record
+  if (format == ImportFormat::Csv) {
+    auto csv = parse_csv(text, file_name);
+    if (csv.empty()) throw UserError(std::string(file_name) + ": empty file");
+    std::vector<const FieldSpec*> columns;
+    std::set<std::string> seen;
+    for (const auto& name : csv[0].cells) {
+      std::string n = name;
+      while (!n.empty() && (n.back() == ' ' || n.back() == '\t')) n.pop_back();
+      const FieldSpec* f = ks.field(n);
+      if (!f) throw UserError(std::string(file_name) + ":1: unknown " + std::string(ks.name) + " field '" + n + "'");
+      if (!seen.insert(n).second) throw UserError(std::string(file_name) + ":1: column '" + n + "' appears twice");
+      columns.push_back(f);
+    }
+    for (std::size_t r = 1; r < csv.size(); ++r) {
+      if (csv[r].cells.size() != columns.size())
+        throw UserError(std::string(file_name) + ":" + std::to_string(csv[r].line) + ": expected " +
+                        std::to_string(columns.size()) + " fields, found " + std::to_string(csv[r].cells.size()));
+      try {
+        rows.emplace_back(csv[r].line, row_to_record(kind, columns, csv[r].cells));
+      } catch (const UserError& e) {
+        throw UserError(std::string(file_name) + ":" + std::to_string(csv[r].line) + ": " + e.what());
+      }
+    }
+  } else {
+    auto doc = parse_json(text, file_name);
+    if (!doc.is_array()) throw UserError(std::string(file_name) + ": expected a JSON array of records");
+    for (std::size_t i = 0; i < doc.size(); ++i) rows.emplace_back(i + 1, doc[i]);
+  }
+
+  const char* where = format == ImportFormat::Csv ? ":" : ": record ";
+  std::string today = Store::today();
+  std::vector<RecordChange> changes;
+  changes.reserve(rows.size());
+  std::set<std::string> ids;
+  for (auto& [line, raw] : rows) {
+    try {
+      if (ks.random_id() && !raw.contains(ks.id_field)) raw[ks.id_field] = new_random_id();
+      apply_defaults(kind, raw, today);
+      Json rec = normalize_record(kind, raw);
+      std::string id = record_id(kind, rec);
+      if (!ids.insert(id).second) throw UserError(std::string(ks.name) + " " + short_id(id) + " appears twice");
+      changes.push_back({kind, id, std::move(rec)});
+    } catch (const UserError& e) {
+      throw UserError(std::string(file_name) + where + std::to_string(line) + ": " + e.what());
+    }
+  }
+  // References, with the line that breaks one.
+  std::map<std::pair<Kind, std::string>, bool> known;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    for (const auto& ref : references_of(kind, *changes[i].after)) {
+      bool ok = ref.to == kind && ids.count(ref.id);
+      if (!ok) {
+        auto [it, fresh] = known.try_emplace({ref.to, ref.id}, false);
+        if (fresh) it->second = store.view().exists(ref.to, ref.id);
+        ok = it->second;
+      }
+      if (!ok)
+        throw UserError(std::string(file_name) + where + std::to_string(rows[i].first) + ": " +
+                        std::string(ref.field) + ": unknown " + std::string(kind_name(ref.to)) + " '" + ref.id + "'");
+    }
+  }
+  return changes;
+}
+
+}  // namespace liaison

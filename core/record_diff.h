@@ -1,0 +1,41 @@
+// Field-level differences between two versions of a record, as `liaison
+// diff`, `show` and `blame` present them: for scalars the old and new value,
+// for sets the members added and removed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/canonical_json.h"
+#include "core/schema.h"
+
+namespace liaison {
+
+struct FieldChange {
+  std::string field;
+  std::optional<Json> before;  // absent: the field was not set
+  std::optional<Json> after;
+  std::vector<std::string> added;    // set fields only
+  std::vector<std::string> removed;  // set fields only
+};
+
+struct RecordDiff {
+  Kind kind;
+  std::string id;
+  enum class Type { Added, Removed, Changed } type;
+  std::optional<Json> before;
+  std::optional<Json> after;
+  std::vector<FieldChange> fields;  // in schema order
+};
+
+std::vector<FieldChange> diff_fields(Kind kind, const Json& before, const Json& after);
+RecordDiff diff_record(Kind kind, const std::string& id, const std::optional<Json>& before,
+                       const std::optional<Json>& after);
+
+Json to_json(const RecordDiff& diff);
+// Several lines, human-readable: "~ contact 3fa2c1d9 (Jane Doe)" then one
+// line per field.
+std::string format_diff(const RecordDiff& diff);
+
+}  // namespace liaison

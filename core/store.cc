@@ -1,0 +1,366 @@
+#include "core/store.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <unistd.h>
+#include <pwd.h>
+
+#include "core/error.h"
+#include "core/ids.h"
+#include "core/record.h"
+#include "core/reference_data.h"
+
+namespace liaison {
+namespace {
+
+constexpr const char* kHistoryDir = "history.git";
+constexpr const char* kViewFile = "view.db";
+
+Person default_user() {
+  git_library_init();
+  Person p;
+  git_config* cfg = nullptr;
+  if (git_config_open_default(&cfg) == 0) {
+    git_buf buf = GIT_BUF_INIT;
+    if (git_config_get_string_buf(&buf, cfg, "user.name") == 0) p.name = buf.ptr;
+    git_buf_dispose(&buf);
+    if (git_config_get_string_buf(&buf, cfg, "user.email") == 0) p.email = buf.ptr;
+    git_buf_dispose(&buf);
+    git_config_free(cfg);
+  }
+  if (const char* env = std::getenv("LIAISON_USER_NAME")) p.name = env;
+  if (const char* env = std::getenv("LIAISON_USER_EMAIL")) p.email = env;
+  std::string login = "liaison";
+  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name) login = pw->pw_name;
+  if (p.name.empty()) p.name = login;
+  if (p.email.empty()) p.email = login + "@localhost";
+  return p;
+}
+
+}  // namespace
+
+std::string describe_change(Kind kind, const std::optional<Json>& before, const std::optional<Json>& after) {
+  if (!before && after) return "Add " + describe_record(kind, *after);
+  if (before && !after) return "Remove " + describe_record(kind, *before);
+  if (!before || !after) return "No change";
+  std::string fields;
+  std::set<std::string> keys;
+  for (auto it = before->begin(); it != before->end(); ++it) keys.insert(it.key());
+  for (auto it = after->begin(); it != after->end(); ++it) keys.insert(it.key());
+  for (const auto& k : keys) {
+    if (before->value(k, Json()) == after->value(k, Json())) continue;
+    fields += (fields.empty() ? "" : ", ") + k;
+  }
+  return "Edit " + describe_record(kind, *after) + ": " + fields;
+}
+
+std::string Store::today() {
+  if (const char* env = std::getenv("LIAISON_TODAY"); env && *env) return env;
+  auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  std::chrono::year_month_day ymd{now};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+bool Store::is_copy(const std::filesystem::path& dir) {
+  return std::filesystem::is_directory(dir / kHistoryDir) && std::filesystem::exists(dir / kViewFile);
+}
+
+std::filesystem::path Store::locate(const std::filesystem::path& start) {
+  auto dir = std::filesystem::absolute(start);
+  for (auto d = dir; !d.empty(); d = d.parent_path()) {
+    if (is_copy(d)) return d;
+    if (d == d.parent_path()) break;
+  }
+  throw UserError("not a liaison copy: " + dir.string() + " (run 'liaison init' or use -C DIR)");
+}
+
+Store Store::init(const std::filesystem::path& dir, const InitOptions& options) {
+  if (!is_slug(options.org)) throw UserError("--org: '" + options.org + "' is not an organization slug");
+  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir))
+    throw UserError("cannot create a copy in " + dir.string() + ": the folder is not empty");
+  std::filesystem::create_directories(dir);
+  auto history = History::init(dir / kHistoryDir);
+  auto view = View::open(dir / kViewFile);
+  Store store(dir, std::move(history), std::move(view));
+  store.view_.set_setting("org", options.org);
+  Person user = options.user.value_or(default_user());
+  store.view_.set_setting("user.name", user.name);
+  store.view_.set_setting("user.email", user.email);
+  if (options.with_reference_data) {
+    std::vector<RecordChange> changes;
+    for (const auto& area : initial_areas()) changes.push_back({Kind::Area, area.value("code", ""), area});
+    for (const auto& org : initial_orgs()) changes.push_back({Kind::Org, org.value("slug", ""), org});
+    bool known = false;
+    for (const auto& c : changes) known |= (c.kind == Kind::Org && c.id == options.org);
+    if (!known)
+      changes.push_back({Kind::Org, options.org,
+                         Json{{"slug", options.org}, {"name", options.org}, {"kind", "international"}}});
+    store.commit(changes, "Initial reference data: thematic areas and organizations");
+  }
+  return store;
+}
+
+Store Store::open(const std::filesystem::path& dir) {
+  if (!is_copy(dir)) throw UserError("not a liaison copy: " + dir.string());
+  auto history = History::open(dir / kHistoryDir);
+  auto view = View::open(dir / kViewFile);
+  Store store(dir, std::move(history), std::move(view));
+  store.catch_up();
+  return store;
+}
+
+std::string Store::org() { return view_.setting("org").value_or(""); }
+
+Person Store::user() {
+  Person p{view_.setting("user.name").value_or(""), view_.setting("user.email").value_or("")};
+  if (const char* env = std::getenv("LIAISON_USER_NAME")) p.name = env;
+  if (const char* env = std::getenv("LIAISON_USER_EMAIL")) p.email = env;
+  if (p.name.empty() || p.email.empty()) return default_user();
+  return p;
+}
+
+std::string Store::resolve_id(Kind kind, const std::string& prefix) {
+  std::string p = prefix;
+  for (auto& c : p)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (p.empty()) throw UserError("empty " + std::string(kind_name(kind)) + " id");
+  if (!spec(kind).random_id()) {
+    if (view_.exists(kind, p)) return p;
+  }
+  auto ids = view_.ids_with_prefix(kind, p, 6);
+  if (ids.empty()) throw UserError("no " + std::string(kind_name(kind)) + " with id '" + prefix + "'");
+  if (ids.size() == 1 || ids.front() == p) return ids.front();
+  std::string list;
+  for (std::size_t i = 0; i < ids.size() && i < 5; ++i) {
+    auto rec = view_.get(kind, ids[i]);
+    list += (i ? ", " : "") + (rec ? describe_record(kind, *rec) : ids[i]);
+  }
+  if (ids.size() > 5) list += ", ...";
+  throw UserError("id '" + prefix + "' is ambiguous: " + list);
+}
+
+RecordKey Store::resolve_any(const std::string& prefix) {
+  std::vector<RecordKey> found;
+  for (Kind kind : kAllKinds) {
+    if (!spec(kind).random_id()) {
+      if (view_.exists(kind, prefix)) found.push_back({kind, prefix});
+      continue;
+    }
+    if (prefix.size() < 4) continue;
+    for (auto& id : view_.ids_with_prefix(kind, prefix, 2)) found.push_back({kind, id});
+  }
+  if (found.empty()) throw UserError("no record with id '" + prefix + "'");
+  if (found.size() > 1) {
+    std::string list;
+    for (const auto& k : found) list += (list.empty() ? "" : ", ") + std::string(kind_name(k.kind)) + " " + short_id(k.id);
+    throw UserError("id '" + prefix + "' is ambiguous: " + list);
+  }
+  return found.front();
+}
+
+Json Store::get(Kind kind, const std::string& id) {
+  auto rec = view_.get(kind, id);
+  if (!rec) throw UserError("no " + std::string(kind_name(kind)) + " with id '" + id + "'");
+  return *rec;
+}
+
+void Store::check_references(const std::vector<RecordChange>& changes) {
+  std::map<RecordKey, bool> pending;  // key -> exists after the change
+  for (const auto& c : changes) pending[{c.kind, c.id}] = c.after.has_value();
+  std::map<RecordKey, bool> known;
+  auto exists = [&](Kind kind, const std::string& id) {
+    RecordKey key{kind, id};
+    if (auto it = pending.find(key); it != pending.end()) return it->second;
+    auto [it, fresh] = known.try_emplace(key, false);
+    if (fresh) it->second = view_.exists(kind, id);
+    return it->second;
+  };
+  for (const auto& c : changes) {
+    if (!c.after) continue;
+    for (const auto& ref : references_of(c.kind, *c.after)) {
+      if (!exists(ref.to, ref.id))
+        throw UserError(describe_record(c.kind, *c.after) + ": " + std::string(ref.field) + ": unknown " +
+                        std::string(kind_name(ref.to)) + " '" + ref.id + "'");
+    }
+  }
+  for (const auto& c : changes) {
+    if (c.after) continue;
+    for (const auto& r : view_.referrers(c.kind, c.id, 6)) {
+      if (pending.count(r.key)) continue;  // its new state was checked above
+      throw UserError("cannot remove " + std::string(kind_name(c.kind)) + " " + short_id(c.id) +
+                      ": still referred to by " + r.description + " (" + r.field + ")");
+    }
+  }
+}
+
+std::optional<CommitId> Store::commit(const std::vector<RecordChange>& input, const std::string& message,
+                                      bool normalized) {
+  // Normalise and drop no-op changes before taking the lock.
+  std::vector<RecordChange> changes;
+  std::vector<std::optional<Json>> befores;
+  std::set<RecordKey> seen;
+  changes.reserve(input.size());
+  for (const auto& c : input) {
+    RecordChange n{c.kind, c.id, std::nullopt};
+    if (c.after) {
+      n.after = normalized ? *c.after : normalize_record(c.kind, *c.after);
+      n.id = record_id(c.kind, *n.after);
+      if (!c.id.empty() && c.id != n.id)
+        throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + c.id + "'");
+    }
+    if (!seen.insert({n.kind, n.id}).second)
+      throw UserError(std::string(kind_name(n.kind)) + " " + short_id(n.id) + " appears twice in one change");
+    changes.push_back(std::move(n));
+  }
+
+  Transaction tx(view_.db());
+  auto head = history_.head();
+  if (view_.head() != head) catch_up();
+
+  std::vector<RecordChange> effective;
+  std::vector<FileChange> files;
+  std::string summary;
+  for (auto& c : changes) {
+    auto before = view_.get(c.kind, c.id);
+    if (!before && !c.after) throw UserError("no " + std::string(kind_name(c.kind)) + " with id '" + c.id + "'");
+    if (before && c.after && *before == *c.after) continue;
+    if (before && c.after) check_update(c.kind, *before, *c.after);
+    files.push_back({record_path(c.kind, c.id), c.after ? std::optional(canonical_json(*c.after)) : std::nullopt});
+    if (effective.empty()) summary = describe_change(c.kind, before, c.after);
+    effective.push_back(std::move(c));
+  }
+  if (effective.empty()) return std::nullopt;
+  check_references(effective);
+
+  std::string full_message = message.empty() ? summary : message;
+  full_message += "\n\nLiaison-Org: " + org() + "\n";
+  std::vector<CommitId> parents;
+  if (head) parents.push_back(*head);
+  CommitId id = history_.write_commit(parents, files, user(), full_message);
+  if (!history_.advance_head(head, id, "liaison: " + full_message.substr(0, full_message.find('\n'))))
+    throw Failure("the copy's history moved during the change; nothing was changed, try again");
+  for (const auto& c : effective) {
+    if (c.after) view_.put(c.kind, *c.after);
+    else view_.remove(c.kind, c.id);
+  }
+  view_.set_head(id);
+  tx.commit();
+  return id;
+}
+
+Json Store::add(Kind kind, Json record) {
+  const auto& ks = spec(kind);
+  if (ks.random_id() && !record.contains(ks.id_field)) record[ks.id_field] = new_random_id();
+  apply_defaults(kind, record, today());
+  auto normalized = normalize_record(kind, record);
+  auto id = record_id(kind, normalized);
+  if (view_.exists(kind, id)) throw UserError(std::string(kind_name(kind)) + " '" + id + "' already exists");
+  commit({{kind, id, normalized}}, "");
+  return normalized;
+}
+
+Json Store::update(Kind kind, const std::string& id, const Json& record) {
+  auto normalized = normalize_record(kind, record);
+  commit({{kind, id, normalized}}, "");
+  return normalized;
+}
+
+void Store::remove(Kind kind, const std::string& id) { commit({{kind, id, std::nullopt}}, ""); }
+
+void Store::apply_to_view(const std::vector<FileDiff>& diffs) {
+  for (const auto& d : diffs) {
+    auto key = parse_record_path(d.path);
+    if (!key) continue;
+    if (d.new_content) view_.put(key->kind, parse_json(*d.new_content, d.path));
+    else view_.remove(key->kind, key->id);
+  }
+}
+
+void Store::catch_up() {
+  auto head = history_.head();
+  auto seen = view_.head();
+  if (head == seen) return;
+  bool own_tx = sqlite3_get_autocommit(view_.db().raw()) != 0;
+  std::optional<Transaction> tx;
+  if (own_tx) tx.emplace(view_.db());
+  if (!head) {
+    view_.clear_records();
+  } else if (!seen) {
+    view_.clear_records();
+    apply_to_view(history_.diff(std::nullopt, *head));
+  } else {
+    apply_to_view(history_.diff(*seen, *head));
+  }
+  view_.set_head(head);
+  if (tx) tx->commit();
+}
+
+void Store::rebuild_view() {
+  Transaction tx(view_.db());
+  view_.clear_records();
+  view_.set_head(std::nullopt);
+  if (auto head = history_.head()) {
+    history_.for_each_file(*head, [&](const std::string& path, std::string_view content) {
+      if (auto key = parse_record_path(path)) view_.put(key->kind, parse_json(content, path));
+    });
+    view_.set_head(*head);
+  }
+  tx.commit();
+}
+
+DoctorReport Store::doctor() {
+  DoctorReport report;
+  auto head = history_.head();
+  if (view_.head() != head)
+    report.problems.push_back("view reflects commit " + view_.head().value_or("(none)").substr(0, 12) +
+                              " but history is at " + head.value_or("(none)").substr(0, 12));
+  if (!head) return report;
+  std::map<RecordKey, Json> records;
+  history_.for_each_file(*head, [&](const std::string& path, std::string_view content) {
+    auto key = parse_record_path(path);
+    if (!key) {
+      report.problems.push_back(path + ": not a record path");
+      return;
+    }
+    ++report.records_checked;
+    try {
+      auto parsed = parse_json(content, path);
+      auto normalized = normalize_record(key->kind, parsed);
+      if (canonical_json(normalized) != content) report.problems.push_back(path + ": not in canonical form");
+      if (record_id(key->kind, normalized) != key->id) report.problems.push_back(path + ": id does not match path");
+      records.emplace(*key, std::move(normalized));
+    } catch (const Error& e) {
+      report.problems.push_back(path + ": " + e.what());
+    }
+  });
+  for (const auto& [key, rec] : records)
+    for (const auto& ref : references_of(key.kind, rec))
+      if (!records.count({ref.to, ref.id}))
+        report.problems.push_back(describe_record(key.kind, rec) + ": " + std::string(ref.field) + ": unknown " +
+                                  std::string(kind_name(ref.to)) + " '" + ref.id + "'");
+  std::size_t in_view = 0;
+  for (Kind kind : kAllKinds) {
+    auto st = view_.db().prepare("SELECT id, json FROM " + std::string(spec(kind).plural));
+    while (st.step()) {
+      ++in_view;
+      auto it = records.find({kind, st.text(0)});
+      if (it == records.end()) {
+        report.problems.push_back("view has " + std::string(kind_name(kind)) + " " + short_id(st.text(0)) +
+                                  " that history does not");
+      } else if (Json::parse(st.text(1)) != it->second) {
+        report.problems.push_back("view differs from history for " + describe_record(kind, it->second));
+      }
+    }
+  }
+  if (in_view != records.size())
+    report.problems.push_back("view holds " + std::to_string(in_view) + " records, history " +
+                              std::to_string(records.size()));
+  return report;
+}
+
+}  // namespace liaison

@@ -1,0 +1,104 @@
+// Store: one local copy, a folder holding history.git (the truth) and
+// view.db (the SQLite view and local settings).
+//
+// Promises:
+//  * Every change goes through commit(): it validates every record, checks
+//    that references resolve in the state after the change, writes one
+//    commit, moves the head by compare-and-swap and updates the view, all
+//    under the view's write lock, so two processes never interleave.
+//  * Nothing is reported done before the commit and the head are on disk.
+//    If the process dies after the head moved but before the view was
+//    updated, the next open() brings the view up to date from history.
+//  * Invalid input throws UserError and changes nothing.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/canonical_json.h"
+#include "core/history.h"
+#include "core/schema.h"
+#include "core/view.h"
+
+namespace liaison {
+
+// One record's new state in a commit: `after` nullopt removes it.
+struct RecordChange {
+  Kind kind;
+  std::string id;
+  std::optional<Json> after;
+};
+
+struct DoctorReport {
+  std::vector<std::string> problems;
+  std::size_t records_checked = 0;
+  bool ok() const { return problems.empty(); }
+};
+
+class Store {
+ public:
+  struct InitOptions {
+    std::string org;  // slug of the organization keeping this copy
+    std::optional<Person> user;
+    bool with_reference_data = true;  // commit data/areas.json and data/orgs.json
+  };
+  // Creates a copy in `dir` (which must be absent or empty).
+  static Store init(const std::filesystem::path& dir, const InitOptions& options);
+  // Opens the copy in `dir`, bringing its view up to date with history.
+  static Store open(const std::filesystem::path& dir);
+  // The copy containing `start` (it or a parent folder), as git finds its repository.
+  static std::filesystem::path locate(const std::filesystem::path& start);
+  static bool is_copy(const std::filesystem::path& dir);
+
+  History& history() { return history_; }
+  View& view() { return view_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::string org();
+  Person user();
+  // Today's date, YYYY-MM-DD (LIAISON_TODAY overrides it, for tests and demos).
+  static std::string today();
+
+  // The full id of the record of `kind` whose id starts with `prefix`.
+  // Throws UserError when none or several match (listing the candidates).
+  std::string resolve_id(Kind kind, const std::string& prefix);
+  Json get(Kind kind, const std::string& id);
+  // A record of any kind whose id is or starts with `prefix` (org slugs,
+  // area codes and id prefixes); UserError when none or several match.
+  RecordKey resolve_any(const std::string& prefix);
+
+  // Validates and commits `changes` as one commit; returns its id. Records
+  // are normalised; unchanged records are dropped; with nothing left to
+  // change, returns nullopt and writes nothing. `normalized` skips the
+  // normalisation step for records that come from normalize_record already
+  // (import checks each row itself to report its line).
+  std::optional<CommitId> commit(const std::vector<RecordChange>& changes, const std::string& message,
+                                 bool normalized = false);
+
+  // One-record helpers with a message saying what changed.
+  Json add(Kind kind, Json record);
+  Json update(Kind kind, const std::string& id, const Json& record);
+  void remove(Kind kind, const std::string& id);
+
+  // Brings the view to the history head (no-op when it is there).
+  void catch_up();
+  // Drops the view's records and rebuilds them from history.
+  void rebuild_view();
+  DoctorReport doctor();
+
+ private:
+  Store(std::filesystem::path dir, History history, View view)
+      : dir_(std::move(dir)), history_(std::move(history)), view_(std::move(view)) {}
+  void apply_to_view(const std::vector<FileDiff>& diffs);
+  void check_references(const std::vector<RecordChange>& changes);
+
+  std::filesystem::path dir_;
+  History history_;
+  View view_;
+};
+
+// "Edit contact 3fa2c1d9 (Jane Doe): phones, role"
+std::string describe_change(Kind kind, const std::optional<Json>& before, const std::optional<Json>& after);
+
+}  // namespace liaison

@@ -1,0 +1,276 @@
+#include "core/view.h"
+
+#include "core/error.h"
+#include "core/record.h"
+#include "core/reference_data.h"
+
+namespace liaison {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+std::vector<const FieldSpec*> scalar_columns(const KindSpec& ks) {
+  std::vector<const FieldSpec*> out;
+  for (std::size_t i = 1; i < ks.fields.size(); ++i)
+    if (!ks.fields[i].is_set) out.push_back(&ks.fields[i]);
+  return out;
+}
+
+int kind_index(Kind kind) { return static_cast<int>(kind); }
+
+bool is_cjk(char32_t c) {
+  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+}  // namespace
+
+bool has_set_table(const FieldSpec& field) {
+  return field.is_set && (field.type == ValueType::Ref || field.type == ValueType::State ||
+                          field.type == ValueType::Language);
+}
+
+std::string set_table(Kind kind, const FieldSpec& field) {
+  return std::string(spec(kind).plural) + "_" + std::string(field.name);
+}
+
+std::string fts_prepare(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    if (i + len > text.size()) len = 1;
+    char32_t cp = c;
+    if (len == 2) cp = ((c & 0x1F) << 6) | (text[i + 1] & 0x3F);
+    if (len == 3) cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
+    if (len == 4)
+      cp = ((c & 0x07) << 18) | ((text[i + 1] & 0x3F) << 12) | ((text[i + 2] & 0x3F) << 6) | (text[i + 3] & 0x3F);
+    if (is_cjk(cp)) {
+      out.push_back(' ');
+      out.append(text.substr(i, len));
+      out.push_back(' ');
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+struct View::KindStatements {
+  Statement find_rid;
+  Statement delete_row;
+  Statement delete_fts;
+  std::vector<Statement> delete_sets;
+  Statement insert_row;
+  std::vector<std::pair<const FieldSpec*, Statement>> insert_sets;
+  Statement insert_fts;
+};
+
+View View::open(const std::filesystem::path& path) {
+  View view(Database::open(path));
+  view.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
+  view.create_schema();
+  return view;
+}
+
+void View::create_schema() {
+  auto version = db_.scalar("PRAGMA user_version");
+  if (version && std::stoi(*version) == kSchemaVersion) return;
+  if (version && std::stoi(*version) != 0)
+    throw Failure("the view was made by another version of liaison; run 'liaison doctor --rebuild'");
+  Transaction tx(db_);
+  std::string sql =
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+      "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT);"
+      "CREATE TABLE IF NOT EXISTS states(code TEXT PRIMARY KEY, alpha3 TEXT, m49 TEXT, name TEXT, region TEXT,"
+      " subregion TEXT);"
+      "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(kind UNINDEXED, id UNINDEXED, body,"
+      " tokenize='unicode61 remove_diacritics 2');";
+  for (Kind kind : kAllKinds) {
+    const auto& ks = spec(kind);
+    std::string table(ks.plural);
+    sql += "CREATE TABLE IF NOT EXISTS " + table + "(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE";
+    for (const auto* f : scalar_columns(ks)) sql += ", " + quoted(f->name);
+    sql += ", json TEXT NOT NULL);";
+    for (const auto* f : scalar_columns(ks))
+      if (f->type == ValueType::Ref || f->type == ValueType::State || f->name == "status")
+        sql += "CREATE INDEX IF NOT EXISTS " + table + "_by_" + std::string(f->name) + " ON " + table + "(" +
+               quoted(f->name) + ");";
+    for (const auto& f : ks.fields) {
+      if (!has_set_table(f)) continue;
+      auto st = set_table(kind, f);
+      sql += "CREATE TABLE IF NOT EXISTS " + st + "(id TEXT NOT NULL, value TEXT NOT NULL);";
+      sql += "CREATE INDEX IF NOT EXISTS " + st + "_by_id ON " + st + "(id);";
+      sql += "CREATE INDEX IF NOT EXISTS " + st + "_by_value ON " + st + "(value);";
+    }
+  }
+  db_.exec(sql);
+  auto insert = db_.prepare("INSERT OR REPLACE INTO states VALUES(?,?,?,?,?,?)");
+  for (const auto& [code, s] : states()) {
+    insert.bind(1, s.code).bind(2, s.alpha3).bind(3, s.m49).bind(4, s.name).bind(5, s.region).bind(6, s.subregion);
+    insert.run();
+  }
+  db_.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+  tx.commit();
+}
+
+View::KindStatements& View::statements(Kind kind) {
+  auto it = statements_.find(kind);
+  if (it != statements_.end()) return *it->second;
+  const auto& ks = spec(kind);
+  std::string table(ks.plural);
+  auto columns = scalar_columns(ks);
+  std::string insert = "INSERT INTO " + table + "(id";
+  std::string values = "VALUES(?";
+  for (const auto* f : columns) {
+    insert += ", " + quoted(f->name);
+    values += ",?";
+  }
+  insert += ", json) " + values + ",?) RETURNING rid";
+  auto* s = new KindStatements{
+      db_.prepare("SELECT rid FROM " + table + " WHERE id=?"),
+      db_.prepare("DELETE FROM " + table + " WHERE rid=?"),
+      db_.prepare("DELETE FROM search WHERE rowid=?"),
+      {},
+      db_.prepare(insert),
+      {},
+      db_.prepare("INSERT INTO search(rowid, kind, id, body) VALUES(?,?,?,?)"),
+  };
+  for (const auto& f : ks.fields) {
+    if (!has_set_table(f)) continue;
+    auto st = set_table(kind, f);
+    s->delete_sets.push_back(db_.prepare("DELETE FROM " + st + " WHERE id=?"));
+    s->insert_sets.emplace_back(&f, db_.prepare("INSERT INTO " + st + "(id, value) VALUES(?,?)"));
+  }
+  statements_[kind].reset(s);
+  return *s;
+}
+
+std::optional<std::string> View::head() { return db_.scalar("SELECT value FROM meta WHERE key='head'"); }
+
+void View::set_head(const std::optional<std::string>& commit) {
+  auto st = db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('head', ?)");
+  st.bind_optional(1, commit);
+  st.run();
+}
+
+void View::remove(Kind kind, const std::string& id) {
+  auto& s = statements(kind);
+  s.find_rid.bind(1, id);
+  if (!s.find_rid.step()) {
+    s.find_rid.reset();
+    return;
+  }
+  auto rid = s.find_rid.integer(0);
+  s.find_rid.reset();
+  s.delete_row.bind(1, rid).run();
+  s.delete_fts.bind(1, rid * 8 + kind_index(kind)).run();
+  for (auto& d : s.delete_sets) d.bind(1, id).run();
+}
+
+void View::put(Kind kind, const Json& record) {
+  std::string id = record_id(kind, record);
+  remove(kind, id);
+  auto& s = statements(kind);
+  const auto& ks = spec(kind);
+  int col = 1;
+  s.insert_row.bind(col++, id);
+  for (const auto* f : scalar_columns(ks)) {
+    auto it = record.find(f->name);
+    if (it == record.end()) s.insert_row.bind_null(col++);
+    else if (it->is_boolean()) s.insert_row.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
+    else s.insert_row.bind(col++, it->get<std::string>());
+  }
+  s.insert_row.bind(col, std::string_view(record.dump()));
+  if (!s.insert_row.step()) throw Failure("inserting into view failed");
+  auto rid = s.insert_row.integer(0);
+  s.insert_row.reset();
+  for (auto& [field, stmt] : s.insert_sets) {
+    auto it = record.find(field->name);
+    if (it == record.end()) continue;
+    for (const auto& v : *it) stmt.bind(1, id).bind(2, v.get<std::string>()).run();
+  }
+  s.insert_fts.bind(1, rid * 8 + kind_index(kind))
+      .bind(2, kind_name(kind))
+      .bind(3, id)
+      .bind(4, fts_prepare(searchable_text(kind, record)))
+      .run();
+}
+
+void View::clear_records() {
+  statements_.clear();
+  std::string sql = "DELETE FROM search;";
+  for (Kind kind : kAllKinds) {
+    const auto& ks = spec(kind);
+    sql += "DELETE FROM " + std::string(ks.plural) + ";";
+    for (const auto& f : ks.fields)
+      if (has_set_table(f)) sql += "DELETE FROM " + set_table(kind, f) + ";";
+  }
+  db_.exec(sql);
+}
+
+std::optional<Json> View::get(Kind kind, const std::string& id) {
+  auto st = db_.prepare("SELECT json FROM " + std::string(spec(kind).plural) + " WHERE id=?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return Json::parse(st.text(0));
+}
+
+bool View::exists(Kind kind, const std::string& id) {
+  auto& s = statements(kind);
+  s.find_rid.bind(1, id);
+  bool found = s.find_rid.step();
+  s.find_rid.reset();
+  return found;
+}
+
+std::vector<std::string> View::ids_with_prefix(Kind kind, const std::string& prefix, int limit) {
+  auto st = db_.prepare("SELECT id FROM " + std::string(spec(kind).plural) +
+                        " WHERE id >= ?1 AND id < ?1 || x'ff' ORDER BY id LIMIT ?2");
+  st.bind(1, prefix).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+std::vector<View::Referrer> View::referrers(Kind kind, const std::string& id, int limit) {
+  std::vector<Referrer> out;
+  for (Kind from : kAllKinds) {
+    const auto& ks = spec(from);
+    for (const auto& f : ks.fields) {
+      if (f.type != ValueType::Ref || f.ref != kind) continue;
+      std::string sql = f.is_set ? "SELECT t.json FROM " + set_table(from, f) + " s JOIN " + std::string(ks.plural) +
+                                       " t ON t.id = s.id WHERE s.value=? LIMIT ?"
+                                 : "SELECT json FROM " + std::string(ks.plural) + " WHERE " + quoted(f.name) +
+                                       "=? LIMIT ?";
+      auto st = db_.prepare(sql);
+      st.bind(1, id).bind(2, static_cast<std::int64_t>(limit));
+      while (st.step() && static_cast<int>(out.size()) < limit) {
+        auto rec = Json::parse(st.text(0));
+        if (from == kind && record_id(from, rec) == id) continue;
+        out.push_back(Referrer{RecordKey{from, record_id(from, rec)}, std::string(f.name), describe_record(from, rec)});
+      }
+    }
+  }
+  return out;
+}
+
+std::int64_t View::count(Kind kind) {
+  return std::stoll(db_.scalar("SELECT count(*) FROM " + std::string(spec(kind).plural)).value_or("0"));
+}
+
+std::optional<std::string> View::setting(const std::string& key) {
+  return db_.scalar("SELECT value FROM settings WHERE key=?", key);
+}
+
+void View::set_setting(const std::string& key, const std::string& value) {
+  auto st = db_.prepare("INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)");
+  st.bind(1, key).bind(2, value).run();
+}
+
+}  // namespace liaison
