@@ -54,13 +54,14 @@ void register_transfer(CLI::App& app, Context& ctx) {
     std::string message = i->message.empty() ? "Import " + std::to_string(changes.size()) + " " +
                                                    std::string(spec(*kind).plural) + " from " + base
                                              : i->message;
-    auto commit = store.commit(changes, message, true);
+    std::size_t count = changes.size();
+    auto commit = store.commit(std::move(changes), message, true);
     if (ctx.json) {
-      print_json({{"imported", changes.size()}, {"kind", spec(*kind).plural}, {"commit", commit.value_or("")}});
+      print_json({{"imported", count}, {"kind", spec(*kind).plural}, {"commit", commit.value_or("")}});
       return;
     }
     if (!commit) std::cout << "Nothing to import: every record is already there.\n";
-    else std::cout << "Imported " << changes.size() << " " << spec(*kind).plural << " in " << commit->substr(0, 10) << "\n";
+    else std::cout << "Imported " << count << " " << spec(*kind).plural << " in " << commit->substr(0, 10) << "\n";
   });
 
   struct ExportOptions {

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <set>
 
-#include <git2/sys/mempack.h>
+#include <map>
 
 #include "core/pack_writer.h"
 
@@ -219,79 +219,144 @@ std::vector<FileDiff> History::diff(const std::optional<CommitId>& from, const C
   return out;
 }
 
+namespace {
+
+// The changed part of a tree: subfolders and files to set (blob id) or
+// delete (nullopt), by name.
+struct TreeEdit {
+  std::map<std::string, TreeEdit> dirs;
+  std::map<std::string, std::optional<git_oid>> files;
+};
+
+// Git orders tree entries by name, comparing a folder as if its name ended in '/'.
+std::string tree_sort_key(const std::string& name, bool is_dir) { return is_dir ? name + "/" : name; }
+
+// Writes the tree `base` (may be null) with `edit` applied into `pack` and
+// returns its id, or nullopt when the result is empty (git stores no empty
+// folders). Unchanged subtrees are referenced, not rewritten.
+std::optional<git_oid> write_tree(git_repository* repo, const git_tree* base, const TreeEdit& edit, PackWriter& pack) {
+  struct Entry {
+    std::string name;
+    git_filemode_t mode;
+    git_oid id;
+  };
+  std::map<std::string, Entry> entries;  // by sort key
+  std::map<std::string, std::string> key_of;
+  if (base) {
+    for (std::size_t i = 0; i < git_tree_entrycount(base); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(base, i);
+      std::string name = git_tree_entry_name(e);
+      bool dir = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+      auto key = tree_sort_key(name, dir);
+      entries[key] = Entry{name, git_tree_entry_filemode(e), *git_tree_entry_id(e)};
+      key_of[name] = key;
+    }
+  }
+  auto erase = [&](const std::string& name) {
+    if (auto it = key_of.find(name); it != key_of.end()) {
+      entries.erase(it->second);
+      key_of.erase(it);
+    }
+  };
+  for (const auto& [name, blob] : edit.files) {
+    erase(name);
+    if (!blob) continue;
+    entries[tree_sort_key(name, false)] = Entry{name, GIT_FILEMODE_BLOB, *blob};
+    key_of[name] = tree_sort_key(name, false);
+  }
+  for (const auto& [name, sub] : edit.dirs) {
+    GitTree sub_base;
+    if (auto it = key_of.find(name); it != key_of.end() && entries[it->second].mode == GIT_FILEMODE_TREE) {
+      git_tree* t = nullptr;
+      git_check(git_tree_lookup(&t, repo, &entries[it->second].id), "reading tree " + name);
+      sub_base.reset(t);
+    }
+    auto id = write_tree(repo, sub_base.get(), sub, pack);
+    erase(name);
+    if (!id) continue;
+    entries[tree_sort_key(name, true)] = Entry{name, GIT_FILEMODE_TREE, *id};
+    key_of[name] = tree_sort_key(name, true);
+  }
+  if (entries.empty()) return std::nullopt;
+  std::string data;
+  for (const auto& [key, e] : entries) {
+    data += e.mode == GIT_FILEMODE_TREE ? "40000" : "100644";
+    data += ' ';
+    data += e.name;
+    data.push_back('\0');
+    data.append(reinterpret_cast<const char*>(e.id.id), GIT_OID_RAWSZ);
+  }
+  return pack.add(GIT_OBJECT_TREE, data);
+}
+
+std::string signature_line(const git_signature* sig) {
+  int offset = sig->when.offset;
+  char sign = offset < 0 ? '-' : '+';
+  if (offset < 0) offset = -offset;
+  char tz[16];
+  std::snprintf(tz, sizeof tz, "%c%02d%02d", sign, offset / 60, offset % 60);
+  return std::string(sig->name) + " <" + sig->email + "> " + std::to_string(sig->when.time) + " " + tz;
+}
+
+}  // namespace
+
 CommitId History::write_commit(const std::vector<CommitId>& parents, const std::vector<FileChange>& changes,
                                const Person& author, const std::string& message) {
-  bool bulk = changes.size() > kBulkThreshold;
-  // Bulk: blobs go into one pack we write ourselves; trees and the commit go
-  // through an in-memory object store on a second handle, dumped as a second
-  // pack. Small: loose objects, each fsynced by libgit2.
-  std::vector<git_oid> blob_ids(changes.size());
-  if (bulk) {
-    PackWriter blobs;
-    for (std::size_t i = 0; i < changes.size(); ++i)
-      if (changes[i].content) blob_ids[i] = blobs.add(GIT_OBJECT_BLOB, *changes[i].content);
-    blobs.write(dir_);
-    git_odb* main_odb = nullptr;
-    git_check(git_repository_odb(&main_odb, repo_.get()), "opening object store");
-    GitOdb odb_guard(main_odb);
-    git_check(git_odb_refresh(main_odb), "refreshing object store");
-  } else {
+  git_signature* sig = nullptr;
+  git_check(git_signature_now(&sig, author.name.c_str(), author.email.c_str()), "author name or email");
+  GitSignature signature(sig);
+  std::vector<GitCommit> parent_commits;
+  for (const auto& p : parents) parent_commits.push_back(lookup_commit(repo_.get(), p));
+
+  if (changes.size() <= kBulkThreshold) {
+    // Small: loose objects through libgit2, each fsynced.
+    std::vector<git_oid> blob_ids(changes.size());
     for (std::size_t i = 0; i < changes.size(); ++i)
       if (changes[i].content)
         git_check(git_blob_create_from_buffer(&blob_ids[i], repo_.get(), changes[i].content->data(),
                                               changes[i].content->size()),
                   "writing " + changes[i].path);
+    GitTree baseline = parent_commits.empty() ? empty_tree(repo_.get()) : commit_tree(parent_commits[0].get());
+    git_oid tree_id = updated_tree(repo_.get(), baseline.get(), changes, blob_ids);
+    git_tree* t = nullptr;
+    git_check(git_tree_lookup(&t, repo_.get(), &tree_id), "reading new tree");
+    GitTree tree(t);
+    std::vector<const git_commit*> raw_parents;
+    for (auto& p : parent_commits) raw_parents.push_back(p.get());
+    git_oid commit_id;
+    git_check(git_commit_create(&commit_id, repo_.get(), nullptr, sig, sig, "UTF-8", message.c_str(), tree.get(),
+                                raw_parents.size(), raw_parents.data()),
+              "writing commit");
+    return oid_hex(commit_id);
   }
 
-  GitRepository bulk_repo;
-  git_odb_backend* mempack = nullptr;
-  git_repository* target = repo_.get();
-  if (bulk) {
-    git_repository* r = nullptr;
-    git_check(git_repository_open_bare(&r, dir_.c_str()), "opening history");
-    bulk_repo.reset(r);
-    git_odb* odb = nullptr;
-    git_check(git_repository_odb(&odb, r), "opening object store");
-    GitOdb odb_guard(odb);
-    git_check(git_mempack_new(&mempack), "creating memory store");
-    git_check(git_odb_add_backend(odb, mempack, 999), "adding memory store");
-    target = r;
+  // Bulk: blobs, the changed trees and the commit go into one pack.
+  PackWriter pack;
+  TreeEdit root;
+  for (const auto& change : changes) {
+    TreeEdit* node = &root;
+    std::size_t start = 0;
+    for (auto slash = change.path.find('/'); slash != std::string::npos; slash = change.path.find('/', start)) {
+      node = &node->dirs[change.path.substr(start, slash - start)];
+      start = slash + 1;
+    }
+    std::optional<git_oid> blob;
+    if (change.content) blob = pack.add(GIT_OBJECT_BLOB, *change.content);
+    node->files[change.path.substr(start)] = blob;
   }
-
-  std::vector<GitCommit> parent_commits;
-  for (const auto& p : parents) parent_commits.push_back(lookup_commit(target, p));
-  GitTree baseline = parent_commits.empty() ? empty_tree(target) : commit_tree(parent_commits[0].get());
-  git_oid tree_id = updated_tree(target, baseline.get(), changes, blob_ids);
-  git_tree* t = nullptr;
-  git_check(git_tree_lookup(&t, target, &tree_id), "reading new tree");
-  GitTree tree(t);
-
-  git_signature* sig = nullptr;
-  git_check(git_signature_now(&sig, author.name.c_str(), author.email.c_str()), "author name or email");
-  GitSignature signature(sig);
-  std::vector<const git_commit*> raw_parents;
-  for (auto& p : parent_commits) raw_parents.push_back(p.get());
-  git_oid commit_id;
-  git_check(git_commit_create(&commit_id, target, nullptr, sig, sig, "UTF-8", message.c_str(), tree.get(),
-                              raw_parents.size(), raw_parents.data()),
-            "writing commit");
-
-  if (bulk) {
-    git_buf pack = GIT_BUF_INIT;
-    git_check(git_mempack_dump(&pack, target, mempack), "packing trees");
-    git_odb* main_odb = nullptr;
-    git_check(git_repository_odb(&main_odb, repo_.get()), "opening object store");
-    GitOdb odb_guard(main_odb);
-    git_odb_writepack* writer = nullptr;
-    int rc = git_odb_write_pack(&writer, main_odb, nullptr, nullptr);
-    git_indexer_progress stats{};
-    if (rc == 0) rc = writer->append(writer, pack.ptr, pack.size, &stats);
-    if (rc == 0) rc = writer->commit(writer, &stats);
-    if (writer) writer->free(writer);
-    git_buf_dispose(&pack);
-    git_check(rc, "writing pack");
-    git_check(git_odb_refresh(main_odb), "refreshing object store");
-  }
+  GitTree baseline;
+  if (!parent_commits.empty()) baseline = commit_tree(parent_commits[0].get());
+  auto tree_id = write_tree(repo_.get(), baseline.get(), root, pack);
+  if (!tree_id) tree_id = pack.add(GIT_OBJECT_TREE, "");
+  std::string commit = "tree " + oid_hex(*tree_id) + "\n";
+  for (const auto& p : parents) commit += "parent " + p + "\n";
+  commit += "author " + signature_line(sig) + "\ncommitter " + signature_line(sig) + "\n\n" + message;
+  git_oid commit_id = pack.add(GIT_OBJECT_COMMIT, commit);
+  pack.write(dir_);
+  git_odb* odb = nullptr;
+  git_check(git_repository_odb(&odb, repo_.get()), "opening object store");
+  GitOdb odb_guard(odb);
+  git_check(git_odb_refresh(odb), "refreshing object store");
   return oid_hex(commit_id);
 }
 

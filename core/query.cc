@@ -120,14 +120,11 @@ std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) 
 std::vector<SearchHit> search_records(View& view, const std::string& text, std::size_t limit) {
   auto query = words_to_fts_query(text);
   if (query.empty()) throw UserError("search: give at least one word");
-  auto st = view.db().prepare("SELECT kind, id FROM search WHERE search MATCH ? ORDER BY bm25(search) LIMIT ?");
+  auto st = view.db().prepare("SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?");
   st.bind(1, query).bind(2, static_cast<std::int64_t>(limit ? limit : 1000000));
   std::vector<SearchHit> out;
-  while (st.step()) {
-    auto kind = find_kind(st.text(0));
-    if (!kind) continue;
-    if (auto rec = view.get(*kind, st.text(1))) out.push_back({*kind, std::move(*rec)});
-  }
+  while (st.step())
+    if (auto hit = view.search_hit(st.integer(0))) out.push_back({hit->first, std::move(hit->second)});
   return out;
 }
 

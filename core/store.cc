@@ -1,6 +1,7 @@
 #include "core/store.h"
 
 #include <chrono>
+#include <future>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -198,20 +199,20 @@ void Store::check_references(const std::vector<RecordChange>& changes) {
   }
 }
 
-std::optional<CommitId> Store::commit(const std::vector<RecordChange>& input, const std::string& message,
+std::optional<CommitId> Store::commit(std::vector<RecordChange> input, const std::string& message,
                                       bool normalized) {
   // Normalise and drop no-op changes before taking the lock.
   std::vector<RecordChange> changes;
   std::vector<std::optional<Json>> befores;
   std::set<RecordKey> seen;
   changes.reserve(input.size());
-  for (const auto& c : input) {
-    RecordChange n{c.kind, c.id, std::nullopt};
+  for (auto& c : input) {
+    RecordChange n{c.kind, std::move(c.id), std::nullopt};
     if (c.after) {
-      n.after = normalized ? *c.after : normalize_record(c.kind, *c.after);
-      n.id = record_id(c.kind, *n.after);
-      if (!c.id.empty() && c.id != n.id)
-        throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + c.id + "'");
+      n.after = normalized ? std::move(*c.after) : normalize_record(c.kind, *c.after);
+      std::string given = std::exchange(n.id, record_id(c.kind, *n.after));
+      if (!given.empty() && given != n.id)
+        throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + given + "'");
     }
     if (!seen.insert({n.kind, n.id}).second)
       throw UserError(std::string(kind_name(n.kind)) + " " + short_id(n.id) + " appears twice in one change");
@@ -241,13 +242,28 @@ std::optional<CommitId> Store::commit(const std::vector<RecordChange>& input, co
   full_message += "\n\nLiaison-Org: " + org() + "\n";
   std::vector<CommitId> parents;
   if (head) parents.push_back(*head);
-  CommitId id = history_.write_commit(parents, files, user(), full_message);
+  // History objects and view rows are written at the same time on two
+  // threads; the head moves only when both are done, and the view
+  // transaction commits after the head, so a failure anywhere leaves the
+  // copy as it was (or, after the head moved, with a view that catches up).
+  Person author = user();
+  auto written = std::async(std::launch::async, [&] { return history_.write_commit(parents, files, author, full_message); });
+  bool bulk = effective.size() > 5000;
+  try {
+    if (bulk) view_.begin_bulk();
+    for (const auto& c : effective) {
+      if (c.after) view_.put(c.kind, *c.after);
+      else view_.remove(c.kind, c.id);
+    }
+    if (bulk) view_.end_bulk();
+    view_.flush_search_index();
+  } catch (...) {
+    written.wait();
+    throw;
+  }
+  CommitId id = written.get();
   if (!history_.advance_head(head, id, "liaison: " + full_message.substr(0, full_message.find('\n'))))
     throw Failure("the copy's history moved during the change; nothing was changed, try again");
-  for (const auto& c : effective) {
-    if (c.after) view_.put(c.kind, *c.after);
-    else view_.remove(c.kind, c.id);
-  }
   view_.set_head(id);
   tx.commit();
   return id;
@@ -290,11 +306,13 @@ void Store::catch_up() {
   if (own_tx) tx.emplace(view_.db());
   if (!head) {
     view_.clear_records();
-  } else if (!seen) {
-    view_.clear_records();
-    apply_to_view(history_.diff(std::nullopt, *head));
   } else {
-    apply_to_view(history_.diff(*seen, *head));
+    if (!seen) view_.clear_records();
+    auto diffs = history_.diff(seen, *head);
+    bool bulk = diffs.size() > 5000;
+    if (bulk) view_.begin_bulk();
+    apply_to_view(diffs);
+    if (bulk) view_.end_bulk();
   }
   view_.set_head(head);
   if (tx) tx->commit();
@@ -305,9 +323,11 @@ void Store::rebuild_view() {
   view_.clear_records();
   view_.set_head(std::nullopt);
   if (auto head = history_.head()) {
+    view_.begin_bulk();
     history_.for_each_file(*head, [&](const std::string& path, std::string_view content) {
       if (auto key = parse_record_path(path)) view_.put(key->kind, parse_json(content, path));
     });
+    view_.end_bulk();
     view_.set_head(*head);
   }
   tx.commit();

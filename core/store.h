@@ -73,7 +73,7 @@ class Store {
   // change, returns nullopt and writes nothing. `normalized` skips the
   // normalisation step for records that come from normalize_record already
   // (import checks each row itself to report its line).
-  std::optional<CommitId> commit(const std::vector<RecordChange>& changes, const std::string& message,
+  std::optional<CommitId> commit(std::vector<RecordChange> changes, const std::string& message,
                                  bool normalized = false);
 
   // One-record helpers with a message saying what changed.

@@ -1,5 +1,7 @@
 #include "core/view.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/record.h"
 #include "core/reference_data.h"
@@ -11,10 +13,38 @@ constexpr int kSchemaVersion = 1;
 
 std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
+// Scalar fields that get a column: everything queries filter, group or sort
+// on. Free text other than labels lives only in the json column.
 std::vector<const FieldSpec*> scalar_columns(const KindSpec& ks) {
   std::vector<const FieldSpec*> out;
-  for (std::size_t i = 1; i < ks.fields.size(); ++i)
-    if (!ks.fields[i].is_set) out.push_back(&ks.fields[i]);
+  for (std::size_t i = 1; i < ks.fields.size(); ++i) {
+    const auto& f = ks.fields[i];
+    if (f.is_set) continue;
+    bool label = std::find(ks.label_fields.begin(), ks.label_fields.end(), f.name) != ks.label_fields.end();
+    bool text = f.type == ValueType::Text || f.type == ValueType::Url;
+    if (!text || label || f.name == "role") out.push_back(&f);
+  }
+  return out;
+}
+
+// Secondary indexes, as (name, CREATE statement).
+std::vector<std::pair<std::string, std::string>> secondary_indexes() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (Kind kind : kAllKinds) {
+    const auto& ks = spec(kind);
+    std::string table(ks.plural);
+    for (const auto* f : scalar_columns(ks))
+      if (f->type == ValueType::Ref || f->type == ValueType::State || f->name == "status") {
+        auto name = table + "_by_" + std::string(f->name);
+        out.emplace_back(name, "CREATE INDEX IF NOT EXISTS " + name + " ON " + table + "(" + quoted(f->name) + ")");
+      }
+    for (const auto& f : ks.fields) {
+      if (!has_set_table(f)) continue;
+      auto st = set_table(kind, f);
+      out.emplace_back(st + "_by_id", "CREATE INDEX IF NOT EXISTS " + st + "_by_id ON " + st + "(id)");
+      out.emplace_back(st + "_by_value", "CREATE INDEX IF NOT EXISTS " + st + "_by_value ON " + st + "(value)");
+    }
+  }
   return out;
 }
 
@@ -63,8 +93,11 @@ std::string fts_prepare(std::string_view text) {
 
 struct View::KindStatements {
   Statement find_rid;
+  Statement find_row;
+  Statement get_json;
   Statement delete_row;
   Statement delete_fts;
+  Statement delete_pending;
   std::vector<Statement> delete_sets;
   Statement insert_row;
   std::vector<std::pair<const FieldSpec*, Statement>> insert_sets;
@@ -73,8 +106,11 @@ struct View::KindStatements {
 
 View View::open(const std::filesystem::path& path) {
   View view(Database::open(path));
-  view.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
+  // The view is derived from history, so losing its last transactions in a
+  // power cut costs only a catch-up on the next open: NORMAL is enough.
+  view.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;");
   view.create_schema();
+  view.db_.exec("CREATE TEMP TABLE search_pending(rowid INTEGER PRIMARY KEY, body TEXT)");
   return view;
 }
 
@@ -89,7 +125,9 @@ void View::create_schema() {
       "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT);"
       "CREATE TABLE IF NOT EXISTS states(code TEXT PRIMARY KEY, alpha3 TEXT, m49 TEXT, name TEXT, region TEXT,"
       " subregion TEXT);"
-      "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(kind UNINDEXED, id UNINDEXED, body,"
+      // Contentless: the text lives in the records; a row's rowid encodes
+      // (kind table rid, kind) so hits map back to records.
+      "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(body, content='',"
       " tokenize='unicode61 remove_diacritics 2');";
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
@@ -97,18 +135,10 @@ void View::create_schema() {
     sql += "CREATE TABLE IF NOT EXISTS " + table + "(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE";
     for (const auto* f : scalar_columns(ks)) sql += ", " + quoted(f->name);
     sql += ", json TEXT NOT NULL);";
-    for (const auto* f : scalar_columns(ks))
-      if (f->type == ValueType::Ref || f->type == ValueType::State || f->name == "status")
-        sql += "CREATE INDEX IF NOT EXISTS " + table + "_by_" + std::string(f->name) + " ON " + table + "(" +
-               quoted(f->name) + ");";
-    for (const auto& f : ks.fields) {
-      if (!has_set_table(f)) continue;
-      auto st = set_table(kind, f);
-      sql += "CREATE TABLE IF NOT EXISTS " + st + "(id TEXT NOT NULL, value TEXT NOT NULL);";
-      sql += "CREATE INDEX IF NOT EXISTS " + st + "_by_id ON " + st + "(id);";
-      sql += "CREATE INDEX IF NOT EXISTS " + st + "_by_value ON " + st + "(value);";
-    }
+    for (const auto& f : ks.fields)
+      if (has_set_table(f)) sql += "CREATE TABLE IF NOT EXISTS " + set_table(kind, f) + "(id TEXT NOT NULL, value TEXT NOT NULL);";
   }
+  for (const auto& [name, create] : secondary_indexes()) sql += create + ";";
   db_.exec(sql);
   auto insert = db_.prepare("INSERT OR REPLACE INTO states VALUES(?,?,?,?,?,?)");
   for (const auto& [code, s] : states()) {
@@ -134,12 +164,15 @@ View::KindStatements& View::statements(Kind kind) {
   insert += ", json) " + values + ",?) RETURNING rid";
   auto* s = new KindStatements{
       db_.prepare("SELECT rid FROM " + table + " WHERE id=?"),
+      db_.prepare("SELECT rid, json FROM " + table + " WHERE id=?"),
+      db_.prepare("SELECT json FROM " + table + " WHERE id=?"),
       db_.prepare("DELETE FROM " + table + " WHERE rid=?"),
-      db_.prepare("DELETE FROM search WHERE rowid=?"),
+      db_.prepare("INSERT INTO search(search, rowid, body) VALUES('delete', ?, ?)"),
+      db_.prepare("DELETE FROM temp.search_pending WHERE rowid=?"),
       {},
       db_.prepare(insert),
       {},
-      db_.prepare("INSERT INTO search(rowid, kind, id, body) VALUES(?,?,?,?)"),
+      db_.prepare("INSERT INTO temp.search_pending(rowid, body) VALUES(?,?)"),
   };
   for (const auto& f : ks.fields) {
     if (!has_set_table(f)) continue;
@@ -153,7 +186,16 @@ View::KindStatements& View::statements(Kind kind) {
 
 std::optional<std::string> View::head() { return db_.scalar("SELECT value FROM meta WHERE key='head'"); }
 
+void View::flush_search_index() {
+  // FTS5 flushes its pending terms at every statement boundary, so one
+  // INSERT per record costs a segment each; one INSERT ... SELECT per
+  // commit indexes the whole batch at once.
+  db_.exec("INSERT INTO search(rowid, body) SELECT rowid, body FROM temp.search_pending;"
+           "DELETE FROM temp.search_pending;");
+}
+
 void View::set_head(const std::optional<std::string>& commit) {
+  flush_search_index();
   auto st = db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('head', ?)");
   st.bind_optional(1, commit);
   st.run();
@@ -161,15 +203,21 @@ void View::set_head(const std::optional<std::string>& commit) {
 
 void View::remove(Kind kind, const std::string& id) {
   auto& s = statements(kind);
-  s.find_rid.bind(1, id);
-  if (!s.find_rid.step()) {
-    s.find_rid.reset();
+  s.find_row.bind(1, id);
+  if (!s.find_row.step()) {
+    s.find_row.reset();
     return;
   }
-  auto rid = s.find_rid.integer(0);
-  s.find_rid.reset();
+  auto rid = s.find_row.integer(0);
+  auto old = Json::parse(s.find_row.text(1));
+  s.find_row.reset();
   s.delete_row.bind(1, rid).run();
-  s.delete_fts.bind(1, rid * 8 + kind_index(kind)).run();
+  // A row not yet flushed to the index is simply dropped; an indexed one is
+  // forgotten by a contentless index only when given the text it indexed.
+  auto fts_rowid = rid * 8 + kind_index(kind);
+  s.delete_pending.bind(1, fts_rowid).run();
+  if (sqlite3_changes(db_.raw()) == 0)
+    s.delete_fts.bind(1, fts_rowid).bind(2, fts_prepare(searchable_text(kind, old))).run();
   for (auto& d : s.delete_sets) d.bind(1, id).run();
 }
 
@@ -195,16 +243,26 @@ void View::put(Kind kind, const Json& record) {
     if (it == record.end()) continue;
     for (const auto& v : *it) stmt.bind(1, id).bind(2, v.get<std::string>()).run();
   }
-  s.insert_fts.bind(1, rid * 8 + kind_index(kind))
-      .bind(2, kind_name(kind))
-      .bind(3, id)
-      .bind(4, fts_prepare(searchable_text(kind, record)))
-      .run();
+  s.insert_fts.bind(1, rid * 8 + kind_index(kind)).bind(2, fts_prepare(searchable_text(kind, record))).run();
+}
+
+void View::begin_bulk() {
+  // Building indexes once after a bulk load sorts; keeping them during it
+  // costs a random B-tree insert per row and index.
+  std::string sql;
+  for (const auto& [name, create] : secondary_indexes()) sql += "DROP INDEX IF EXISTS " + name + ";";
+  db_.exec(sql);
+}
+
+void View::end_bulk() {
+  std::string sql;
+  for (const auto& [name, create] : secondary_indexes()) sql += create + ";";
+  db_.exec(sql);
 }
 
 void View::clear_records() {
   statements_.clear();
-  std::string sql = "DELETE FROM search;";
+  std::string sql = "INSERT INTO search(search) VALUES('delete-all'); DELETE FROM temp.search_pending;";
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
     sql += "DELETE FROM " + std::string(ks.plural) + ";";
@@ -215,10 +273,23 @@ void View::clear_records() {
 }
 
 std::optional<Json> View::get(Kind kind, const std::string& id) {
-  auto st = db_.prepare("SELECT json FROM " + std::string(spec(kind).plural) + " WHERE id=?");
+  auto& st = statements(kind).get_json;
   st.bind(1, id);
+  if (!st.step()) {
+    st.reset();
+    return std::nullopt;
+  }
+  auto out = Json::parse(st.text(0));
+  st.reset();
+  return out;
+}
+
+std::optional<std::pair<Kind, Json>> View::search_hit(std::int64_t rowid) {
+  Kind kind = static_cast<Kind>(rowid % 8);
+  auto st = db_.prepare("SELECT json FROM " + std::string(spec(kind).plural) + " WHERE rid=?");
+  st.bind(1, rowid / 8);
   if (!st.step()) return std::nullopt;
-  return Json::parse(st.text(0));
+  return std::make_pair(kind, Json::parse(st.text(0)));
 }
 
 bool View::exists(Kind kind, const std::string& id) {

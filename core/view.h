@@ -35,17 +35,26 @@ class View {
 
   Database& db() { return db_; }
 
-  // The commit the records reflect; nullopt for an empty view.
+  // The commit the records reflect; nullopt for an empty view. set_head
+  // also completes the full-text index for the records put since the last
+  // call, so every write ends with it.
   std::optional<std::string> head();
   void set_head(const std::optional<std::string>& commit);
+  void flush_search_index();
 
   void put(Kind kind, const Json& record);
   void remove(Kind kind, const std::string& id);
+  // Around a bulk load inside one transaction: drop the secondary indexes,
+  // then build them again in one pass.
+  void begin_bulk();
+  void end_bulk();
   // Drops every record (not settings) before a rebuild.
   void clear_records();
 
   std::optional<Json> get(Kind kind, const std::string& id);
   bool exists(Kind kind, const std::string& id);
+  // The record behind a row of the full-text index.
+  std::optional<std::pair<Kind, Json>> search_hit(std::int64_t rowid);
   // Ids of `kind` starting with `prefix`, at most `limit`.
   std::vector<std::string> ids_with_prefix(Kind kind, const std::string& prefix, int limit);
   struct Referrer {
