@@ -58,6 +58,7 @@ std::vector<FieldBlame> blame(const History& history, Kind kind, const std::stri
   }
   std::vector<FieldBlame> out;
   for (const auto& f : spec(kind).fields) {
+    if (f.name == spec(kind).id_field) continue;  // never changes
     auto it = found.find(std::string(f.name));
     if (it != found.end()) out.push_back(it->second);
   }
