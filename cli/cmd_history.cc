@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/context.h"
+#include "cli/graph.h"
 #include "cli/output.h"
 #include "core/ids.h"
 #include "core/record.h"
@@ -42,11 +43,13 @@ void register_history(CLI::App& app, Context& ctx) {
   struct LogOptions {
     std::string id;
     std::size_t limit = 0;
+    bool graph = false;
   };
   auto l = std::make_shared<LogOptions>();
   auto* log = app.add_subcommand("log", "List commits, newest first; with ID, those that changed that record");
   log->add_option("ID", l->id, "record id or prefix, org slug or area code");
   log->add_option("-n,--max-count", l->limit, "at most N commits");
+  log->add_flag("--graph", l->graph, "draw the commit graph (merges) beside the log");
   log->callback([&ctx, l] {
     auto& store = ctx.open();
     std::optional<std::string> path;
@@ -61,10 +64,16 @@ void register_history(CLI::App& app, Context& ctx) {
       print_json(out);
       return;
     }
-    std::string out;
+    std::vector<std::string> lines;
     for (const auto& c : commits)
-      out += c.id.substr(0, 10) + "  " + format_time(c.time, c.offset_minutes) + "  " + c.author.name + "  " +
-             commit_summary(c) + "\n";
+      lines.push_back(c.id.substr(0, 10) + "  " + format_time(c.time, c.offset_minutes) + "  " + c.author.name +
+                      "  " + commit_summary(c));
+    std::string out;
+    if (l->graph) {
+      out = draw_graph(commits, lines);
+    } else {
+      for (const auto& line : lines) out += line + "\n";
+    }
     std::fwrite(out.data(), 1, out.size(), stdout);
   });
 

@@ -35,5 +35,6 @@ void register_queries(CLI::App& app, Context& ctx);
 void register_history(CLI::App& app, Context& ctx);
 void register_transfer(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
+void register_exchange(CLI::App& app, Context& ctx);
 
 }  // namespace liaison::cli

@@ -376,9 +376,10 @@ bool History::advance_head(const std::optional<CommitId>& expected, const Commit
   return true;
 }
 
-std::vector<CommitInfo> History::log(const std::optional<std::string>& path, std::size_t limit) const {
+std::vector<CommitInfo> History::log(const std::optional<std::string>& path, std::size_t limit,
+                                     const std::optional<CommitId>& from) const {
   std::vector<CommitInfo> out;
-  auto start = head();
+  auto start = from ? from : head();
   if (!start) return out;
   git_revwalk* w = nullptr;
   git_check(git_revwalk_new(&w, repo_.get()), "walking history");

@@ -80,7 +80,9 @@ class History {
 
   // Commits reachable from the head, newest first. With `path`, only those
   // that changed that file (compared with every parent, as git log does).
-  std::vector<CommitInfo> log(const std::optional<std::string>& path = std::nullopt, std::size_t limit = 0) const;
+  // `from` starts the walk at another commit than the head.
+  std::vector<CommitInfo> log(const std::optional<std::string>& path = std::nullopt, std::size_t limit = 0,
+                              const std::optional<CommitId>& from = std::nullopt) const;
 
   const std::filesystem::path& dir() const { return dir_; }
   git_repository* raw() const { return repo_.get(); }

@@ -199,8 +199,29 @@ void Store::check_references(const std::vector<RecordChange>& changes) {
   }
 }
 
-std::optional<CommitId> Store::commit(std::vector<RecordChange> input, const std::string& message,
+std::optional<CommitId> Store::commit(std::vector<RecordChange> changes, const std::string& message,
                                       bool normalized) {
+  if (view_.setting("merge"))
+    throw UserError("a merge is in progress: resolve its conflicts ('liaison conflicts') and run "
+                    "'liaison merge --continue', or 'liaison merge --abort'");
+  return commit_impl(std::move(changes), message, normalized, std::nullopt);
+}
+
+CommitId Store::commit_merge(std::vector<RecordChange> changes, const std::string& message, const CommitId& theirs) {
+  return *commit_impl(std::move(changes), message, false, theirs);
+}
+
+void Store::fast_forward(const CommitId& commit) {
+  Transaction tx(view_.db());
+  auto head = history_.head();
+  if (!history_.advance_head(head, commit, "liaison: fast-forward"))
+    throw Failure("the copy's history moved during the change; nothing was changed, try again");
+  catch_up();
+  tx.commit();
+}
+
+std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, const std::string& message,
+                                           bool normalized, const std::optional<CommitId>& merge_parent) {
   // Normalise and drop no-op changes before taking the lock.
   std::vector<RecordChange> changes;
   std::vector<std::optional<Json>> befores;
@@ -235,13 +256,14 @@ std::optional<CommitId> Store::commit(std::vector<RecordChange> input, const std
     if (effective.empty()) summary = describe_change(c.kind, before, c.after);
     effective.push_back(std::move(c));
   }
-  if (effective.empty()) return std::nullopt;
+  if (effective.empty() && !merge_parent) return std::nullopt;
   check_references(effective);
 
   std::string full_message = message.empty() ? summary : message;
   full_message += "\n\nLiaison-Org: " + org() + "\n";
   std::vector<CommitId> parents;
   if (head) parents.push_back(*head);
+  if (merge_parent) parents.push_back(*merge_parent);
   // History objects and view rows are written at the same time on two
   // threads; the head moves only when both are done, and the view
   // transaction commits after the head, so a failure anywhere leaves the

@@ -76,6 +76,14 @@ class Store {
   std::optional<CommitId> commit(std::vector<RecordChange> changes, const std::string& message,
                                  bool normalized = false);
 
+  // Like commit(), for the merge machinery: a commit with `theirs` as second
+  // parent (written even when the tree does not change), allowed while a
+  // merge is in progress.
+  CommitId commit_merge(std::vector<RecordChange> changes, const std::string& message, const CommitId& theirs);
+  // Moves the head forward to `commit` (a descendant of the head whose
+  // objects are present) and brings the view along.
+  void fast_forward(const CommitId& commit);
+
   // One-record helpers with a message saying what changed.
   Json add(Kind kind, Json record);
   Json update(Kind kind, const std::string& id, const Json& record);
@@ -90,6 +98,8 @@ class Store {
  private:
   Store(std::filesystem::path dir, History history, View view)
       : dir_(std::move(dir)), history_(std::move(history)), view_(std::move(view)) {}
+  std::optional<CommitId> commit_impl(std::vector<RecordChange> changes, const std::string& message, bool normalized,
+                                      const std::optional<CommitId>& merge_parent);
   void apply_to_view(const std::vector<FileDiff>& diffs);
   void check_references(const std::vector<RecordChange>& changes);
 

@@ -1,0 +1,252 @@
+// liaison clone, remote add|list|rm, pull, push, bundle create, conflicts,
+// resolve, merge --continue|--abort: exchange between copies and the merge
+// workflow. Server URLs are handled by the sync client once it exists.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+#include "cli/output.h"
+#include "core/exchange.h"
+#include "core/ids.h"
+#include "core/merge_session.h"
+#include "core/record.h"
+#include "core/transfer.h"
+
+namespace liaison::cli {
+namespace {
+
+std::filesystem::path relative_to(const Context& ctx, const std::string& path) {
+  std::filesystem::path p = path;
+  return p.is_relative() ? std::filesystem::path(ctx.directory) / p : p;
+}
+
+void report_merge(Context& ctx, const MergeOutcome& m, const std::string& source) {
+  using R = MergeOutcome::Result;
+  const char* names[] = {"up-to-date", "fast-forward", "merged", "conflicts"};
+  if (ctx.json) {
+    Json decisions = Json::array();
+    for (const auto& d : m.decisions)
+      decisions.push_back({{"kind", kind_name(d.kind)}, {"id", d.id}, {"field", d.field}, {"rule", d.rule},
+                           {"explanation", d.explanation}});
+    print_json({{"result", names[static_cast<int>(m.result)]}, {"head", m.head}, {"conflicts", m.conflicts},
+                {"decisions", decisions}});
+  } else {
+    switch (m.result) {
+      case R::UpToDate: std::cout << "Already up to date with " << source << ".\n"; break;
+      case R::FastForward: std::cout << "Fast-forwarded to " << m.head.substr(0, 10) << " from " << source << ".\n"; break;
+      case R::Merged:
+        std::cout << "Merged " << source << " in " << m.head.substr(0, 10) << " (" << m.decisions.size()
+                  << " decisions by merge rules).\n";
+        break;
+      case R::Conflicts: break;
+    }
+  }
+  if (m.result == R::Conflicts)
+    throw ConflictError(std::to_string(m.conflicts) + " conflicts merging " + source +
+                        ": see 'liaison conflicts', settle each with 'liaison resolve', then 'liaison merge --continue'"
+                        " (or 'liaison merge --abort')");
+}
+
+RecordKey conflict_key(Store& store, const std::string& prefix) {
+  auto m = pending_merge(store);
+  if (!m) throw UserError("no merge is in progress");
+  std::vector<RecordKey> found;
+  for (const auto& c : m->conflicts)
+    if (c.id.starts_with(prefix) && (found.empty() || !(found.back() == RecordKey{c.kind, c.id})))
+      found.push_back({c.kind, c.id});
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  if (found.size() == 1) return found.front();
+  if (found.size() > 1) throw UserError("id '" + prefix + "' matches several records in conflict");
+  return store.resolve_any(prefix);  // a field override on a record without conflicts
+}
+
+}  // namespace
+
+void register_exchange(CLI::App& app, Context& ctx) {
+  struct CloneOptions {
+    std::string source, dir, org, token;
+  };
+  auto c = std::make_shared<CloneOptions>();
+  auto* clone = app.add_subcommand("clone", "Copy another copy (a folder; server URLs with the sync server)");
+  clone->add_option("SOURCE", c->source, "path of the copy to clone")->required();
+  clone->add_option("DIR", c->dir, "folder for the new copy (default: the source's name)");
+  clone->add_option("--org", c->org, "your organization (default: the source's)");
+  clone->add_option("--token", c->token, "access token for a server");
+  clone->callback([&ctx, c] {
+    if (is_url(c->source)) throw UserError("cloning from a server needs the sync client (not built yet)");
+    auto source = relative_to(ctx, c->source);
+    auto dir = relative_to(ctx, c->dir.empty() ? std::filesystem::path(c->source).filename().string() + "-copy" : c->dir);
+    auto store = clone_copy(source, dir, c->org.empty() ? std::nullopt : std::optional<std::string>(c->org));
+    if (ctx.json) print_json({{"dir", dir.string()}, {"head", store.history().head().value_or("")}});
+    else std::cout << "Cloned " << source.string() << " into " << dir.string() << "\n";
+  });
+
+  auto* remote = app.add_subcommand("remote", "Manage the copies and servers this copy exchanges with");
+  remote->require_subcommand(1);
+  auto r = std::make_shared<Remote>();
+  auto* radd = remote->add_subcommand("add", "Add a remote: a path to another copy, or a server URL");
+  radd->add_option("NAME", r->name, "short name, e.g. hq")->required();
+  radd->add_option("URL", r->url, "path or http(s):// URL")->required();
+  radd->add_option("--token", r->token, "access token (kept in local settings, never in history)");
+  radd->callback([&ctx, r] {
+    auto& store = ctx.open();
+    Remote copy = *r;
+    if (!is_url(copy.url)) copy.url = relative_to(ctx, copy.url).string();
+    add_remote(store, copy);
+    if (!ctx.json) std::cout << "Added remote " << r->name << "\n";
+  });
+  auto* rlist = remote->add_subcommand("list", "List remotes");
+  rlist->callback([&ctx] {
+    auto remotes = list_remotes(ctx.open());
+    if (ctx.json) {
+      Json out = Json::array();
+      for (const auto& x : remotes) out.push_back({{"name", x.name}, {"url", x.url}, {"has_token", !x.token.empty()}});
+      print_json(out);
+      return;
+    }
+    for (const auto& x : remotes) std::cout << x.name << "\t" << x.url << "\n";
+  });
+  auto rm_name = std::make_shared<std::string>();
+  auto* rrm = remote->add_subcommand("rm", "Remove a remote");
+  rrm->add_option("NAME", *rm_name)->required();
+  rrm->callback([&ctx, rm_name] { remove_remote(ctx.open(), *rm_name); });
+
+  auto pull_from = std::make_shared<std::string>("origin");
+  auto* pull = app.add_subcommand("pull", "Fetch another copy's (or a bundle's) commits and merge them");
+  pull->add_option("SOURCE", *pull_from, "remote name, path of a copy, or bundle file (default origin)");
+  pull->callback([&ctx, pull_from] {
+    auto& store = ctx.open();
+    CommitId theirs;
+    std::string source = *pull_from;
+    if (auto remote = find_remote(store, *pull_from)) {
+      if (is_url(remote->url)) throw UserError("pulling from a server needs the sync client (not built yet)");
+      theirs = fetch_from_copy(store, remote->url);
+    } else {
+      auto path = relative_to(ctx, *pull_from);
+      if (Store::is_copy(path)) theirs = fetch_from_copy(store, path);
+      else if (std::filesystem::is_regular_file(path)) theirs = fetch_bundle(store, path);
+      else throw UserError("'" + *pull_from + "' is not a remote, a copy or a bundle file");
+      source = path.filename().string();
+    }
+    report_merge(ctx, start_merge(store, theirs, source), source);
+  });
+
+  auto push_to = std::make_shared<std::string>("origin");
+  auto* push = app.add_subcommand("push", "Send this copy's commits to another copy (fast-forward only)");
+  push->add_option("REMOTE", *push_to, "remote name or path of a copy (default origin)");
+  push->callback([&ctx, push_to] {
+    auto& store = ctx.open();
+    std::filesystem::path target;
+    if (auto remote = find_remote(store, *push_to)) {
+      if (is_url(remote->url)) throw UserError("pushing to a server needs the sync client (not built yet)");
+      target = remote->url;
+    } else {
+      target = relative_to(ctx, *push_to);
+    }
+    auto result = push_to_copy(store, target);
+    if (ctx.json) print_json({{"up_to_date", result.up_to_date}, {"head", result.head}});
+    else if (result.up_to_date) std::cout << "Everything up to date.\n";
+    else std::cout << "Pushed " << result.head.substr(0, 10) << " to " << target.string() << "\n";
+  });
+
+  struct BundleOptions {
+    std::string file, since;
+  };
+  auto b = std::make_shared<BundleOptions>();
+  auto* bundle = app.add_subcommand("bundle", "Bundle files for copies on closed networks");
+  bundle->require_subcommand(1);
+  auto* bcreate = bundle->add_subcommand("create", "Write the commits another copy lacks into FILE");
+  bcreate->add_option("FILE", b->file)->required();
+  bcreate->add_option("--since", b->since, "a commit the receiver has (default: everything)");
+  bcreate->callback([&ctx, b] {
+    auto& store = ctx.open();
+    std::optional<CommitId> since;
+    if (!b->since.empty()) since = store.history().resolve(b->since);
+    auto made = make_bundle(store.history(), since);
+    auto file = relative_to(ctx, b->file);
+    write_bundle(made, file);
+    if (ctx.json) print_json({{"file", file.string()}, {"head", made.head}, {"bytes", made.pack.size()}});
+    else std::cout << "Wrote " << file.string() << " (" << made.pack.size() << " bytes, head " << made.head.substr(0, 10)
+                   << ")\n";
+  });
+
+  auto* conflicts = app.add_subcommand("conflicts", "List the conflicts of the merge in progress");
+  conflicts->callback([&ctx] {
+    auto& store = ctx.open();
+    auto m = pending_merge(store);
+    if (!m) throw UserError("no merge is in progress");
+    Json out = Json::array();
+    std::vector<std::vector<std::string>> rows{{"RECORD", "FIELD", "BASE", "OURS", "THEIRS", "STATE"}};
+    for (std::size_t i = 0; i < m->conflicts.size(); ++i) {
+      const auto& c = m->conflicts[i];
+      RecordKey key{c.kind, c.id};
+      auto ours_by = last_changed_by(store, m->ours, key, m->base);
+      auto theirs_by = last_changed_by(store, m->theirs, key, m->base);
+      out.push_back({{"kind", kind_name(c.kind)}, {"id", c.id}, {"field", c.field}, {"base", c.base},
+                     {"ours", c.ours}, {"theirs", c.theirs}, {"reason", c.reason}, {"ours_by", ours_by},
+                     {"theirs_by", theirs_by}, {"resolved", static_cast<bool>(m->resolved[i])}});
+      auto brief = [&](const Json& v) {
+        if (c.field == kWholeRecord) return v.is_null() ? std::string("(removed)") : std::string("(record)");
+        return v.is_null() ? std::string("(none)") : value_text(v);
+      };
+      rows.push_back({std::string(kind_name(c.kind)) + " " + short_id(c.id), c.field, brief(c.base),
+                      brief(c.ours) + (ours_by.empty() ? "" : " [" + ours_by + "]"),
+                      brief(c.theirs) + (theirs_by.empty() ? "" : " [" + theirs_by + "]"),
+                      m->resolved[i] ? "resolved" : c.reason});
+    }
+    if (ctx.json) print_json(out);
+    else print_table(rows);
+  });
+
+  struct ResolveOptions {
+    std::string id, field, value;
+    bool ours = false, theirs = false, has_value = false;
+  };
+  auto rs = std::make_shared<ResolveOptions>();
+  auto* resolve = app.add_subcommand("resolve", "Settle one conflict of the merge in progress");
+  resolve->add_option("ID", rs->id, "record id or prefix")->required();
+  resolve->add_option("FIELD", rs->field, "field name, or * for a whole-record conflict")->required();
+  auto* o1 = resolve->add_flag("--ours", rs->ours, "keep this copy's value");
+  auto* o2 = resolve->add_flag("--theirs", rs->theirs, "take the other side's value");
+  auto* o3 = resolve->add_option_function<std::string>(
+      "--value", [rs](const std::string& v) { rs->value = v, rs->has_value = true; },
+      "a new value (set members separated by ';')");
+  o1->excludes(o2)->excludes(o3);
+  o2->excludes(o3);
+  resolve->callback([&ctx, rs] {
+    auto& store = ctx.open();
+    auto key = conflict_key(store, rs->id);
+    std::optional<Side> side;
+    if (rs->ours) side = Side::Ours;
+    if (rs->theirs) side = Side::Theirs;
+    resolve_conflict(store, key, rs->field, side, rs->has_value ? std::optional<std::string>(rs->value) : std::nullopt);
+    auto m = pending_merge(store);
+    if (!ctx.json) std::cout << "Resolved; " << m->unresolved() << " conflicts left.\n";
+  });
+
+  struct MergeOptions {
+    bool cont = false, abort = false;
+  };
+  auto mo = std::make_shared<MergeOptions>();
+  auto* merge = app.add_subcommand("merge", "Finish or abandon the merge in progress");
+  auto* mc = merge->add_flag("--continue", mo->cont, "commit the merge once every conflict is resolved");
+  auto* ma = merge->add_flag("--abort", mo->abort, "forget the merge; the copy is as it was before");
+  mc->excludes(ma);
+  merge->callback([&ctx, mo] {
+    auto& store = ctx.open();
+    if (mo->cont) {
+      auto id = merge_continue(store);
+      if (ctx.json) print_json({{"commit", id}});
+      else std::cout << "Merge committed: " << id.substr(0, 10) << "\n";
+    } else if (mo->abort) {
+      merge_abort(store);
+      if (!ctx.json) std::cout << "Merge aborted.\n";
+    } else {
+      throw UserError("give --continue or --abort");
+    }
+  });
+}
+
+}  // namespace liaison::cli

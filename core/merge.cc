@@ -1,0 +1,226 @@
+#include "core/merge.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.h"
+#include "core/ids.h"
+#include "core/record.h"
+
+namespace liaison {
+namespace {
+
+Json field_value(const std::optional<Json>& record, std::string_view field) {
+  if (!record) return Json();
+  auto it = record->find(field);
+  return it == record->end() ? Json() : *it;
+}
+
+std::set<std::string> members(const Json& v) {
+  std::set<std::string> out;
+  if (v.is_array())
+    for (const auto& m : v) out.insert(m.get<std::string>());
+  return out;
+}
+
+// Additions and removals from both sides apply: a member survives if both
+// sides have it, or one side added it; it goes if either side removed it.
+Json merge_sets(const Json& base, const Json& ours, const Json& theirs) {
+  auto b = members(base), o = members(ours), t = members(theirs);
+  std::vector<std::string> out;
+  std::set<std::string> all = o;
+  all.insert(t.begin(), t.end());
+  for (const auto& m : all) {
+    bool removed = b.count(m) && (!o.count(m) || !t.count(m));
+    if (!removed) out.push_back(m);
+  }
+  return out.empty() ? Json() : Json(out);
+}
+
+std::string show(const Json& v) {
+  if (v.is_null()) return "(none)";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+void set_field(Json& record, const std::string& field, const Json& value) {
+  if (value.is_null()) record.erase(field);
+  else record[field] = value;
+}
+
+}  // namespace
+
+RecordMerge merge_record(Kind kind, const std::string& id, const std::optional<Json>& base,
+                         const std::optional<Json>& ours, const std::optional<Json>& theirs) {
+  RecordMerge out;
+  if (ours == theirs) {
+    out.merged = ours;
+    return out;
+  }
+  if (ours == base) {
+    out.merged = theirs;
+    return out;
+  }
+  if (theirs == base) {
+    out.merged = ours;
+    return out;
+  }
+  if (!ours || !theirs) {
+    out.merged = ours;
+    out.conflicts.push_back({kind, id, kWholeRecord, base ? *base : Json(), ours ? *ours : Json(),
+                             theirs ? *theirs : Json(),
+                             ours ? "changed here, removed on the other side"
+                                  : "removed here, changed on the other side"});
+    return out;
+  }
+  const auto& ks = spec(kind);
+  Json merged = Json::object();
+  std::set<std::string> decided;  // companions settled by their leader
+  // Rule fields first, so that their companions follow them.
+  for (const auto& f : ks.fields) {
+    if (f.merge != MergeRule::LaterDate) continue;
+    std::string name(f.name);
+    Json b = field_value(base, name), o = field_value(ours, name), t = field_value(theirs, name);
+    if (o == t || o == b || t == b) continue;  // not both changed: plain rules below
+    // Both changed: the later date wins, with its companions. Equal dates
+    // (different companions) fall to the greater companion text, so the
+    // choice does not depend on which side is ours.
+    bool take_theirs = o.is_null() || (!t.is_null() && t.get<std::string>() > o.get<std::string>());
+    if (!o.is_null() && !t.is_null() && t == o) {
+      std::string oc, tc;
+      for (auto c : f.companions) {
+        oc += show(field_value(ours, c));
+        tc += show(field_value(theirs, c));
+      }
+      take_theirs = tc > oc;
+    }
+    const auto& winner = take_theirs ? theirs : ours;
+    set_field(merged, name, field_value(winner, name));
+    for (auto c : f.companions) {
+      set_field(merged, std::string(c), field_value(winner, c));
+      decided.insert(std::string(c));
+    }
+    decided.insert(name);
+    out.decisions.push_back({kind, id, name, "later-date", field_value(winner, name),
+                             "took " + show(take_theirs ? t : o) + (take_theirs ? " (theirs)" : " (ours)") +
+                                 " over " + show(take_theirs ? o : t)});
+  }
+  for (const auto& f : ks.fields) {
+    std::string name(f.name);
+    if (decided.count(name)) continue;
+    Json b = field_value(base, name), o = field_value(ours, name), t = field_value(theirs, name);
+    if (o == t || t == b) {
+      set_field(merged, name, o);
+    } else if (o == b) {
+      set_field(merged, name, t);
+    } else if (f.merge == MergeRule::Set) {
+      Json result = merge_sets(b, o, t);
+      set_field(merged, name, result);
+      out.decisions.push_back({kind, id, name, "set", result,
+                               "applied additions and removals from both sides: " + show(result)});
+    } else {
+      set_field(merged, name, o);
+      out.conflicts.push_back({kind, id, name, b, o, t, "changed on both sides"});
+    }
+  }
+  out.merged = merged;
+  return out;
+}
+
+std::optional<CommitId> merge_base(const History& history, const CommitId& a, const CommitId& b) {
+  git_oid oa, ob, out;
+  git_oid_fromstr(&oa, a.c_str());
+  git_oid_fromstr(&ob, b.c_str());
+  int rc = git_merge_base(&out, history.raw(), &oa, &ob);
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  git_check(rc, "finding the merge base");
+  return oid_hex(out);
+}
+
+bool is_ancestor(const History& history, const CommitId& ancestor, const CommitId& descendant) {
+  if (ancestor == descendant) return true;
+  git_oid a, d;
+  git_oid_fromstr(&a, ancestor.c_str());
+  git_oid_fromstr(&d, descendant.c_str());
+  int rc = git_graph_descendant_of(history.raw(), &d, &a);
+  git_check(rc, "walking history");
+  return rc == 1;
+}
+
+TreeMerge merge_trees(const History& history, const std::optional<CommitId>& base, const CommitId& ours,
+                      const CommitId& theirs, const OursIndex& index) {
+  TreeMerge out;
+  std::map<std::string, FileDiff> ours_changed;
+  for (auto& d : history.diff(base, ours)) ours_changed.emplace(d.path, std::move(d));
+  auto parse = [](const std::optional<std::string>& text, const std::string& path) -> std::optional<Json> {
+    if (!text) return std::nullopt;
+    return parse_json(*text, path);
+  };
+  for (const auto& d : history.diff(base, theirs)) {
+    auto key = parse_record_path(d.path);
+    if (!key) continue;
+    auto o = ours_changed.find(d.path);
+    if (o == ours_changed.end()) {
+      out.changes[*key] = parse(d.new_content, d.path);
+      continue;
+    }
+    if (o->second.new_content == d.new_content) continue;
+    auto result = merge_record(key->kind, key->id, parse(d.old_content, d.path), parse(o->second.new_content, d.path),
+                               parse(d.new_content, d.path));
+    auto ours_now = parse(o->second.new_content, d.path);
+    if (result.merged != ours_now) out.changes[*key] = result.merged;
+    out.conflicts.insert(out.conflicts.end(), result.conflicts.begin(), result.conflicts.end());
+    out.decisions.insert(out.decisions.end(), result.decisions.begin(), result.decisions.end());
+  }
+
+  // References in the merged state: ours with the changes applied.
+  auto exists = [&](Kind kind, const std::string& id) {
+    auto it = out.changes.find({kind, id});
+    if (it != out.changes.end()) return it->second.has_value();
+    return index.exists(kind, id);
+  };
+  std::set<RecordKey> flagged;
+  auto flag_removed = [&](Kind kind, const std::string& id, const std::string& why) {
+    if (!flagged.insert({kind, id}).second) return;
+    auto path = record_path(kind, id);
+    auto version = [&](const std::optional<CommitId>& c) -> Json {
+      if (!c) return Json();
+      auto text = history.read_file(*c, path);
+      return text ? parse_json(*text, path) : Json();
+    };
+    out.conflicts.push_back({kind, id, kWholeRecord, version(base), version(ours), version(theirs), why});
+  };
+  for (const auto& [key, record] : out.changes) {
+    if (!record) continue;
+    for (const auto& ref : references_of(key.kind, *record))
+      if (!exists(ref.to, ref.id))
+        flag_removed(ref.to, ref.id,
+                     "removed on one side, still referred to by " + describe_record(key.kind, *record) + " (" +
+                         std::string(ref.field) + ")");
+  }
+  for (const auto& [key, record] : out.changes) {
+    if (record) continue;
+    for (const auto& who : index.referrers(key.kind, key.id)) {
+      auto changed = out.changes.find(who);
+      if (changed != out.changes.end()) continue;  // its merged state was checked above
+      flag_removed(key.kind, key.id,
+                   "removed on one side, still referred to by " + std::string(kind_name(who.kind)) + " " +
+                       short_id(who.id));
+      break;
+    }
+  }
+  std::sort(out.conflicts.begin(), out.conflicts.end(), [](const MergeConflict& a, const MergeConflict& b) {
+    return std::tie(a.kind, a.id, a.field) < std::tie(b.kind, b.id, b.field);
+  });
+  return out;
+}
+
+std::string decisions_trailer(const std::vector<MergeDecision>& decisions) {
+  std::string out;
+  for (const auto& d : decisions)
+    out += "Merge-Rule: " + std::string(kind_name(d.kind)) + " " + short_id(d.id) + " " + d.field + " (" + d.rule +
+           "): " + d.explanation + "\n";
+  return out;
+}
+
+}  // namespace liaison

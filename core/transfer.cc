@@ -1,0 +1,128 @@
+#include "core/transfer.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/canonical_json.h"
+#include "core/error.h"
+
+namespace liaison {
+namespace {
+
+constexpr std::string_view kBundleMagic = "# liaison bundle v1\n";
+
+git_oid oid_of(const CommitId& id) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, id.c_str()) != 0) throw UserError("invalid commit id '" + id + "'");
+  return oid;
+}
+
+bool has_commit(const History& history, const CommitId& id) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, id.c_str()) != 0) return false;
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, history.raw(), &oid) != 0) return false;
+  git_commit_free(c);
+  return true;
+}
+
+}  // namespace
+
+std::string build_pack(const History& source, const CommitId& want, const std::vector<CommitId>& haves) {
+  git_packbuilder* pb = nullptr;
+  git_check(git_packbuilder_new(&pb, source.raw()), "packing");
+  std::unique_ptr<git_packbuilder, void (*)(git_packbuilder*)> guard(pb, git_packbuilder_free);
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, source.raw()), "packing");
+  GitRevwalk walk(w);
+  git_oid want_oid = oid_of(want);
+  git_check(git_revwalk_push(w, &want_oid), "packing");
+  for (const auto& h : haves) {
+    if (!has_commit(source, h)) continue;
+    git_oid oid = oid_of(h);
+    git_check(git_revwalk_hide(w, &oid), "packing");
+  }
+  git_check(git_packbuilder_insert_walk(pb, w), "packing");
+  git_buf buf = GIT_BUF_INIT;
+  git_check(git_packbuilder_write_buf(&buf, pb), "packing");
+  std::string out(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return out;
+}
+
+void ingest_pack(History& target, std::string_view pack, const std::string& what) {
+  if (pack.size() < 32 || pack.substr(0, 4) != "PACK") throw UserError(what + ": not a git pack");
+  git_odb* odb = nullptr;
+  git_check(git_repository_odb(&odb, target.raw()), "opening object store");
+  GitOdb odb_guard(odb);
+  git_odb_writepack* writer = nullptr;
+  git_check(git_odb_write_pack(&writer, odb, nullptr, nullptr), "receiving pack");
+  git_indexer_progress stats{};
+  int rc = writer->append(writer, pack.data(), pack.size(), &stats);
+  if (rc == 0) rc = writer->commit(writer, &stats);
+  std::string message;
+  if (rc != 0) {
+    const git_error* e = git_error_last();
+    message = e && e->message ? e->message : "unreadable pack";
+  }
+  writer->free(writer);
+  if (rc != 0) throw UserError(what + ": damaged or incomplete pack (" + message + ")");
+  git_check(git_odb_refresh(odb), "refreshing object store");
+}
+
+Bundle make_bundle(const History& source, const std::optional<CommitId>& since) {
+  auto head = source.head();
+  if (!head) throw UserError("the history is empty: nothing to bundle");
+  Bundle b;
+  b.head = *head;
+  if (since) b.prerequisites.push_back(*since);
+  b.pack = build_pack(source, *head, b.prerequisites);
+  return b;
+}
+
+void write_bundle(const Bundle& bundle, const std::filesystem::path& file) {
+  Json header = {{"head", bundle.head}, {"prerequisites", bundle.prerequisites}, {"pack_bytes", bundle.pack.size()}};
+  auto tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << kBundleMagic << header.dump() << "\n" << bundle.pack;
+    out.flush();
+    if (!out) throw Failure("cannot write " + file.string());
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+bool looks_like_bundle(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string start(kBundleMagic.size(), '\0');
+  in.read(start.data(), static_cast<std::streamsize>(start.size()));
+  return in && start == kBundleMagic;
+}
+
+Bundle read_bundle(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw UserError("cannot read " + file.string());
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  std::string name = file.filename().string();
+  if (!text.starts_with(kBundleMagic)) throw UserError(name + ": not a liaison bundle");
+  auto eol = text.find('\n', kBundleMagic.size());
+  if (eol == std::string::npos) throw UserError(name + ": bundle header is cut short");
+  Json header = parse_json(std::string_view(text).substr(kBundleMagic.size(), eol - kBundleMagic.size()), name);
+  Bundle b;
+  try {
+    b.head = header.at("head").get<std::string>();
+    b.prerequisites = header.at("prerequisites").get<std::vector<std::string>>();
+    auto size = header.at("pack_bytes").get<std::size_t>();
+    b.pack = text.substr(eol + 1);
+    if (b.pack.size() != size)
+      throw UserError(name + ": bundle is truncated or padded (" + std::to_string(b.pack.size()) + " of " +
+                      std::to_string(size) + " pack bytes)");
+  } catch (const Json::exception&) {
+    throw UserError(name + ": bundle header is malformed");
+  }
+  return b;
+}
+
+}  // namespace liaison

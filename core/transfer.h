@@ -1,0 +1,42 @@
+// Moving history between copies without a server: packs of the commits the
+// other side lacks, and bundle files (a pack with a small header) carried on
+// removable media. Ingesting is all-or-nothing: a pack is indexed and
+// checked (checksums, zlib streams, object ids) in a temporary file and only
+// then added to the object store; a truncated, corrupted or foreign input is
+// refused with a UserError and leaves no trace.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/history.h"
+
+namespace liaison {
+
+// A pack of every object reachable from `want` in `source` that is not
+// reachable from any of `haves` (those `source` does not know are ignored).
+std::string build_pack(const History& source, const CommitId& want, const std::vector<CommitId>& haves);
+
+// Adds the objects of `pack` to `target`. Throws UserError naming `what`
+// when the pack is malformed.
+void ingest_pack(History& target, std::string_view pack, const std::string& what);
+
+struct Bundle {
+  CommitId head;                       // the commit the bundle brings
+  std::vector<CommitId> prerequisites; // commits the receiver must have
+  std::string pack;
+};
+
+// Writes the commits reachable from the head, minus those reachable from
+// `since`, into `file`.
+Bundle make_bundle(const History& source, const std::optional<CommitId>& since);
+void write_bundle(const Bundle& bundle, const std::filesystem::path& file);
+// Reads and checks the header; throws UserError for a file that is not a
+// liaison bundle or is cut short.
+Bundle read_bundle(const std::filesystem::path& file);
+// True if the file starts like a liaison bundle.
+bool looks_like_bundle(const std::filesystem::path& file);
+
+}  // namespace liaison
