@@ -167,8 +167,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     auto made = make_bundle(store.history(), since);
     auto file = relative_to(ctx, b->file);
     write_bundle(made, file);
-    if (ctx.json) print_json({{"file", file.string()}, {"head", made.head}, {"bytes", made.pack.size()}});
-    else std::cout << "Wrote " << file.string() << " (" << made.pack.size() << " bytes, head " << made.head.substr(0, 10)
+    auto bytes = std::filesystem::file_size(file);
+    if (ctx.json) print_json({{"file", file.string()}, {"head", made.head}, {"bytes", bytes}});
+    else std::cout << "Wrote " << file.string() << " (" << bytes << " bytes, head " << made.head.substr(0, 10)
                    << ")\n";
   });
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/canonical_json.h"
+#include "core/commit_patch.h"
 #include "core/error.h"
 
 namespace liaison {
@@ -76,16 +77,17 @@ Bundle make_bundle(const History& source, const std::optional<CommitId>& since) 
   Bundle b;
   b.head = *head;
   if (since) b.prerequisites.push_back(*since);
-  b.pack = build_pack(source, *head, b.prerequisites);
+  b.payload = encode_patches(make_patches(source, *head, b.prerequisites));
   return b;
 }
 
 void write_bundle(const Bundle& bundle, const std::filesystem::path& file) {
-  Json header = {{"head", bundle.head}, {"prerequisites", bundle.prerequisites}, {"pack_bytes", bundle.pack.size()}};
+  Json header = {{"head", bundle.head}, {"prerequisites", bundle.prerequisites},
+                 {"payload_bytes", bundle.payload.size()}};
   auto tmp = file.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary);
-    out << kBundleMagic << header.dump() << "\n" << bundle.pack;
+    out << kBundleMagic << header.dump() << "\n" << bundle.payload;
     out.flush();
     if (!out) throw Failure("cannot write " + file.string());
   }
@@ -114,11 +116,11 @@ Bundle read_bundle(const std::filesystem::path& file) {
   try {
     b.head = header.at("head").get<std::string>();
     b.prerequisites = header.at("prerequisites").get<std::vector<std::string>>();
-    auto size = header.at("pack_bytes").get<std::size_t>();
-    b.pack = text.substr(eol + 1);
-    if (b.pack.size() != size)
-      throw UserError(name + ": bundle is truncated or padded (" + std::to_string(b.pack.size()) + " of " +
-                      std::to_string(size) + " pack bytes)");
+    auto size = header.at("payload_bytes").get<std::size_t>();
+    b.payload = text.substr(eol + 1);
+    if (b.payload.size() != size)
+      throw UserError(name + ": bundle is truncated or padded (" + std::to_string(b.payload.size()) + " of " +
+                      std::to_string(size) + " bytes)");
   } catch (const Json::exception&) {
     throw UserError(name + ": bundle header is malformed");
   }

@@ -23,10 +23,12 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
 // when the pack is malformed.
 void ingest_pack(History& target, std::string_view pack, const std::string& what);
 
+// A bundle carries commit patches (commit_patch.h): one changed record
+// makes a bundle of well under 2 KB.
 struct Bundle {
-  CommitId head;                       // the commit the bundle brings
-  std::vector<CommitId> prerequisites; // commits the receiver must have
-  std::string pack;
+  CommitId head;                        // the commit the bundle brings
+  std::vector<CommitId> prerequisites;  // commits the receiver must have
+  std::string payload;                  // encode_patches()
 };
 
 // Writes the commits reachable from the head, minus those reachable from
