@@ -1,0 +1,210 @@
+// Unit tests of the merge rules (core/merge.h) and the merge workflow
+// (core/merge_session.h) on real copies.
+#include <gtest/gtest.h>
+
+#include "core/exchange.h"
+#include "core/merge.h"
+#include "core/merge_session.h"
+#include "core/record.h"
+#include "core/store.h"
+#include "tests/unit/temp_copy.h"
+
+namespace liaison {
+namespace {
+
+Json contact(const std::string& role) {
+  return {{"id", "c0000000000000000000000000000001"}, {"org", "cis-atc"}, {"role", role}, {"status", "active"}};
+}
+
+const std::string kId = "c0000000000000000000000000000001";
+
+TEST(MergeRecord, OneSideChangedTakesThatSide) {
+  Json base = contact("base");
+  Json ours = base;
+  Json theirs = contact("theirs");
+  for (bool swap : {false, true}) {
+    auto r = swap ? merge_record(Kind::Contact, kId, base, theirs, ours) : merge_record(Kind::Contact, kId, base, ours, theirs);
+    ASSERT_TRUE(r.merged);
+    EXPECT_EQ((*r.merged)["role"], "theirs");
+    EXPECT_TRUE(r.conflicts.empty());
+  }
+}
+
+TEST(MergeRecord, DifferentFieldsBothApply) {
+  Json base = contact("base");
+  Json ours = base, theirs = base;
+  ours["role"] = "new role";
+  theirs["hours"] = "Mon-Fri";
+  for (bool swap : {false, true}) {
+    auto r = swap ? merge_record(Kind::Contact, kId, base, theirs, ours) : merge_record(Kind::Contact, kId, base, ours, theirs);
+    EXPECT_EQ((*r.merged)["role"], "new role");
+    EXPECT_EQ((*r.merged)["hours"], "Mon-Fri");
+    EXPECT_TRUE(r.conflicts.empty());
+  }
+}
+
+TEST(MergeRecord, SameFieldDifferentValuesIsAConflictWithAllThreeValues) {
+  Json base = contact("base");
+  auto r = merge_record(Kind::Contact, kId, base, contact("ours"), contact("theirs"));
+  ASSERT_EQ(r.conflicts.size(), 1u);
+  EXPECT_EQ(r.conflicts[0].field, "role");
+  EXPECT_EQ(r.conflicts[0].base, "base");
+  EXPECT_EQ(r.conflicts[0].ours, "ours");
+  EXPECT_EQ(r.conflicts[0].theirs, "theirs");
+}
+
+TEST(MergeRecord, SetsApplyAdditionsAndRemovalsFromBothSides) {
+  Json base = contact("r");
+  base["emails"] = {"a@example.org", "b@example.org", "c@example.org"};
+  Json ours = base, theirs = base;
+  ours["emails"] = {"a@example.org", "c@example.org", "d@example.org"};    // -b +d
+  theirs["emails"] = {"a@example.org", "b@example.org", "e@example.org"};  // -c +e
+  for (bool swap : {false, true}) {
+    auto r = swap ? merge_record(Kind::Contact, kId, base, theirs, ours) : merge_record(Kind::Contact, kId, base, ours, theirs);
+    EXPECT_TRUE(r.conflicts.empty());
+    EXPECT_EQ((*r.merged)["emails"], Json({"a@example.org", "d@example.org", "e@example.org"}));
+    ASSERT_EQ(r.decisions.size(), 1u);
+    EXPECT_EQ(r.decisions[0].rule, "set");
+  }
+}
+
+TEST(MergeRecord, LastVerifiedTakesTheLaterDateWithItsVerifier) {
+  Json base = contact("r");
+  base["last_verified"] = "2025-01-01";
+  base["verified_by"] = "Base Person";
+  Json ours = base, theirs = base;
+  ours["last_verified"] = "2026-03-02";
+  ours["verified_by"] = "Ours Person";
+  theirs["last_verified"] = "2026-05-01";
+  theirs["verified_by"] = "Theirs Person";
+  for (bool swap : {false, true}) {
+    auto r = swap ? merge_record(Kind::Contact, kId, base, theirs, ours) : merge_record(Kind::Contact, kId, base, ours, theirs);
+    EXPECT_TRUE(r.conflicts.empty());
+    EXPECT_EQ((*r.merged)["last_verified"], "2026-05-01");
+    EXPECT_EQ((*r.merged)["verified_by"], "Theirs Person");
+    ASSERT_EQ(r.decisions.size(), 1u);
+    EXPECT_EQ(r.decisions[0].rule, "later-date");
+  }
+}
+
+TEST(MergeRecord, ModifyDeleteIsAWholeRecordConflict) {
+  Json base = contact("base");
+  for (bool swap : {false, true}) {
+    auto r = swap ? merge_record(Kind::Contact, kId, base, std::nullopt, contact("changed"))
+                  : merge_record(Kind::Contact, kId, base, contact("changed"), std::nullopt);
+    ASSERT_EQ(r.conflicts.size(), 1u);
+    EXPECT_EQ(r.conflicts[0].field, kWholeRecord);
+  }
+  // Both removed: no conflict.
+  auto both = merge_record(Kind::Contact, kId, base, std::nullopt, std::nullopt);
+  EXPECT_TRUE(both.conflicts.empty());
+  EXPECT_FALSE(both.merged);
+}
+
+class MergeCopies : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hq.emplace(Store::init(dir / "hq", {"un-ctc", std::nullopt, true}));
+    hq->commit({{Kind::Contact, kId, contact("base")}}, "seed");
+    a.emplace(clone_copy(dir / "hq", dir / "a", std::string("cis-atc")));
+    b.emplace(clone_copy(dir / "hq", dir / "b", std::string("osce")));
+  }
+  MergeOutcome pull(Store& into, const std::string& from) {
+    return start_merge(into, fetch_from_copy(into, dir / from), from);
+  }
+  std::string tree_of(Store& s) {
+    auto head = *s.history().head();
+    git_oid oid;
+    git_oid_fromstr(&oid, head.c_str());
+    git_commit* c = nullptr;
+    git_commit_lookup(&c, s.history().raw(), &oid);
+    auto tree = oid_hex(*git_commit_tree_id(c));
+    git_commit_free(c);
+    return tree;
+  }
+  Json edit(Store& s, const std::function<void(Json&)>& change) {
+    Json rec = s.get(Kind::Contact, kId);
+    change(rec);
+    s.commit({{Kind::Contact, kId, rec}}, "");
+    return rec;
+  }
+  test::TempDir dir;
+  std::optional<Store> hq, a, b;
+};
+
+TEST_F(MergeCopies, CleanMergeMakesOneCommitWithBothParentsAndIsSymmetric) {
+  edit(*a, [](Json& r) { r["role"] = "from a"; });
+  edit(*b, [](Json& r) { r["hours"] = "from b"; });
+  // c is b before any merge, to merge in the other direction.
+  auto c = clone_copy(dir / "b", dir / "c", std::string("osce"));
+  auto ab = pull(*a, "b");
+  ASSERT_EQ(ab.result, MergeOutcome::Result::Merged);
+  auto info = a->history().commit_info(*a->history().head());
+  EXPECT_EQ(info.parents.size(), 2u);
+  // b pulling a now just fast-forwards: a's merge contains b's head.
+  EXPECT_EQ(pull(*b, "a").result, MergeOutcome::Result::FastForward);
+  // The other order: c (= b before) merges a's commit from before the merge.
+  auto a_pre = info.parents[0];
+  fetch_from_copy(c, dir / "a");
+  auto other = start_merge(c, a_pre, "a");
+  ASSERT_EQ(other.result, MergeOutcome::Result::Merged);
+  EXPECT_EQ(tree_of(*a), tree_of(c));
+  Json merged = a->get(Kind::Contact, kId);
+  EXPECT_EQ(merged["role"], "from a");
+  EXPECT_EQ(merged["hours"], "from b");
+}
+
+TEST_F(MergeCopies, ConflictStopsThenResolveAndContinueCommits) {
+  edit(*a, [](Json& r) { r["role"] = "a role"; });
+  edit(*b, [](Json& r) { r["role"] = "b role"; });
+  auto head_before = *a->history().head();
+  auto m = pull(*a, "b");
+  ASSERT_EQ(m.result, MergeOutcome::Result::Conflicts);
+  EXPECT_EQ(m.conflicts, 1u);
+  EXPECT_EQ(*a->history().head(), head_before);
+  // Edits are refused while the merge is pending.
+  EXPECT_THROW(edit(*a, [](Json& r) { r["hours"] = "x"; }), UserError);
+  EXPECT_THROW(merge_continue(*a), UserError);
+  resolve_conflict(*a, {Kind::Contact, kId}, "role", Side::Theirs, std::nullopt);
+  auto id = merge_continue(*a);
+  EXPECT_EQ(a->get(Kind::Contact, kId)["role"], "b role");
+  auto info = a->history().commit_info(id);
+  EXPECT_EQ(info.parents.size(), 2u);
+  EXPECT_NE(info.message.find("Merge-Resolved: contact c0000000 role: theirs"), std::string::npos);
+  EXPECT_FALSE(pending_merge(*a));
+  EXPECT_TRUE(a->doctor().ok());
+}
+
+TEST_F(MergeCopies, AbortLeavesTheCopyExactlyAsBefore) {
+  edit(*a, [](Json& r) { r["role"] = "a role"; });
+  edit(*b, [](Json& r) { r["role"] = "b role"; });
+  auto head_before = *a->history().head();
+  Json record_before = a->get(Kind::Contact, kId);
+  ASSERT_EQ(pull(*a, "b").result, MergeOutcome::Result::Conflicts);
+  merge_abort(*a);
+  EXPECT_EQ(*a->history().head(), head_before);
+  EXPECT_EQ(a->get(Kind::Contact, kId), record_before);
+  EXPECT_FALSE(pending_merge(*a));
+  edit(*a, [](Json& r) { r["hours"] = "editable again"; });
+}
+
+TEST_F(MergeCopies, RemovedOrgStillReferencedIsAConflict) {
+  // a removes an org that nothing refers to in a; b adds a contact of it.
+  a->commit({{Kind::Org, "eag", std::nullopt}}, "remove EAG");
+  Json c2 = {{"id", "c0000000000000000000000000000002"}, {"org", "eag"}, {"role", "Analyst"}, {"status", "active"}};
+  b->commit({{Kind::Contact, "c0000000000000000000000000000002", c2}}, "");
+  auto m = pull(*a, "b");
+  ASSERT_EQ(m.result, MergeOutcome::Result::Conflicts);
+  auto pending = pending_merge(*a);
+  ASSERT_EQ(pending->conflicts.size(), 1u);
+  EXPECT_EQ(pending->conflicts[0].kind, Kind::Org);
+  EXPECT_EQ(pending->conflicts[0].id, "eag");
+  EXPECT_NE(pending->conflicts[0].reason.find("still referred to"), std::string::npos);
+  resolve_conflict(*a, {Kind::Org, "eag"}, kWholeRecord, Side::Theirs, std::nullopt);  // keep the org
+  merge_continue(*a);
+  EXPECT_TRUE(a->view().exists(Kind::Org, "eag"));
+  EXPECT_TRUE(a->view().exists(Kind::Contact, "c0000000000000000000000000000002"));
+}
+
+}  // namespace
+}  // namespace liaison
