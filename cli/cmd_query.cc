@@ -6,6 +6,7 @@
 #include "cli/context.h"
 #include "cli/output.h"
 #include "core/ids.h"
+#include "core/merge_session.h"
 #include "core/record.h"
 
 namespace liaison::cli {
@@ -78,6 +79,11 @@ void register_queries(CLI::App& app, Context& ctx) {
     Json counts = Json::object();
     for (Kind k : kAllKinds) counts[std::string(spec(k).plural)] = store.view().count(k);
     out["records"] = counts;
+    if (auto m = pending_merge(store))
+      out["merge"] = {{"in_progress", true}, {"from", m->source}, {"theirs", m->theirs},
+                      {"conflicts", m->conflicts.size()}, {"unresolved", m->unresolved()}};
+    else
+      out["merge"] = {{"in_progress", false}};
     if (ctx.json) {
       print_json(out);
       return;
@@ -86,6 +92,10 @@ void register_queries(CLI::App& app, Context& ctx) {
     std::cout << "Head: " << out["head"].get<std::string>().substr(0, 12) << "\n";
     for (auto it = counts.begin(); it != counts.end(); ++it)
       std::cout << "  " << it.key() << ": " << it.value() << "\n";
+    if (out["merge"]["in_progress"])
+      std::cout << "A merge from " << out["merge"]["from"].get<std::string>() << " is in progress: "
+                << out["merge"]["unresolved"] << " of " << out["merge"]["conflicts"]
+                << " conflicts unresolved ('liaison conflicts', 'liaison resolve', 'liaison merge --continue')\n";
   });
 }
 

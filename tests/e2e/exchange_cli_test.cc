@@ -1,0 +1,156 @@
+// End-to-end tests of exchange between copies and the merge workflow with
+// the real binary: clone, pull, push, bundles, conflicts, resolve, abort.
+#include <fstream>
+
+#include "tests/e2e/cli_fixture.h"
+
+namespace liaison::test {
+namespace {
+
+class ExchangeTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    init("hq", "un-ctc");
+    id = json({"contact", "add", "--org", "cis-atc", "--role", "Duty officer", "--email", "duty@example.org"},
+              "hq")["id"];
+    auto r = run_process({LIAISON_BIN, "-C", dir_.string(), "clone", "hq", "cis", "--org", "cis-atc"}, env());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::string id;
+};
+
+TEST_F(ExchangeTest, CloneCarriesHistoryAndRemote) {
+  EXPECT_EQ(head("cis"), head("hq"));
+  EXPECT_EQ(json({"status"}, "cis")["org"], "cis-atc");
+  auto remotes = json({"remote", "list"}, "cis");
+  ASSERT_EQ(remotes.size(), 1u);
+  EXPECT_EQ(remotes[0]["name"], "origin");
+  EXPECT_EQ(json({"contact", "show", id}, "cis")["role"], "Duty officer");
+}
+
+TEST_F(ExchangeTest, EditsOfDifferentFieldsMergeCleanlyAndPushFastForwards) {
+  ok({"contact", "edit", id, "--role", "Head of desk"}, "hq");
+  ok({"contact", "edit", id, "--hours", "24/7", "--add-email", "desk@example.org"}, "cis");
+  auto merged = json({"pull"}, "cis");
+  EXPECT_EQ(merged["result"], "merged");
+  auto c = json({"contact", "show", id}, "cis");
+  EXPECT_EQ(c["role"], "Head of desk");
+  EXPECT_EQ(c["hours"], "24/7");
+  EXPECT_EQ(c["emails"].size(), 2u);
+  auto graph = ok({"log", "--graph", "-n", "4"}, "cis");
+  EXPECT_NE(graph.find("|\\"), std::string::npos) << graph;
+  // Push moves hq forward; hq's view catches up when it is next used.
+  ok({"push"}, "cis");
+  EXPECT_EQ(head("hq"), head("cis"));
+  EXPECT_EQ(json({"contact", "show", id}, "hq")["hours"], "24/7");
+  EXPECT_NE(ok({"doctor"}, "hq").find("OK"), std::string::npos);
+}
+
+TEST_F(ExchangeTest, PushIsRefusedWhenTheOtherCopyMovedOn) {
+  ok({"contact", "edit", id, "--role", "hq change"}, "hq");
+  ok({"contact", "edit", id, "--hours", "cis change"}, "cis");
+  std::string hq_head = head("hq");
+  auto r = liaison({"push"}, "cis");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("pull"), std::string::npos) << r.err;
+  EXPECT_EQ(head("hq"), hq_head);
+}
+
+TEST_F(ExchangeTest, ConflictIsListedResolvedAndCommitted) {
+  ok({"contact", "edit", id, "--role", "HQ says"}, "hq");
+  ok({"contact", "edit", id, "--role", "CIS says"}, "cis");
+  std::string before = head("cis");
+  auto r = liaison({"pull"}, "cis");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(count_lines(r.err), 1);
+  EXPECT_EQ(head("cis"), before);
+  auto status = json({"status"}, "cis");
+  EXPECT_TRUE(status["merge"]["in_progress"].get<bool>());
+  EXPECT_EQ(status["merge"]["unresolved"], 1);
+  EXPECT_NE(ok({"status"}, "cis").find("merge from origin is in progress"), std::string::npos);
+  auto conflicts = json({"conflicts"}, "cis");
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_EQ(conflicts[0]["field"], "role");
+  EXPECT_EQ(conflicts[0]["ours"], "CIS says");
+  EXPECT_EQ(conflicts[0]["theirs"], "HQ says");
+  EXPECT_EQ(conflicts[0]["base"], "Duty officer");
+  EXPECT_NE(conflicts[0]["theirs_by"].get<std::string>().find("Test Editor"), std::string::npos);
+  // Edits wait for the merge.
+  auto edit = liaison({"contact", "edit", id, "--hours", "x"}, "cis");
+  EXPECT_EQ(edit.exit_code, 1);
+  EXPECT_NE(edit.err.find("merge is in progress"), std::string::npos);
+  ok({"resolve", id.substr(0, 8), "role", "--value", "Agreed role"}, "cis");
+  ok({"merge", "--continue"}, "cis");
+  EXPECT_EQ(json({"contact", "show", id}, "cis")["role"], "Agreed role");
+  auto show = json({"show", "HEAD"}, "cis");
+  EXPECT_EQ(show["parents"].size(), 2u);
+  EXPECT_NE(show["message"].get<std::string>().find("Merge-Resolved"), std::string::npos);
+}
+
+TEST_F(ExchangeTest, AbortReturnsExactlyToBefore) {
+  ok({"contact", "edit", id, "--role", "HQ says"}, "hq");
+  ok({"contact", "edit", id, "--role", "CIS says"}, "cis");
+  auto before = ok({"--json", "contact", "show", id}, "cis");
+  std::string head_before = head("cis");
+  EXPECT_EQ(liaison({"pull"}, "cis").exit_code, 3);
+  ok({"merge", "--abort"}, "cis");
+  EXPECT_EQ(head("cis"), head_before);
+  EXPECT_EQ(ok({"--json", "contact", "show", id}, "cis"), before);
+  EXPECT_EQ(liaison({"conflicts"}, "cis").exit_code, 1);
+  ok({"contact", "edit", id, "--hours", "editable"}, "cis");
+}
+
+TEST_F(ExchangeTest, LaterVerificationWinsAndTheDecisionIsAudited) {
+  ok({"contact", "verify", id, "--date", "2026-10-01", "--by", "HQ Verifier"}, "hq");
+  ok({"contact", "verify", id, "--date", "2026-11-01", "--by", "CIS Verifier"}, "cis");
+  auto merged = json({"pull"}, "cis");
+  EXPECT_EQ(merged["result"], "merged");
+  auto c = json({"contact", "show", id}, "cis");
+  EXPECT_EQ(c["last_verified"], "2026-11-01");
+  EXPECT_EQ(c["verified_by"], "CIS Verifier");
+  auto show = ok({"show", "HEAD"}, "cis");
+  EXPECT_NE(show.find("Merge-Rule: contact " + id.substr(0, 8) + " last_verified (later-date)"), std::string::npos)
+      << show;
+}
+
+TEST_F(ExchangeTest, BundleCarriesOneRecordInUnderTwoKilobytes) {
+  std::string base = head("hq");
+  ok({"contact", "edit", id, "--role", "Sent by bundle"}, "hq");
+  auto made = json({"bundle", "create", path("one.bundle"), "--since", base}, "hq");
+  EXPECT_LT(made["bytes"].get<int>(), 2048);
+  ok({"pull", path("one.bundle")}, "cis");
+  EXPECT_EQ(json({"contact", "show", id}, "cis")["role"], "Sent by bundle");
+  EXPECT_EQ(head("cis"), head("hq"));
+}
+
+TEST_F(ExchangeTest, DamagedBundlesAreRefusedAndChangeNothing) {
+  std::string base = head("hq");
+  ok({"contact", "edit", id, "--role", "Sent by bundle"}, "hq");
+  ok({"bundle", "create", path("good.bundle"), "--since", base}, "hq");
+  std::ifstream in(path("good.bundle"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  write("truncated.bundle", bytes.substr(0, bytes.size() - 40));
+  std::string flipped = bytes;
+  flipped[flipped.size() - 30] = static_cast<char>(flipped[flipped.size() - 30] ^ 0x5a);
+  write("corrupt.bundle", flipped);
+  write("foreign.bundle", "PK\x03\x04 this is a zip file, not a bundle");
+  std::string cis_head = head("cis");
+  for (const char* name : {"truncated.bundle", "corrupt.bundle", "foreign.bundle"}) {
+    auto r = liaison({"pull", path(name)}, "cis");
+    EXPECT_EQ(r.exit_code, 1) << name;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_EQ(head("cis"), cis_head) << name;
+  }
+  // A bundle that builds on commits this copy lacks is refused too.
+  std::string later = head("hq");
+  ok({"contact", "edit", id, "--role", "Second change"}, "hq");
+  ok({"bundle", "create", path("later.bundle"), "--since", later}, "hq");
+  auto r = liaison({"pull", path("later.bundle")}, "cis");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("does not have"), std::string::npos) << r.err;
+  EXPECT_NE(ok({"doctor"}, "cis").find("OK"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace liaison::test
