@@ -72,8 +72,7 @@ CommitId fetch_from_copy(Store& store, const std::filesystem::path& other) {
   auto source = History::open(history_of(other));
   auto head = source.head();
   if (!head) throw UserError("the copy at " + other.string() + " has no history yet");
-  auto pack = build_pack(source, *head, recent_commits(store.history()));
-  ingest_pack(store.history(), pack, other.string());
+  copy_objects(source, store.history(), *head, recent_commits(store.history()));
   return *head;
 }
 
@@ -116,7 +115,7 @@ PushResult push_to_copy(Store& store, const std::filesystem::path& other) {
   }
   std::vector<CommitId> haves;
   if (theirs) haves.push_back(*theirs);
-  ingest_pack(target, build_pack(store.history(), *ours, haves), "push");
+  copy_objects(store.history(), target, *ours, haves);
   if (!target.advance_head(theirs, *ours, "liaison: push"))
     throw UserError("push refused: the other copy changed meanwhile; pull and push again");
   return {false, *ours};
@@ -132,7 +131,7 @@ Store clone_copy(const std::filesystem::path& source, const std::filesystem::pat
   if (options.org.empty()) throw UserError("give --org: the source copy does not say whose it is");
   options.with_reference_data = false;
   auto store = Store::init(dir, options);
-  ingest_pack(store.history(), build_pack(source_history, *head, {}), source.string());
+  copy_objects(source_history, store.history(), *head, {});
   store.fast_forward(*head);
   add_remote(store, {"origin", source.string(), ""});
   return store;

@@ -246,6 +246,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
 
   std::vector<RecordChange> effective;
   std::vector<FileChange> files;
+  bool replaces_rows = false;
   std::string summary;
   for (auto& c : changes) {
     auto before = view_.get(c.kind, c.id);
@@ -253,6 +254,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     if (before && c.after && *before == *c.after) continue;
     if (before && c.after) check_update(c.kind, *before, *c.after);
     files.push_back({record_path(c.kind, c.id), c.after ? std::optional(canonical_json(*c.after)) : std::nullopt});
+    replaces_rows |= before.has_value();
     if (effective.empty()) summary = describe_change(c.kind, before, c.after);
     effective.push_back(std::move(c));
   }
@@ -270,7 +272,9 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   // copy as it was (or, after the head moved, with a view that catches up).
   Person author = user();
   auto written = std::async(std::launch::async, [&] { return history_.write_commit(parents, files, author, full_message); });
-  bool bulk = effective.size() > 5000;
+  // Dropping indexes pays off for a large load of new rows only: replacing
+  // rows needs the indexes to find the old ones.
+  bool bulk = effective.size() > 5000 && !replaces_rows;
   try {
     if (bulk) view_.begin_bulk();
     for (const auto& c : effective) {
@@ -331,7 +335,7 @@ void Store::catch_up() {
   } else {
     if (!seen) view_.clear_records();
     auto diffs = history_.diff(seen, *head);
-    bool bulk = diffs.size() > 5000;
+    bool bulk = diffs.size() > 5000 && !seen;
     if (bulk) view_.begin_bulk();
     apply_to_view(diffs);
     if (bulk) view_.end_bulk();

@@ -1,11 +1,13 @@
 #include "core/transfer.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/canonical_json.h"
 #include "core/commit_patch.h"
 #include "core/error.h"
+#include "core/pack_writer.h"
 
 namespace liaison {
 namespace {
@@ -49,6 +51,69 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
   std::string out(buf.ptr, buf.size);
   git_buf_dispose(&buf);
   return out;
+}
+
+namespace {
+
+std::string read_raw(git_odb* odb, const git_oid& id) {
+  git_odb_object* obj = nullptr;
+  git_check(git_odb_read(&obj, odb, &id), "reading object");
+  std::string out(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+  git_odb_object_free(obj);
+  return out;
+}
+
+void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, PackWriter& pack, std::set<std::string>& added) {
+  if (git_odb_exists_ext(to, &tree_id, GIT_ODB_LOOKUP_NO_REFRESH) || !added.insert(oid_hex(tree_id)).second) return;
+  std::string data = read_raw(from, tree_id);
+  pack.add(GIT_OBJECT_TREE, data);
+  std::size_t i = 0;
+  while (i < data.size()) {
+    auto space = data.find(' ', i);
+    auto nul = data.find('\0', space);
+    git_oid child;
+    git_oid_fromraw(&child, reinterpret_cast<const unsigned char*>(data.data() + nul + 1));
+    if (data.compare(i, space - i, "40000") == 0) {
+      copy_tree(from, to, child, pack, added);
+    } else if (!git_odb_exists_ext(to, &child, GIT_ODB_LOOKUP_NO_REFRESH) && added.insert(oid_hex(child)).second) {
+      pack.add(GIT_OBJECT_BLOB, read_raw(from, child));
+    }
+    i = nul + 1 + GIT_OID_RAWSZ;
+  }
+}
+
+}  // namespace
+
+void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves) {
+  git_odb* from = nullptr;
+  git_check(git_repository_odb(&from, source.raw()), "opening object store");
+  GitOdb from_guard(from);
+  git_odb* to = nullptr;
+  git_check(git_repository_odb(&to, target.raw()), "opening object store");
+  GitOdb to_guard(to);
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, source.raw()), "walking history");
+  GitRevwalk walk(w);
+  git_oid want_oid = oid_of(want);
+  git_check(git_revwalk_push(w, &want_oid), "walking history");
+  for (const auto& h : haves) {
+    if (!has_commit(source, h)) continue;
+    git_oid oid = oid_of(h);
+    git_check(git_revwalk_hide(w, &oid), "walking history");
+  }
+  PackWriter pack;
+  std::set<std::string> added;
+  git_oid oid;
+  while (git_revwalk_next(&oid, w) == 0) {
+    if (git_odb_exists_ext(to, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
+    std::string raw = read_raw(from, oid);
+    pack.add(GIT_OBJECT_COMMIT, raw);
+    git_oid tree;
+    git_oid_fromstr(&tree, raw.substr(5, 40).c_str());
+    copy_tree(from, to, tree, pack, added);
+  }
+  pack.write(target.dir());
+  git_check(git_odb_refresh(to), "refreshing object store");
 }
 
 void ingest_pack(History& target, std::string_view pack, const std::string& what) {

@@ -19,6 +19,12 @@ namespace liaison {
 // reachable from any of `haves` (those `source` does not know are ignored).
 std::string build_pack(const History& source, const CommitId& want, const std::vector<CommitId>& haves);
 
+// Copies into `target` every object reachable from `want` in `source` that
+// `target` lacks, walking only the commits not reachable from `haves` and
+// skipping subtrees `target` already has, as one pack without delta search.
+// Used between copies on one machine (fetch, push, clone).
+void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves);
+
 // Adds the objects of `pack` to `target`. Throws UserError naming `what`
 // when the pack is malformed.
 void ingest_pack(History& target, std::string_view pack, const std::string& what);
