@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <unistd.h>
 #include <pwd.h>
 
@@ -225,7 +226,8 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   // Normalise and drop no-op changes before taking the lock.
   std::vector<RecordChange> changes;
   std::vector<std::optional<Json>> befores;
-  std::set<RecordKey> seen;
+  std::unordered_set<std::string> seen;
+  seen.reserve(input.size());
   changes.reserve(input.size());
   for (auto& c : input) {
     RecordChange n{c.kind, std::move(c.id), std::nullopt};
@@ -235,7 +237,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
       if (!given.empty() && given != n.id)
         throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + given + "'");
     }
-    if (!seen.insert({n.kind, n.id}).second)
+    if (!seen.insert(std::string(1, static_cast<char>('0' + static_cast<int>(n.kind))) + n.id).second)
       throw UserError(std::string(kind_name(n.kind)) + " " + short_id(n.id) + " appears twice in one change");
     changes.push_back(std::move(n));
   }
@@ -247,6 +249,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   std::vector<RecordChange> effective;
   std::vector<FileChange> files;
   bool replaces_rows = false;
+  std::vector<bool> existed;
   std::string summary;
   for (auto& c : changes) {
     auto before = view_.get(c.kind, c.id);
@@ -255,6 +258,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     if (before && c.after) check_update(c.kind, *before, *c.after);
     files.push_back({record_path(c.kind, c.id), c.after ? std::optional(canonical_json(*c.after)) : std::nullopt});
     replaces_rows |= before.has_value();
+    existed.push_back(before.has_value());
     if (effective.empty()) summary = describe_change(c.kind, before, c.after);
     effective.push_back(std::move(c));
   }
@@ -277,9 +281,11 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   bool bulk = effective.size() > 5000 && !replaces_rows;
   try {
     if (bulk) view_.begin_bulk();
-    for (const auto& c : effective) {
-      if (c.after) view_.put(c.kind, *c.after);
-      else view_.remove(c.kind, c.id);
+    for (std::size_t i = 0; i < effective.size(); ++i) {
+      const auto& c = effective[i];
+      if (!c.after) view_.remove(c.kind, c.id);
+      else if (existed[i]) view_.put(c.kind, *c.after, *files[i].content);
+      else view_.insert(c.kind, *c.after, *files[i].content);
     }
     if (bulk) view_.end_bulk();
     view_.flush_search_index();

@@ -221,9 +221,13 @@ void View::remove(Kind kind, const std::string& id) {
   for (auto& d : s.delete_sets) d.bind(1, id).run();
 }
 
-void View::put(Kind kind, const Json& record) {
+void View::put(Kind kind, const Json& record, std::string_view canonical_text) {
+  remove(kind, record_id(kind, record));
+  insert(kind, record, canonical_text);
+}
+
+void View::insert(Kind kind, const Json& record, std::string_view canonical_text) {
   std::string id = record_id(kind, record);
-  remove(kind, id);
   auto& s = statements(kind);
   const auto& ks = spec(kind);
   int col = 1;
@@ -234,7 +238,10 @@ void View::put(Kind kind, const Json& record) {
     else if (it->is_boolean()) s.insert_row.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
     else s.insert_row.bind(col++, it->get<std::string>());
   }
-  s.insert_row.bind(col, std::string_view(record.dump()));
+  std::string dumped;
+  if (canonical_text.empty()) dumped = record.dump();
+  else canonical_text.remove_suffix(canonical_text.ends_with('\n') ? 1 : 0);
+  s.insert_row.bind(col, canonical_text.empty() ? std::string_view(dumped) : canonical_text);
   if (!s.insert_row.step()) throw Failure("inserting into view failed");
   auto rid = s.insert_row.integer(0);
   s.insert_row.reset();

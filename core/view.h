@@ -42,7 +42,11 @@ class View {
   void set_head(const std::optional<std::string>& commit);
   void flush_search_index();
 
-  void put(Kind kind, const Json& record);
+  // Adds or replaces a record. `canonical_text` (canonical_json of the
+  // record), when the caller has it, saves serialising it again.
+  void put(Kind kind, const Json& record, std::string_view canonical_text = {});
+  // Adds a record known to be absent.
+  void insert(Kind kind, const Json& record, std::string_view canonical_text = {});
   void remove(Kind kind, const std::string& id);
   // Around a bulk load inside one transaction: drop the secondary indexes,
   // then build them again in one pass.
