@@ -12,6 +12,7 @@
 #include "core/merge_session.h"
 #include "core/record.h"
 #include "core/transfer.h"
+#include "sync/sync_client.h"
 
 namespace liaison::cli {
 namespace {
@@ -48,6 +49,50 @@ void report_merge(Context& ctx, const MergeOutcome& m, const std::string& source
                         " (or 'liaison merge --abort')");
 }
 
+}  // namespace
+
+void pull_from_server(Context& ctx, Store& store, const Remote& remote) {
+  sync::SyncClient client(remote.url, remote.token);
+  auto theirs = client.fetch(store);
+  // Outcomes of this organization's submissions, for `liaison status`.
+  try {
+    auto mine = client.submissions();
+    store.view().set_setting("remote." + remote.name + ".submissions", mine.dump());
+  } catch (const UserError&) {
+  }
+  if (!theirs) {
+    if (!ctx.json) std::cout << "The server has no history yet.\n";
+    return;
+  }
+  sync::set_remote_head(store, remote.name, *theirs);
+  report_merge(ctx, start_merge(store, *theirs, remote.name), remote.name);
+}
+
+void push_to_server(Context& ctx, Store& store, const Remote& remote) {
+  sync::SyncClient client(remote.url, remote.token);
+  auto outcome = client.push(store, sync::remote_head(store, remote.name));
+  if (outcome.result != "submission" && !outcome.head.empty()) {
+    // The server's head contains ours now; fetching it brings a server-side merge.
+    sync::set_remote_head(store, remote.name, outcome.head);
+  }
+  if (ctx.json) {
+    print_json({{"result", outcome.result}, {"head", outcome.head}, {"submission", outcome.submission}});
+    return;
+  }
+  if (outcome.result == "submission")
+    std::cout << "Some changes touch records your organization does not own: sent for review as submission #"
+              << outcome.submission << " ('liaison status' after a pull shows the outcome).\n";
+  else if (outcome.result == "merged")
+    std::cout << "Pushed; the server merged it with newer changes in " << outcome.head.substr(0, 10)
+              << " (pull to get it).\n";
+  else if (outcome.result == "up-to-date")
+    std::cout << "Everything up to date.\n";
+  else
+    std::cout << "Pushed " << outcome.head.substr(0, 10) << " to " << remote.name << ".\n";
+}
+
+namespace {
+
 RecordKey conflict_key(Store& store, const std::string& prefix) {
   auto m = pending_merge(store);
   if (!m) throw UserError("no merge is in progress");
@@ -75,7 +120,16 @@ void register_exchange(CLI::App& app, Context& ctx) {
   clone->add_option("--org", c->org, "your organization (default: the source's)");
   clone->add_option("--token", c->token, "access token for a server");
   clone->callback([&ctx, c] {
-    if (is_url(c->source)) throw UserError("cloning from a server needs the sync client (not built yet)");
+    if (is_url(c->source)) {
+      if (c->dir.empty()) throw UserError("give the folder for the new copy: liaison clone URL DIR --token T");
+      if (c->token.empty()) throw UserError("--token: a server needs an access token");
+      auto dir = relative_to(ctx, c->dir);
+      auto store = sync::SyncClient(c->source, c->token).clone(dir, c->org.empty() ? std::nullopt
+                                                                                  : std::optional<std::string>(c->org));
+      if (ctx.json) print_json({{"dir", dir.string()}, {"head", store.history().head().value_or("")}});
+      else std::cout << "Cloned " << c->source << " into " << dir.string() << "\n";
+      return;
+    }
     auto source = relative_to(ctx, c->source);
     auto dir = relative_to(ctx, c->dir.empty() ? std::filesystem::path(c->source).filename().string() + "-copy" : c->dir);
     auto store = clone_copy(source, dir, c->org.empty() ? std::nullopt : std::optional<std::string>(c->org));
@@ -121,7 +175,10 @@ void register_exchange(CLI::App& app, Context& ctx) {
     CommitId theirs;
     std::string source = *pull_from;
     if (auto remote = find_remote(store, *pull_from)) {
-      if (is_url(remote->url)) throw UserError("pulling from a server needs the sync client (not built yet)");
+      if (is_url(remote->url)) {
+        pull_from_server(ctx, store, *remote);
+        return;
+      }
       theirs = fetch_from_copy(store, remote->url);
     } else {
       auto path = relative_to(ctx, *pull_from);
@@ -140,7 +197,10 @@ void register_exchange(CLI::App& app, Context& ctx) {
     auto& store = ctx.open();
     std::filesystem::path target;
     if (auto remote = find_remote(store, *push_to)) {
-      if (is_url(remote->url)) throw UserError("pushing to a server needs the sync client (not built yet)");
+      if (is_url(remote->url)) {
+        push_to_server(ctx, store, *remote);
+        return;
+      }
       target = remote->url;
     } else {
       target = relative_to(ctx, *push_to);

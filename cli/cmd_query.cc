@@ -6,6 +6,7 @@
 #include "cli/context.h"
 #include "cli/output.h"
 #include "core/ids.h"
+#include "core/exchange.h"
 #include "core/merge_session.h"
 #include "core/record.h"
 
@@ -84,6 +85,11 @@ void register_queries(CLI::App& app, Context& ctx) {
                       {"conflicts", m->conflicts.size()}, {"unresolved", m->unresolved()}};
     else
       out["merge"] = {{"in_progress", false}};
+    Json submissions = Json::array();
+    for (const auto& remote : list_remotes(store))
+      if (auto seen = store.view().setting("remote." + remote.name + ".submissions"))
+        for (const auto& s : Json::parse(*seen)) submissions.push_back(s);
+    out["submissions"] = submissions;
     if (ctx.json) {
       print_json(out);
       return;
@@ -96,6 +102,10 @@ void register_queries(CLI::App& app, Context& ctx) {
       std::cout << "A merge from " << out["merge"]["from"].get<std::string>() << " is in progress: "
                 << out["merge"]["unresolved"] << " of " << out["merge"]["conflicts"]
                 << " conflicts unresolved ('liaison conflicts', 'liaison resolve', 'liaison merge --continue')\n";
+    for (const auto& s : submissions)
+      std::cout << "Submission #" << s["id"] << " (" << s["records"] << " records, " << s["created"].get<std::string>()
+                << "): " << s["status"].get<std::string>()
+                << (s["reason"].get<std::string>().empty() ? "" : " - " + s["reason"].get<std::string>()) << "\n";
   });
 }
 

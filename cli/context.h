@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/exchange.h"
 #include "core/query.h"
 #include "core/store.h"
 
@@ -36,5 +37,10 @@ void register_history(CLI::App& app, Context& ctx);
 void register_transfer(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
 void register_exchange(CLI::App& app, Context& ctx);
+void register_sync(CLI::App& app, Context& ctx);
+
+// Pull from / push to a server remote (cmd_exchange.cc), shared with `sync`.
+void pull_from_server(Context& ctx, Store& store, const Remote& remote);
+void push_to_server(Context& ctx, Store& store, const Remote& remote);
 
 }  // namespace liaison::cli

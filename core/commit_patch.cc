@@ -138,12 +138,12 @@ std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string
   return out;
 }
 
-CommitId apply_patches(History& history, const std::vector<CommitPatch>& patches, const std::string& what) {
+std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::vector<CommitPatch>& patches,
+                                             const std::string& what) {
   if (patches.empty()) throw UserError(what + ": no commits");
   // Quarantine: a second handle whose writes go to memory.
-  git_repository* r = nullptr;
-  git_check(git_repository_open_bare(&r, history.dir().c_str()), "opening history");
-  GitRepository quarantine(r);
+  auto staged = std::make_unique<StagedPatches>(History::open(history.dir()), patches.back().id);
+  git_repository* r = staged->quarantine_.raw();
   git_odb* qodb = nullptr;
   git_check(git_repository_odb(&qodb, r), "opening object store");
   GitOdb qodb_guard(qodb);
@@ -151,8 +151,7 @@ CommitId apply_patches(History& history, const std::vector<CommitPatch>& patches
   git_check(git_mempack_new(&mempack), "creating quarantine");
   git_check(git_odb_add_backend(qodb, mempack, 1000), "creating quarantine");
 
-  std::vector<std::pair<git_oid, git_object_t>> created;
-  std::set<std::string> seen;
+  auto& created = staged->created_;
   for (const auto& p : patches) {
     git_oid commit_oid = to_oid(p.id, what);
     auto tree_hex = tree_of_raw(p.raw);
@@ -237,20 +236,31 @@ CommitId apply_patches(History& history, const std::vector<CommitPatch>& patches
     created.emplace_back(written, GIT_OBJECT_COMMIT);
   }
 
-  // Everything checked: write the new objects (those not on disk) as one pack.
+  return staged;
+}
+
+void StagedPatches::write(History& target) {
+  git_odb* qodb = nullptr;
+  git_check(git_repository_odb(&qodb, quarantine_.raw()), "opening object store");
+  GitOdb qodb_guard(qodb);
   git_odb* main_odb = nullptr;
-  git_check(git_repository_odb(&main_odb, history.raw()), "opening object store");
+  git_check(git_repository_odb(&main_odb, target.raw()), "opening object store");
   GitOdb main_guard(main_odb);
   PackWriter pack;
   std::set<std::string> packed;
-  for (const auto& [id, type] : created) {
+  for (const auto& [id, type] : created_) {
     if (!packed.insert(oid_hex(id)).second) continue;
     if (git_odb_exists_ext(main_odb, &id, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
     pack.add(type, raw_object(qodb, id));
   }
-  pack.write(history.dir());
+  pack.write(target.dir());
   git_check(git_odb_refresh(main_odb), "refreshing object store");
-  return patches.back().id;
+}
+
+CommitId apply_patches(History& history, const std::vector<CommitPatch>& patches, const std::string& what) {
+  auto staged = stage_patches(history, patches, what);
+  staged->write(history);
+  return staged->head();
 }
 
 }  // namespace liaison

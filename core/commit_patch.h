@@ -12,6 +12,7 @@
 // UserError and leaves the repository untouched.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,33 @@ std::vector<CommitPatch> make_patches(const History& history, const CommitId& wa
 std::string encode_patches(const std::vector<CommitPatch>& patches);
 std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string& what);
 
-// Rebuilds and verifies the commits, then stores them. Returns the id of the
-// last one. Parents not in the batch must already be in `history`.
+// Commits rebuilt and verified in quarantine, not yet in the repository.
+// history() reads the repository plus the staged objects, so callers can
+// inspect the result (diffs, merges) before deciding; write() then adds the
+// staged objects to the repository as one pack. Dropping it without write()
+// leaves the repository untouched.
+class StagedPatches {
+ public:
+  StagedPatches(History quarantine, CommitId head) : quarantine_(std::move(quarantine)), head_(std::move(head)) {}
+  const History& history() const { return quarantine_; }
+  const CommitId& head() const { return head_; }
+  void write(History& target);
+
+ private:
+  friend std::unique_ptr<StagedPatches> stage_patches(const History&, const std::vector<CommitPatch>&,
+                                                      const std::string&);
+  History quarantine_;
+  CommitId head_;
+  std::vector<std::pair<git_oid, git_object_t>> created_;
+};
+
+// Rebuilds and verifies the commits in quarantine. Parents not in the batch
+// must already be in `history`. Throws UserError naming `what` on any
+// mismatch.
+std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::vector<CommitPatch>& patches,
+                                             const std::string& what);
+
+// stage_patches + write. Returns the id of the last commit.
 CommitId apply_patches(History& history, const std::vector<CommitPatch>& patches, const std::string& what);
 
 }  // namespace liaison

@@ -119,6 +119,19 @@ git_oid PackWriter::add(git_object_t type, std::string_view content) {
   return oid;
 }
 
+std::string PackWriter::finish() {
+  std::string header = "PACK";
+  put_be32(header, 2);
+  put_be32(header, static_cast<std::uint32_t>(objects_.size()));
+  Sha1 sum;
+  sum.update(header);
+  sum.update(pack_);
+  std::string out = header + pack_ + sum.finish();
+  pack_.clear();
+  objects_.clear();
+  return out;
+}
+
 void PackWriter::write(const std::filesystem::path& git_dir) {
   if (objects_.empty()) return;
   std::string header = "PACK";

@@ -24,6 +24,9 @@ class PackWriter {
   // Writes objects/pack/pack-<checksum>.{pack,idx} under `git_dir`.
   // Does nothing when no object was added.
   void write(const std::filesystem::path& git_dir);
+  // The pack's bytes (header, objects, checksum) instead of files, for
+  // sending; the receiver indexes it.
+  std::string finish();
 
  private:
   struct Entry {

@@ -24,6 +24,7 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
   // Binds a named parameter (":org"); does nothing if the query has none.
   Statement& bind_named(const char* name, std::string_view text);
   // Binds text, or NULL for nullopt.

@@ -1,0 +1,39 @@
+#include "server/central.h"
+
+#include "core/error.h"
+
+namespace liaison::server {
+namespace {
+
+Database open_server_db(const std::filesystem::path& dir) {
+  auto db = Database::open(dir / "server.db");
+  db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+          "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, time TEXT NOT NULL DEFAULT (datetime('now')),"
+          " org TEXT, action TEXT, detail TEXT)");
+  return db;
+}
+
+}  // namespace
+
+void Central::init(const std::filesystem::path& dir, const std::string& org) {
+  if (exists(dir)) throw UserError("a liaisond data folder exists already in " + dir.string());
+  Store::init(dir / "central", {org, Person{"liaisond", "liaisond@localhost"}, true});
+  auto db = open_server_db(dir);
+  TokenStore tokens(db);
+}
+
+bool Central::exists(const std::filesystem::path& dir) {
+  return Store::is_copy(dir / "central") && std::filesystem::exists(dir / "server.db");
+}
+
+Central::Central(const std::filesystem::path& dir)
+    : dir_(dir), store_(Store::open(dir / "central")), db_(open_server_db(dir)), tokens_(db_) {
+  if (!exists(dir)) throw UserError("no liaisond data in " + dir.string() + " (run 'liaisond init DIR')");
+}
+
+void Central::audit(const std::string& org, const std::string& action, const std::string& detail) {
+  auto st = db_.prepare("INSERT INTO audit(org, action, detail) VALUES(?,?,?)");
+  st.bind(1, org).bind(2, action).bind(3, detail).run();
+}
+
+}  // namespace liaison::server

@@ -1,0 +1,266 @@
+#include "server/handlers.h"
+
+#include <set>
+
+#include "core/commit_patch.h"
+#include "core/error.h"
+#include "core/exchange.h"
+#include "core/merge.h"
+#include "core/merge_session.h"
+#include "core/pack_writer.h"
+#include "core/transfer.h"
+#include "server/push_policy.h"
+#include "server/submissions.h"
+#include "sync/protocol.h"
+
+namespace liaison::server {
+namespace {
+
+Response json_response(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+Response error(int status, const std::string& message) { return json_response(status, {{"error", message}}); }
+
+Json conflicts_json(const std::vector<MergeConflict>& conflicts) {
+  Json out = Json::array();
+  for (const auto& c : conflicts)
+    out.push_back({{"kind", kind_name(c.kind)}, {"id", c.id}, {"field", c.field}, {"base", c.base},
+                   {"ours", c.ours}, {"theirs", c.theirs}, {"reason", c.reason}});
+  return out;
+}
+
+OursIndex central_index(Store& store) {
+  return OursIndex{[&store](Kind k, const std::string& id) { return store.view().exists(k, id); },
+                   [&store](Kind k, const std::string& id) {
+                     std::vector<RecordKey> out;
+                     for (const auto& r : store.view().referrers(k, id, 50)) out.push_back(r.key);
+                     return out;
+                   }};
+}
+
+// Brings pushed (or submitted) commits into central: validate, check
+// rights, merge. `resolve` settles conflicts (accepting a submission);
+// without it conflicts are answered with 409.
+Response integrate(Central& central, const Identity& who, const std::string& patches_blob, bool may_submit,
+                   std::optional<Side> resolve) {
+  auto& store = central.store();
+  auto patches = decode_patches(patches_blob, "push");
+  auto staged = stage_patches(store.history(), patches, "push");
+  const auto& q = staged->history();
+  auto pushed = staged->head();
+  auto central_head = *store.history().head();
+  if (is_ancestor(q, pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
+  auto base = merge_base(q, central_head, pushed);
+  auto contribs = contributions(q, base, central_head, pushed);
+  validate_contributions(q, pushed, contribs);
+  bool allowed = true;
+  for (const auto& c : contribs) allowed = allowed && may_change(who, c);
+  if (!allowed) {
+    if (!may_submit) return error(403, "this token may not make these changes");
+    Submission s;
+    s.org = who.org;
+    s.token_id = who.token_id;
+    s.head = pushed;
+    s.changes = describe_contributions(contribs);
+    s.patches = patches_blob;
+    auto id = SubmissionStore(central.db()).add(s);
+    central.audit(who.org, "submission", std::to_string(id) + " (" + std::to_string(contribs.size()) + " records)");
+    return json_response(202, {{"result", "submission"}, {"submission", id}, {"head", central_head}});
+  }
+  bool fast_forward = is_ancestor(q, central_head, pushed);
+  if (!fast_forward && !resolve) {
+    auto merged = merge_trees(q, base, central_head, pushed, central_index(store));
+    if (!merged.conflicts.empty()) {
+      Json body = {{"error", std::to_string(merged.conflicts.size()) +
+                                 " conflicts with central: pull, resolve them locally and push again"},
+                   {"conflicts", conflicts_json(merged.conflicts)}};
+      return json_response(409, body);
+    }
+  }
+  staged->write(store.history());
+  std::string result = "fast-forward";
+  if (fast_forward) {
+    store.fast_forward(pushed);
+  } else {
+    auto outcome = start_merge(store, pushed, "push from " + who.org);
+    if (outcome.result == MergeOutcome::Result::Conflicts) {
+      auto m = pending_merge(store);
+      for (const auto& c : m->conflicts) resolve_conflict(store, {c.kind, c.id}, c.field, resolve, std::nullopt);
+      try {
+        merge_continue(store);
+      } catch (...) {
+        merge_abort(store);
+        throw;
+      }
+    }
+    result = "merged";
+  }
+  auto head = *store.history().head();
+  central.audit(who.org, result, head + " (" + std::to_string(contribs.size()) + " records)");
+  return json_response(200, {{"result", result}, {"head", head}});
+}
+
+std::string full_pack(const History& history, const CommitId& head) {
+  // Everything reachable from the head, without delta search.
+  PackWriter pack;
+  git_odb* odb = nullptr;
+  git_check(git_repository_odb(&odb, history.raw()), "opening object store");
+  GitOdb guard(odb);
+  auto add_object = [](git_odb* o, const git_oid& id, git_object_t type, PackWriter& p) {
+    git_odb_object* obj = nullptr;
+    git_check(git_odb_read(&obj, o, &id), "reading object");
+    p.add(type, std::string_view(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj)));
+    git_odb_object_free(obj);
+  };
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, history.raw()), "walking history");
+  GitRevwalk rw(w);
+  git_oid head_oid;
+  git_oid_fromstr(&head_oid, head.c_str());
+  git_revwalk_push(w, &head_oid);
+  std::set<std::string> seen;
+  git_oid oid;
+  while (git_revwalk_next(&oid, w) == 0) {
+    add_object(odb, oid, GIT_OBJECT_COMMIT, pack);
+    git_commit* c = nullptr;
+    git_check(git_commit_lookup(&c, history.raw(), &oid), "reading commit");
+    GitCommit commit(c);
+    git_tree* t = nullptr;
+    git_check(git_commit_tree(&t, c), "reading tree");
+    GitTree tree(t);
+    if (seen.insert(oid_hex(*git_tree_id(t))).second) add_object(odb, *git_tree_id(t), GIT_OBJECT_TREE, pack);
+    struct Ctx {
+      git_odb* odb;
+      PackWriter* pack;
+      std::set<std::string>* seen;
+      decltype(add_object)* add;
+    } ctx{odb, &pack, &seen, &add_object};
+    git_tree_walk(
+        t, GIT_TREEWALK_PRE,
+        [](const char*, const git_tree_entry* e, void* payload) -> int {
+          auto* x = static_cast<Ctx*>(payload);
+          if (!x->seen->insert(oid_hex(*git_tree_entry_id(e))).second) return 1;  // skip known subtrees
+          (*x->add)(x->odb, *git_tree_entry_id(e), git_tree_entry_type(e), *x->pack);
+          return 0;
+        },
+        &ctx);
+  }
+  return pack.finish();
+}
+
+std::optional<std::int64_t> submission_id(const std::string& target, const std::string& prefix) {
+  if (!target.starts_with(prefix)) return std::nullopt;
+  auto rest = target.substr(prefix.size());
+  auto slash = rest.find('/');
+  auto number = rest.substr(0, slash);
+  if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 15)
+    return std::nullopt;
+  return std::stoll(number);
+}
+
+Response route(Central& central, const Identity& who, const Request& req) {
+  auto& store = central.store();
+  const auto& t = req.target;
+  if (req.method == "GET" && t == "/v1/whoami") return json_response(200, {{"org", who.org}, {"role", role_name(who.role)}});
+  if (req.method == "GET" && t == "/v1/clone") {
+    auto head = store.history().head();
+    Response r;
+    r.content_type = sync::kPackType;
+    if (head) {
+      r.body = full_pack(store.history(), *head);
+      r.headers[sync::kHeadHeader] = *head;
+    }
+    return r;
+  }
+  if (req.method == "POST" && t == "/v1/fetch") {
+    auto body = parse_json(req.body, "fetch request");
+    if (!body.is_object() || !body.contains("haves") || !body["haves"].is_array())
+      return error(400, "fetch request needs \"haves\": [commit ids]");
+    std::vector<CommitId> haves;
+    for (const auto& h : body["haves"]) {
+      if (!h.is_string()) return error(400, "\"haves\" must be commit ids");
+      haves.push_back(h.get<std::string>());
+    }
+    Response r;
+    r.content_type = sync::kPatchType;
+    auto head = store.history().head();
+    if (!head) return r;
+    r.headers[sync::kHeadHeader] = *head;
+    auto patches = make_patches(store.history(), *head, haves);
+    if (!patches.empty()) r.body = encode_patches(patches);
+    return r;
+  }
+  if (req.method == "POST" && t == "/v1/push") {
+    if (who.role == Role::Reader) return error(403, "a reader token may fetch but not push");
+    auto push = sync::decode_push(req.body);
+    return integrate(central, who, push.patches, true, std::nullopt);
+  }
+  SubmissionStore submissions(central.db());
+  if (req.method == "GET" && t == "/v1/submissions") {
+    Json out = Json::array();
+    for (const auto& s : submissions.list(who.role == Role::Admin ? "" : who.org)) out.push_back(summary_json(s, false));
+    return json_response(200, out);
+  }
+  if (auto id = submission_id(t, "/v1/submissions/")) {
+    auto s = submissions.get(*id, true);
+    if (!s || (who.role != Role::Admin && s->org != who.org)) return error(404, "no submission " + std::to_string(*id));
+    if (req.method == "GET" && t == "/v1/submissions/" + std::to_string(*id)) return json_response(200, summary_json(*s, true));
+    if (req.method != "POST") return error(404, "no such route");
+    if (who.role != Role::Admin) return error(403, "only admin tokens work the review queue");
+    if (s->status != "pending") return error(409, "submission " + std::to_string(*id) + " was " + s->status + " already");
+    auto body = req.body.empty() ? Json::object() : parse_json(req.body, "review request");
+    if (t.ends_with("/reject")) {
+      auto reason = body.value("reason", std::string());
+      if (reason.empty()) return error(400, "a rejection needs a reason");
+      submissions.decide(*id, "rejected", reason, "");
+      central.audit(who.org, "reject", std::to_string(*id) + ": " + reason);
+      return json_response(200, {{"submission", *id}, {"status", "rejected"}});
+    }
+    if (t.ends_with("/accept")) {
+      std::optional<Side> side;
+      auto how = body.value("resolve", Json());
+      if (how == "ours") side = Side::Ours;
+      else if (how == "theirs") side = Side::Theirs;
+      else if (!how.is_null()) return error(400, "\"resolve\" must be \"ours\", \"theirs\" or null");
+      auto r = integrate(central, who, s->patches, false, side);
+      if (r.status != 200) return r;
+      auto head = Json::parse(r.body).value("head", "");
+      submissions.decide(*id, "accepted", "", head);
+      return json_response(200, {{"submission", *id}, {"status", "accepted"}, {"head", head}});
+    }
+  }
+  return error(404, "no route " + req.method + " " + t);
+}
+
+}  // namespace
+
+Response handle(Central& central, const Request& request) {
+  if (request.method == "GET" && request.target == "/v1/health") {
+    auto lock = central.lock();
+    return json_response(200, {{"status", "ok"}, {"head", central.store().history().head().value_or("")}});
+  }
+  std::string token;
+  if (request.authorization.starts_with("Bearer ")) token = request.authorization.substr(7);
+  auto lock = central.lock();
+  auto who = central.tokens().authenticate(token);
+  if (!who) return error(401, token.empty() ? "a bearer token is required" : "unknown or revoked token");
+  try {
+    auto r = route(central, *who, request);
+    r.org = who->org;
+    return r;
+  } catch (const ConflictError& e) {
+    auto r = error(409, e.what());
+    r.org = who->org;
+    return r;
+  } catch (const UserError& e) {
+    auto r = error(400, e.what());
+    r.org = who->org;
+    return r;
+  }
+}
+
+}  // namespace liaison::server

@@ -1,0 +1,232 @@
+#include "server/http_server.h"
+
+#include <ctime>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "core/error.h"
+#include "server/handlers.h"
+
+namespace liaison::server {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::mutex log_mutex;
+
+void log_request(const std::string& org, const std::string& method, const std::string& target, int status,
+                 std::size_t in, std::size_t out, std::chrono::steady_clock::duration took) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  auto ms = std::chrono::duration_cast<std::chrono::microseconds>(took).count() / 1000.0;
+  std::lock_guard<std::mutex> lock(log_mutex);
+  std::cerr << when << " org=" << (org.empty() ? "-" : org) << " " << method << " " << target << " " << status
+            << " in=" << in << " out=" << out << " " << ms << "ms\n";
+}
+
+http::status to_status(int code) { return static_cast<http::status>(code); }
+
+template <class Derived>
+class Session {
+ public:
+  Session(Central& central, const ServerOptions& options) : central_(central), options_(options) {}
+
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(options_.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+    beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
+    http::async_read(derived().stream(), buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, derived().shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return derived().do_close();
+    if (ec) {
+      if (ec == http::error::body_limit) return send_error(http::status::payload_too_large, "request body is too large");
+      if (ec == http::error::header_limit) return send_error(http::status::request_header_fields_too_large, "headers are too large");
+      if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::eof ||
+          ec == net::error::connection_reset)
+        return;
+      return send_error(http::status::bad_request, "malformed HTTP request: " + ec.message());
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto req = parser_->release();
+    Request request{std::string(req.method_string()), std::string(req.target()),
+                    std::string(req[http::field::authorization]), std::move(req.body())};
+    Response response;
+    try {
+      response = handle(central_, request);
+    } catch (const std::exception& e) {
+      response.status = 500;
+      response.body = Json{{"error", std::string("internal error: ") + e.what()}}.dump();
+    }
+    auto res = std::make_shared<http::response<http::string_body>>(to_status(response.status), req.version());
+    res->set(http::field::server, "liaisond");
+    res->set(http::field::content_type, response.content_type);
+    for (const auto& [k, v] : response.headers) res->set(k, v);
+    res->body() = std::move(response.body);
+    res->keep_alive(req.keep_alive());
+    res->prepare_payload();
+    log_request(response.org, request.method, request.target, response.status, request.body.size(),
+                res->body().size(), std::chrono::steady_clock::now() - started);
+    write(res);
+  }
+
+  void send_error(http::status status, const std::string& message) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
+    res->set(http::field::server, "liaisond");
+    res->set(http::field::content_type, "application/json");
+    res->body() = Json{{"error", message}}.dump();
+    res->keep_alive(false);
+    res->prepare_payload();
+    log_request("", "-", "-", static_cast<int>(status), 0, res->body().size(), {});
+    write(res);
+  }
+
+  void write(std::shared_ptr<http::response<http::string_body>> res) {
+    beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
+    auto self = derived().shared_from_this();
+    http::async_write(derived().stream(), *res, [self, res](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      if (!res->keep_alive()) return self->do_close();
+      self->do_read();
+    });
+  }
+
+ protected:
+  Derived& derived() { return static_cast<Derived&>(*this); }
+  Central& central_;
+  const ServerOptions& options_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+class PlainSession : public Session<PlainSession>, public std::enable_shared_from_this<PlainSession> {
+ public:
+  PlainSession(tcp::socket&& socket, Central& central, const ServerOptions& options)
+      : Session(central, options), stream_(std::move(socket)) {}
+  beast::tcp_stream& stream() { return stream_; }
+  void start() { do_read(); }
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+ private:
+  beast::tcp_stream stream_;
+};
+
+class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
+ public:
+  TlsSession(tcp::socket&& socket, net::ssl::context& ctx, Central& central, const ServerOptions& options)
+      : Session(central, options), stream_(std::move(socket), ctx) {}
+  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  void start() {
+    beast::get_lowest_layer(stream_).expires_after(options_.timeout);
+    stream_.async_handshake(net::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->do_read();
+    });
+  }
+  void do_close() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+  }
+
+ private:
+  beast::ssl_stream<beast::tcp_stream> stream_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(Central& c, const ServerOptions& o)
+      : central(c), options(o), ioc(o.threads), acceptor(ioc), ssl_ctx(net::ssl::context::tls_server), signals(ioc) {}
+  Central& central;
+  ServerOptions options;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  net::ssl::context ssl_ctx;
+  bool tls = false;
+  net::signal_set signals;
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (!ec) {
+        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options)->start();
+        else std::make_shared<PlainSession>(std::move(socket), central, options)->start();
+      }
+      if (acceptor.is_open()) accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(Central& central, const ServerOptions& options) : impl_(std::make_unique<Impl>(central, options)) {
+  auto& i = *impl_;
+  if (options.tls_cert || options.tls_key) {
+    if (!options.tls_cert || !options.tls_key) throw UserError("TLS needs both --tls-cert and --tls-key");
+    try {
+      i.ssl_ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                            net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                            net::ssl::context::no_tlsv1_1);
+      i.ssl_ctx.use_certificate_chain_file(*options.tls_cert);
+      i.ssl_ctx.use_private_key_file(*options.tls_key, net::ssl::context::pem);
+    } catch (const boost::system::system_error& e) {
+      throw UserError("TLS: cannot load certificate or key: " + e.code().message());
+    }
+    i.tls = true;
+  }
+  beast::error_code ec;
+  auto address = net::ip::make_address(options.host, ec);
+  if (ec) throw UserError("--listen: '" + options.host + "' is not an IP address");
+  tcp::endpoint endpoint{address, options.port};
+  i.acceptor.open(endpoint.protocol());
+  i.acceptor.set_option(net::socket_base::reuse_address(true));
+  i.acceptor.bind(endpoint, ec);
+  if (ec) throw UserError("--listen: cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                          ec.message());
+  i.acceptor.listen(net::socket_base::max_listen_connections);
+}
+
+HttpServer::~HttpServer() = default;
+
+unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::run() {
+  auto& i = *impl_;
+  i.signals.add(SIGINT);
+  i.signals.add(SIGTERM);
+  i.signals.async_wait([this](beast::error_code, int) { stop(); });
+  i.accept();
+  std::vector<std::thread> threads;
+  for (int t = 1; t < i.options.threads; ++t) threads.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpServer::stop() {
+  net::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->ioc.stop();
+  });
+}
+
+}  // namespace liaison::server

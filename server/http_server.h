@@ -1,0 +1,43 @@
+// The network side of liaisond: a Boost.Beast HTTP/1.1 server, plain or TLS,
+// one session object per connection (kept alive by shared_from_this), with
+// limits at the edge: header size, body size, and a timeout on every read
+// and write, so a slow or broken client never holds up the others. Each
+// request is handed to handle() (handlers.h) and logged as one line
+// (time, org, route, status, bytes, duration), never with its token.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/central.h"
+
+namespace liaison::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8470;  // 0: any free port
+  std::optional<std::string> tls_cert, tls_key;
+  std::size_t body_limit = 256u << 20;
+  std::size_t header_limit = 16u << 10;
+  std::chrono::seconds timeout{60};
+  int threads = 4;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Central& central, const ServerOptions& options);
+  ~HttpServer();
+  // The port actually listened on (useful with port 0).
+  unsigned short port() const;
+  // Serves until stop() or SIGINT/SIGTERM.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liaison::server

@@ -1,0 +1,108 @@
+// liaisond: the central server. Commands:
+//   liaisond init DIR [--org SLUG]
+//   liaisond --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]
+//   liaisond token create|list|revoke --data DIR ...
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "core/error.h"
+#include "core/ids.h"
+#include "server/central.h"
+#include "server/http_server.h"
+
+namespace {
+
+using namespace liaison;
+using namespace liaison::server;
+
+void parse_listen(const std::string& listen, ServerOptions& options) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw UserError("--listen: give HOST:PORT, e.g. 127.0.0.1:8470");
+  options.host = listen.substr(0, colon);
+  auto port = listen.substr(colon + 1);
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535)
+    throw UserError("--listen: '" + port + "' is not a port number");
+  options.port = static_cast<unsigned short>(std::stoul(port));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"liaisond: the central server of liaison copies"};
+  std::string data, listen = "127.0.0.1:8470", cert, key;
+  int threads = 4;
+  std::size_t max_body_mb = 256;
+  app.add_option("--data", data, "data folder (made by 'liaisond init')");
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
+  app.add_option("--tls-cert", cert, "PEM certificate chain: serve HTTPS");
+  app.add_option("--tls-key", key, "PEM private key");
+  app.add_option("--threads", threads, "worker threads (default 4)");
+  app.add_option("--max-body", max_body_mb, "largest request body in MB (default 256)");
+
+  std::string init_dir, init_org = "un-ctc";
+  auto* init = app.add_subcommand("init", "Create a data folder with a central copy");
+  init->add_option("DIR", init_dir)->required();
+  init->add_option("--org", init_org, "organization of central staff (default un-ctc)");
+
+  auto* token = app.add_subcommand("token", "Manage access tokens");
+  token->require_subcommand(1);
+  std::string token_org, token_role;
+  std::int64_t revoke_id = 0;
+  auto* create = token->add_subcommand("create", "Create a token; it is printed once");
+  create->add_option("--org", token_org, "organization the token acts for")->required();
+  create->add_option("--role", token_role, "reader, editor or admin")->required();
+  auto* list = token->add_subcommand("list", "List tokens (never their secrets)");
+  auto* revoke = token->add_subcommand("revoke", "Revoke a token");
+  revoke->add_option("ID", revoke_id)->required();
+  for (auto* sub : {create, list, revoke}) sub->add_option("--data", data, "data folder");
+
+  try {
+    app.parse(argc, argv);
+    if (init->parsed()) {
+      if (!is_slug(init_org)) throw UserError("--org: '" + init_org + "' is not an organization slug");
+      Central::init(init_dir, init_org);
+      std::cout << "Created a liaisond data folder in " << init_dir << "\n";
+      return 0;
+    }
+    if (data.empty()) throw UserError("--data: give the data folder");
+    if (token->parsed()) {
+      Central central(data);
+      auto lock = central.lock();
+      if (create->parsed()) {
+        if (!is_slug(token_org)) throw UserError("--org: '" + token_org + "' is not an organization slug");
+        std::cout << central.tokens().create(token_org, parse_role(token_role)) << "\n";
+      } else if (list->parsed()) {
+        for (const auto& t : central.tokens().list())
+          std::cout << t.id << "\t" << t.org << "\t" << role_name(t.role) << "\t" << t.created
+                    << (t.revoked ? "\trevoked" : "") << "\n";
+      } else {
+        central.tokens().revoke(revoke_id);
+        std::cout << "Revoked token " << revoke_id << "\n";
+      }
+      return 0;
+    }
+    ServerOptions options;
+    parse_listen(listen, options);
+    if (!cert.empty()) options.tls_cert = cert;
+    if (!key.empty()) options.tls_key = key;
+    if (threads < 1 || threads > 64) throw UserError("--threads: between 1 and 64");
+    options.threads = threads;
+    options.body_limit = max_body_mb << 20;
+    Central central(data);
+    HttpServer server(central, options);
+    std::cout << "liaisond listening on " << (options.tls_cert ? "https://" : "http://") << options.host << ":"
+              << server.port() << std::endl;
+    server.run();
+    std::cerr << "liaisond stopped\n";
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const liaison::Error& e) {
+    std::cerr << "liaisond: " << e.what() << "\n";
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << "liaisond: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

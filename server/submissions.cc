@@ -1,0 +1,58 @@
+#include "server/submissions.h"
+
+namespace liaison::server {
+
+SubmissionStore::SubmissionStore(Database& db) : db_(db) {
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS submissions(id INTEGER PRIMARY KEY, org TEXT NOT NULL, token_id INTEGER,"
+      " created TEXT NOT NULL DEFAULT (datetime('now')), status TEXT NOT NULL DEFAULT 'pending', reason TEXT,"
+      " head TEXT NOT NULL, changes TEXT NOT NULL, patches BLOB NOT NULL, result_head TEXT)");
+}
+
+std::int64_t SubmissionStore::add(const Submission& s) {
+  auto st = db_.prepare("INSERT INTO submissions(org, token_id, head, changes, patches) VALUES(?,?,?,?,?) RETURNING id");
+  st.bind(1, s.org).bind(2, s.token_id).bind(3, s.head).bind(4, s.changes.dump());
+  st.bind_blob(5, s.patches);
+  st.step();
+  return st.integer(0);
+}
+
+std::optional<Submission> SubmissionStore::get(std::int64_t id, bool with_patches) {
+  auto st = db_.prepare(std::string("SELECT id, org, token_id, created, status, coalesce(reason,''), head, changes, ") +
+                        (with_patches ? "patches" : "''") + ", coalesce(result_head,'') FROM submissions WHERE id=?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return Submission{st.integer(0), st.text(1), st.integer(2), st.text(3), st.text(4),
+                    st.text(5),    st.text(6), Json::parse(st.text(7)), st.text(8), st.text(9)};
+}
+
+std::vector<Submission> SubmissionStore::list(const std::string& org) {
+  std::string sql =
+      "SELECT id, org, token_id, created, status, coalesce(reason,''), head, changes, '', coalesce(result_head,'')"
+      " FROM submissions";
+  if (!org.empty()) sql += " WHERE org=?";
+  sql += " ORDER BY id DESC";
+  auto st = db_.prepare(sql);
+  if (!org.empty()) st.bind(1, org);
+  std::vector<Submission> out;
+  while (st.step())
+    out.push_back({st.integer(0), st.text(1), st.integer(2), st.text(3), st.text(4), st.text(5), st.text(6),
+                   Json::parse(st.text(7)), "", st.text(9)});
+  return out;
+}
+
+void SubmissionStore::decide(std::int64_t id, const std::string& status, const std::string& reason,
+                             const std::string& result_head) {
+  auto st = db_.prepare("UPDATE submissions SET status=?, reason=?, result_head=? WHERE id=?");
+  st.bind(1, status).bind(2, reason).bind(3, result_head).bind(4, id).run();
+}
+
+Json summary_json(const Submission& s, bool with_changes) {
+  Json out = {{"id", s.id},         {"org", s.org},       {"created", s.created},
+              {"status", s.status}, {"reason", s.reason}, {"records", s.changes.size()},
+              {"head", s.head},     {"result_head", s.result_head}};
+  if (with_changes) out["changes"] = s.changes;
+  return out;
+}
+
+}  // namespace liaison::server

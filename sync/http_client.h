@@ -1,0 +1,35 @@
+// A small blocking HTTP/1.1 client over Boost.Beast for the sync protocol:
+// one request per connection, plain TCP or TLS (verifying the server's
+// certificate against the system's authorities, or the PEM file named by
+// LIAISON_CA_FILE), with a timeout on every operation.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace liaison::sync {
+
+struct Url {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string base_path;  // without trailing slash
+};
+// Parses http(s)://host[:port][/path]; throws UserError.
+Url parse_url(const std::string& text);
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+// Sends one request. Throws Failure when the server cannot be reached or
+// the exchange breaks off.
+HttpResponse http_request(const Url& url, const std::string& method, const std::string& target,
+                          const std::string& token, const std::string& body = "",
+                          const std::string& content_type = "application/json",
+                          std::chrono::seconds timeout = std::chrono::seconds(120));
+
+}  // namespace liaison::sync

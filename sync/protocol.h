@@ -1,0 +1,42 @@
+// The sync protocol between `liaison` and `liaisond`, HTTP/1.1 with JSON
+// control messages and binary bodies. Every request but /v1/health carries
+// "Authorization: Bearer <token>".
+//
+//   GET  /v1/health                 -> 200 {"status":"ok","head":ID}
+//   GET  /v1/clone                  -> 200 git pack of everything, header X-Liaison-Head
+//   POST /v1/fetch   {"haves":[ID]} -> 200 commit patches (core/commit_patch.h) the client
+//                                      lacks (empty body: nothing new), header X-Liaison-Head
+//   POST /v1/push    push body      -> 200 {"result":"fast-forward"|"merged"|"up-to-date","head":ID}
+//                                      202 {"result":"submission","submission":N}
+//                                      409 {"error":..., "conflicts":[...]}
+//   GET  /v1/submissions            -> 200 [summary...] (admins: all; others: their own)
+//   GET  /v1/submissions/N          -> 200 summary with field-level changes
+//   POST /v1/submissions/N/accept {"resolve":"ours"|"theirs"|null} (admin)
+//   POST /v1/submissions/N/reject {"reason":TEXT}                   (admin)
+// Errors: {"error": one line}, with 400 malformed input, 401 bad or revoked
+// token, 403 forbidden, 404 unknown, 409 conflicts, 413 body too large.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/history.h"
+
+namespace liaison::sync {
+
+inline constexpr const char* kHeadHeader = "X-Liaison-Head";
+inline constexpr const char* kPackType = "application/x-git-pack";
+inline constexpr const char* kPatchType = "application/x-liaison-patches";
+
+// A push body: one JSON line {"base":ID,"head":ID} then the encoded patches.
+struct PushRequest {
+  CommitId base;  // the server head the client last saw ("" if none)
+  CommitId head;  // the client's head
+  std::string patches;
+};
+std::string encode_push(const PushRequest& push);
+// Throws UserError on a malformed body.
+PushRequest decode_push(std::string_view body);
+
+}  // namespace liaison::sync

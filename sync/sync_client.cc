@@ -1,0 +1,110 @@
+#include "sync/sync_client.h"
+
+#include "core/commit_patch.h"
+#include "core/error.h"
+#include "core/transfer.h"
+#include "sync/protocol.h"
+
+namespace liaison::sync {
+namespace {
+
+[[noreturn]] void raise(int status, const std::string& body) {
+  std::string message = "server answered " + std::to_string(status);
+  try {
+    auto j = Json::parse(body);
+    if (j.contains("error")) message = j["error"].get<std::string>();
+  } catch (const Json::exception&) {
+  }
+  if (status == 409) throw ConflictError(message);
+  if (status >= 400 && status < 500) throw UserError(message);
+  throw Failure(message);
+}
+
+}  // namespace
+
+SyncClient::SyncClient(const std::string& url, std::string token) : url_(parse_url(url)), token_(std::move(token)) {}
+
+HttpResponse SyncClient::send(const std::string& method, const std::string& target, const std::string& body,
+                              const std::string& content_type) {
+  auto res = http_request(url_, method, target, token_, body, content_type);
+  if (res.status >= 400) raise(res.status, res.body);
+  return res;
+}
+
+Json SyncClient::call(const std::string& method, const std::string& target, const std::string& body) {
+  auto res = send(method, target, body, "application/json");
+  try {
+    return Json::parse(res.body);
+  } catch (const Json::exception&) {
+    throw Failure("the server sent malformed JSON for " + target);
+  }
+}
+
+Json SyncClient::whoami() { return call("GET", "/v1/whoami"); }
+
+Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<std::string>& org) {
+  auto me = whoami();
+  Store::InitOptions options;
+  options.org = org ? *org : me.value("org", "");
+  options.with_reference_data = false;
+  auto res = send("GET", "/v1/clone", "", "application/json");
+  auto head = res.headers[std::string("x-liaison-head")];
+  auto store = Store::init(dir, options);
+  try {
+    if (!head.empty()) {
+      ingest_pack(store.history(), res.body, "clone");
+      store.fast_forward(head);
+    }
+    std::string url = (url_.tls ? "https://" : "http://") + url_.host + ":" + url_.port + url_.base_path;
+    add_remote(store, {"origin", url, token_});
+    if (!head.empty()) set_remote_head(store, "origin", head);
+  } catch (...) {
+    std::filesystem::remove_all(dir);
+    throw;
+  }
+  return store;
+}
+
+std::optional<CommitId> SyncClient::fetch(Store& store) {
+  Json req = {{"haves", recent_commits(store.history())}};
+  auto res = send("POST", "/v1/fetch", req.dump(), "application/json");
+  auto head = res.headers[std::string("x-liaison-head")];
+  if (head.empty()) return std::nullopt;
+  if (!res.body.empty()) apply_patches(store.history(), decode_patches(res.body, "fetch"), "fetch");
+  return head;
+}
+
+PushOutcome SyncClient::push(Store& store, const std::optional<CommitId>& server_head) {
+  auto head = store.history().head();
+  if (!head) throw UserError("nothing to push: the history is empty");
+  std::vector<CommitId> haves;
+  if (server_head) haves.push_back(*server_head);
+  PushRequest push{server_head.value_or(""), *head, encode_patches(make_patches(store.history(), *head, haves))};
+  auto res = send("POST", "/v1/push", encode_push(push), kPatchType);
+  Json j = Json::parse(res.body);
+  PushOutcome out;
+  out.result = j.value("result", "");
+  out.head = j.value("head", "");
+  out.submission = j.value("submission", 0);
+  return out;
+}
+
+Json SyncClient::submissions() { return call("GET", "/v1/submissions"); }
+Json SyncClient::submission(std::int64_t id) { return call("GET", "/v1/submissions/" + std::to_string(id)); }
+Json SyncClient::accept(std::int64_t id, const std::string& resolve) {
+  Json body = {{"resolve", resolve.empty() ? Json() : Json(resolve)}};
+  return call("POST", "/v1/submissions/" + std::to_string(id) + "/accept", body.dump());
+}
+Json SyncClient::reject(std::int64_t id, const std::string& reason) {
+  return call("POST", "/v1/submissions/" + std::to_string(id) + "/reject", Json{{"reason", reason}}.dump());
+}
+
+std::optional<CommitId> remote_head(Store& store, const std::string& remote) {
+  return store.view().setting("remote." + remote + ".head");
+}
+
+void set_remote_head(Store& store, const std::string& remote, const CommitId& head) {
+  store.view().set_setting("remote." + remote + ".head", head);
+}
+
+}  // namespace liaison::sync

@@ -1,0 +1,58 @@
+// The client side of sync: clone, fetch (the first half of pull), push and
+// the review queue, against a liaisond server. Tokens are sent as bearer
+// tokens and kept only in the copy's local settings. Server errors become
+// liaison errors: 400/401/403/404/413 UserError, 409 ConflictError, others
+// Failure, each with the server's one-line message.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/canonical_json.h"
+#include "core/exchange.h"
+#include "core/store.h"
+#include "sync/http_client.h"
+
+namespace liaison::sync {
+
+struct PushOutcome {
+  std::string result;  // fast-forward, merged, up-to-date, submission
+  CommitId head;       // the server's head after the push
+  std::int64_t submission = 0;
+};
+
+class SyncClient {
+ public:
+  SyncClient(const std::string& url, std::string token);
+
+  // {"org":..., "role":...} of the token.
+  Json whoami();
+  // Creates `dir` as a copy of the server's history with the view built and
+  // remote "origin" (URL and token) set.
+  Store clone(const std::filesystem::path& dir, const std::optional<std::string>& org);
+  // Brings the server's new commits into the copy's history (not merged);
+  // returns the server's head, or nullopt for an empty server.
+  std::optional<CommitId> fetch(Store& store);
+  // Sends the copy's commits the server lacks. `server_head` is the server
+  // head the copy last fetched.
+  PushOutcome push(Store& store, const std::optional<CommitId>& server_head);
+
+  Json submissions();
+  Json submission(std::int64_t id);
+  Json accept(std::int64_t id, const std::string& resolve);
+  Json reject(std::int64_t id, const std::string& reason);
+
+ private:
+  Json call(const std::string& method, const std::string& target, const std::string& body = "");
+  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& content_type);
+  Url url_;
+  std::string token_;
+};
+
+// The server head a copy last saw for `remote`, kept in local settings.
+std::optional<CommitId> remote_head(Store& store, const std::string& remote);
+void set_remote_head(Store& store, const std::string& remote, const CommitId& head);
+
+}  // namespace liaison::sync
