@@ -22,16 +22,19 @@ std::filesystem::path relative_to(const Context& ctx, const std::string& path) {
   return p.is_relative() ? std::filesystem::path(ctx.directory) / p : p;
 }
 
-void report_merge(Context& ctx, const MergeOutcome& m, const std::string& source) {
+// Prints the outcome (as text, or as JSON when `emit_json`) and returns it
+// as JSON; throws ConflictError when the merge stopped on conflicts.
+Json report_merge(Context& ctx, const MergeOutcome& m, const std::string& source, bool emit_json = true) {
   using R = MergeOutcome::Result;
   const char* names[] = {"up-to-date", "fast-forward", "merged", "conflicts"};
+  Json decisions = Json::array();
+  for (const auto& d : m.decisions)
+    decisions.push_back({{"kind", kind_name(d.kind)}, {"id", d.id}, {"field", d.field}, {"rule", d.rule},
+                         {"explanation", d.explanation}});
+  Json out = {{"result", names[static_cast<int>(m.result)]}, {"head", m.head}, {"conflicts", m.conflicts},
+              {"decisions", decisions}};
   if (ctx.json) {
-    Json decisions = Json::array();
-    for (const auto& d : m.decisions)
-      decisions.push_back({{"kind", kind_name(d.kind)}, {"id", d.id}, {"field", d.field}, {"rule", d.rule},
-                           {"explanation", d.explanation}});
-    print_json({{"result", names[static_cast<int>(m.result)]}, {"head", m.head}, {"conflicts", m.conflicts},
-                {"decisions", decisions}});
+    if (emit_json) print_json(out);
   } else {
     switch (m.result) {
       case R::UpToDate: std::cout << "Already up to date with " << source << ".\n"; break;
@@ -47,11 +50,12 @@ void report_merge(Context& ctx, const MergeOutcome& m, const std::string& source
     throw ConflictError(std::to_string(m.conflicts) + " conflicts merging " + source +
                         ": see 'liaison conflicts', settle each with 'liaison resolve', then 'liaison merge --continue'"
                         " (or 'liaison merge --abort')");
+  return out;
 }
 
 }  // namespace
 
-void pull_from_server(Context& ctx, Store& store, const Remote& remote) {
+Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
   auto theirs = client.fetch(store);
   // Outcomes of this organization's submissions, for `liaison status`.
@@ -62,22 +66,23 @@ void pull_from_server(Context& ctx, Store& store, const Remote& remote) {
   }
   if (!theirs) {
     if (!ctx.json) std::cout << "The server has no history yet.\n";
-    return;
+    return Json{{"result", "empty"}};
   }
   sync::set_remote_head(store, remote.name, *theirs);
-  report_merge(ctx, start_merge(store, *theirs, remote.name), remote.name);
+  return report_merge(ctx, start_merge(store, *theirs, remote.name), remote.name, emit_json);
 }
 
-void push_to_server(Context& ctx, Store& store, const Remote& remote) {
+Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
   auto outcome = client.push(store, sync::remote_head(store, remote.name));
   if (outcome.result != "submission" && !outcome.head.empty()) {
     // The server's head contains ours now; fetching it brings a server-side merge.
     sync::set_remote_head(store, remote.name, outcome.head);
   }
+  Json out = {{"result", outcome.result}, {"head", outcome.head}, {"submission", outcome.submission}};
   if (ctx.json) {
-    print_json({{"result", outcome.result}, {"head", outcome.head}, {"submission", outcome.submission}});
-    return;
+    if (emit_json) print_json(out);
+    return out;
   }
   if (outcome.result == "submission")
     std::cout << "Some changes touch records your organization does not own: sent for review as submission #"
@@ -89,6 +94,7 @@ void push_to_server(Context& ctx, Store& store, const Remote& remote) {
     std::cout << "Everything up to date.\n";
   else
     std::cout << "Pushed " << outcome.head.substr(0, 10) << " to " << remote.name << ".\n";
+  return out;
 }
 
 namespace {

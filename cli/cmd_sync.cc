@@ -37,8 +37,9 @@ void register_sync(CLI::App& app, Context& ctx) {
   sync_cmd->callback([&ctx, sync_remote] {
     auto& store = ctx.open();
     auto remote = server_remote(store, *sync_remote);
-    pull_from_server(ctx, store, remote);
-    push_to_server(ctx, store, remote);
+    auto pulled = pull_from_server(ctx, store, remote, false);
+    auto pushed = push_to_server(ctx, store, remote, false);
+    if (ctx.json) print_json({{"pull", pulled}, {"push", pushed}});
   });
 
   auto* review = app.add_subcommand("review", "The server's review queue (admin tokens)");

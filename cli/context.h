@@ -40,7 +40,8 @@ void register_exchange(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
 
 // Pull from / push to a server remote (cmd_exchange.cc), shared with `sync`.
-void pull_from_server(Context& ctx, Store& store, const Remote& remote);
-void push_to_server(Context& ctx, Store& store, const Remote& remote);
+// They print their outcome (as JSON only when `emit_json`) and return it.
+Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json = true);
+Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_json = true);
 
 }  // namespace liaison::cli

@@ -106,6 +106,11 @@ struct View::KindStatements {
 
 View View::open(const std::filesystem::path& path) {
   View view(Database::open(path));
+  // Local settings hold server tokens: the owner alone may read the file
+  // (SQLite gives its -wal and -shm files the same mode).
+  std::error_code ignored;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               ignored);
   // The view is derived from history, so losing its last transactions in a
   // power cut costs only a catch-up on the next open: NORMAL is enough.
   view.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;");

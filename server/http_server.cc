@@ -1,5 +1,6 @@
 #include "server/http_server.h"
 
+#include <array>
 #include <ctime>
 #include <iostream>
 #include <mutex>
@@ -90,13 +91,19 @@ class Session {
   }
 
   void send_error(http::status status, const std::string& message) {
+    std::string method = "-", target = "-";
+    if (parser_) {
+      method = std::string(parser_->get().method_string());
+      target = std::string(parser_->get().target());
+    }
     auto res = std::make_shared<http::response<http::string_body>>(status, 11);
     res->set(http::field::server, "liaisond");
     res->set(http::field::content_type, "application/json");
     res->body() = Json{{"error", message}}.dump();
     res->keep_alive(false);
     res->prepare_payload();
-    log_request("", "-", "-", static_cast<int>(status), 0, res->body().size(), {});
+    log_request("", method.empty() ? "-" : method, target.empty() ? "-" : target, static_cast<int>(status), 0,
+                res->body().size(), {});
     write(res);
   }
 
@@ -127,10 +134,24 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
   void do_close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    drain();
   }
 
  private:
+  // After refusing a request early (413), read and drop what the client is
+  // still sending for a while, so closing does not reset the connection
+  // before the client has read the answer.
+  void drain() {
+    stream_.expires_after(std::chrono::seconds(5));
+    auto self = shared_from_this();
+    stream_.async_read_some(net::buffer(drain_buffer_), [self](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (!ec && self->drained_ < (64u << 20)) self->drain();
+    });
+  }
   beast::tcp_stream stream_;
+  std::array<char, 65536> drain_buffer_{};
+  std::size_t drained_ = 0;
 };
 
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {

@@ -60,11 +60,16 @@ HttpResponse exchange(Stream& stream, const Url& url, const std::string& method,
     req.prepare_payload();
   }
   beast::get_lowest_layer(stream).expires_after(timeout);
-  http::write(stream, req);
+  beast::error_code write_error;
+  http::write(stream, req, write_error);
+  // A server may answer before reading the whole body (413) and close; its
+  // answer is still worth reading.
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(1ULL << 31);
-  http::read(stream, buffer, parser);
+  beast::error_code read_error;
+  http::read(stream, buffer, parser, read_error);
+  if (read_error) throw boost::system::system_error(write_error ? write_error : read_error);
   auto& res = parser.get();
   HttpResponse out;
   out.status = static_cast<int>(res.result_int());
