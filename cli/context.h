@@ -38,6 +38,8 @@ void register_transfer(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
 void register_exchange(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
+// After register_records: adds `need match` to the need group.
+void register_matrix(CLI::App& app, Context& ctx);
 
 // Pull from / push to a server remote (cmd_exchange.cc), shared with `sync`.
 // They print their outcome (as JSON only when `emit_json`) and return it.

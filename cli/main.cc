@@ -14,7 +14,7 @@ namespace {
 constexpr liaison::cli::Registrar kCommandGroups[] = {
     liaison::cli::register_init,    liaison::cli::register_records, liaison::cli::register_queries,
     liaison::cli::register_history, liaison::cli::register_transfer, liaison::cli::register_doctor,
-    liaison::cli::register_exchange, liaison::cli::register_sync,
+    liaison::cli::register_exchange, liaison::cli::register_sync,    liaison::cli::register_matrix,
 };
 
 }  // namespace

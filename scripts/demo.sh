@@ -1,36 +1,75 @@
 #!/usr/bin/env bash
-# The main job, end to end: installs what is missing, builds, then creates a
-# local copy for the CIS Anti-Terrorism Center in a temporary folder, loads
-# the sample directory, edits it, and shows lists, search, history and the
-# checks. Everything happens under a temporary folder that is removed after.
+# The main job, end to end: installs what is missing and builds, then starts
+# a liaisond server on loopback, lets central staff load the sample
+# directory, has two organizations (CIS ATC and OSCE) clone, edit offline and
+# sync, sends an out-of-scope change through the review queue, and shows the
+# result. Everything lives in a temporary folder removed at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$ROOT/scripts/install-deps.sh"
 bash "$ROOT/scripts/build.sh" >/dev/null
 LIAISON="$ROOT/build/cli/liaison"
+LIAISOND="$ROOT/build/server/liaisond"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-export LIAISON_USER_NAME="Demo Editor" LIAISON_USER_EMAIL="demo.editor@example.org"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+# Prints the step and its command (tokens masked), then runs it.
+step() {
+  printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$(echo "${*:2}" | sed -E 's/lz_[0-9a-f]+/lz_…/g')"
+  "${@:2}"
+}
+as() { local who=$1; shift; LIAISON_USER_NAME="$who" LIAISON_USER_EMAIL="$(echo "$who" | tr 'A-Z ' 'a-z.')@example.org" "$@"; }
 
-step "Create a copy for CIS ATC" "$LIAISON" init "$WORK/cis-atc" --org cis-atc
-cd "$WORK/cis-atc"
-step "Load the sample contact points" "$LIAISON" import "$ROOT/data/sample/contacts.csv"
-step "Load the sample needs" "$LIAISON" import "$ROOT/data/sample/needs.csv"
-step "Load the sample offers" "$LIAISON" import "$ROOT/data/sample/offers.csv"
-step "Contact points of CIS ATC" "$LIAISON" list contacts --org cis-atc
-ID=$("$LIAISON" --json list contacts --org cis-atc --limit 1 | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | head -1)
-step "Add a contact point" "$LIAISON" contact add --org cis-atc --role "Duty officer, 24/7 desk" \
-  --name "Demo Person" --email duty.desk@example.org --phone "+7 495 555 01 99" --language ru --language en \
-  --area info-sharing --available-24-7 true
-step "Edit one (any unique id prefix works)" "$LIAISON" contact edit "${ID:0:6}" --add-language en --hours "Mon-Fri 09:00-18:00 UTC+3"
-step "Verify it" "$LIAISON" contact verify "${ID:0:6}"
-step "Search across everything" "$LIAISON" search border
-step "Open needs in Central Asia for border control" "$LIAISON" list needs --area border --status open
-step "Contact points not verified for a year" "$LIAISON" stale --older-than 365
-step "History" "$LIAISON" log -n 6
-step "Who changed what in that contact" "$LIAISON" blame "${ID:0:8}"
-step "The last edit, field by field" "$LIAISON" show HEAD~1
-step "Check the copy" "$LIAISON" doctor
-step "The history is a git repository" git --git-dir="$WORK/cis-atc/history.git" log --oneline -n 3
+step "Central staff create the server's data folder" "$LIAISOND" init "$WORK/server"
+ADMIN=$("$LIAISOND" token create --data "$WORK/server" --org un-ctc --role admin)
+CIS=$("$LIAISOND" token create --data "$WORK/server" --org cis-atc --role editor)
+OSCE=$("$LIAISOND" token create --data "$WORK/server" --org osce --role editor)
+BANK=$("$LIAISOND" token create --data "$WORK/server" --org world-bank --role reader)
+echo "Tokens created for un-ctc (admin), cis-atc and osce (editors), world-bank (reader); stored hashed."
+"$LIAISOND" --data "$WORK/server" --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.log" &
+SERVER_PID=$!
+for _ in $(seq 100); do grep -q "listening on" "$WORK/server.out" 2>/dev/null && break; sleep 0.05; done
+URL=$(sed -n 's/.*listening on //p' "$WORK/server.out")
+echo "liaisond is serving $URL"
+
+cd "$WORK"
+step "Central staff clone and load the sample directory" as "Carla Central" "$LIAISON" clone "$URL" hq --token "$ADMIN"
+as "Carla Central" "$LIAISON" -C hq import "$ROOT/data/sample/contacts.csv" >/dev/null
+as "Carla Central" "$LIAISON" -C hq import "$ROOT/data/sample/needs.csv" >/dev/null
+as "Carla Central" "$LIAISON" -C hq import "$ROOT/data/sample/offers.csv" >/dev/null
+step "... and push" as "Carla Central" "$LIAISON" -C hq push
+
+step "CIS ATC clones" as "Ivan Ivanov" "$LIAISON" clone "$URL" cis --token "$CIS"
+step "OSCE clones" as "Olga Schmidt" "$LIAISON" clone "$URL" osce --token "$OSCE"
+CIS_ID=$("$LIAISON" -C cis --json list contacts --org cis-atc --limit 1 | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | head -1)
+OSCE_ID=$("$LIAISON" -C osce --json list contacts --org osce --limit 1 | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | head -1)
+
+step "Offline, CIS ATC updates its contact point" as "Ivan Ivanov" "$LIAISON" -C cis contact edit "${CIS_ID:0:8}" \
+  --add-email duty.desk@example.org --hours "24/7 via duty desk"
+step "... and records a need of Kyrgyzstan" as "Ivan Ivanov" "$LIAISON" -C cis need add --org cis-atc --state KG \
+  --area border-api-pnr --title "Passenger data unit at Manas airport" --priority high --source assessment
+step "Offline, OSCE verifies its own contact point" as "Olga Schmidt" "$LIAISON" -C osce contact verify "${OSCE_ID:0:8}"
+step "CIS ATC syncs" as "Ivan Ivanov" "$LIAISON" -C cis sync
+step "OSCE syncs (the server merges both organizations' work)" as "Olga Schmidt" "$LIAISON" -C osce sync
+step "OSCE also corrects a CIS ATC contact: not its record, so it goes to review" \
+  as "Olga Schmidt" "$LIAISON" -C osce contact edit "${CIS_ID:0:8}" --unit "Operations Duty Service (checked by OSCE)"
+as "Olga Schmidt" "$LIAISON" -C osce push
+step "Central staff review it" as "Carla Central" "$LIAISON" -C hq review list
+as "Carla Central" "$LIAISON" -C hq review show 1
+step "... and accept it" as "Carla Central" "$LIAISON" -C hq review accept 1
+step "OSCE pulls and sees the outcome" as "Olga Schmidt" "$LIAISON" -C osce pull
+as "Olga Schmidt" "$LIAISON" -C osce status
+step "A donor clones read-only" as "Dana Donor" "$LIAISON" clone "$URL" bank --token "$BANK"
+step "The matrix of assistance needs, as the donor sees it" "$LIAISON" -C bank matrix --by region
+step "... for Central Asia, by state" "$LIAISON" -C bank matrix --region "Central Asia"
+step "Open needs nobody covers yet, in Central Asia" "$LIAISON" -C bank gaps --region "Central Asia"
+step "Needs two providers cover, and offers that look alike" "$LIAISON" -C bank duplicates
+step "A report for the next meeting" "$LIAISON" -C bank report --out "$WORK/report.html" --since 2026-01-01
+step "History of the CIS ATC contact, merged across organizations" "$LIAISON" -C bank log "${CIS_ID:0:8}"
+step "Who changed which field" "$LIAISON" -C bank blame "${CIS_ID:0:8}"
+step "The server's request log (no tokens in it)" tail -n 6 "$WORK/server.log"

@@ -1,0 +1,259 @@
+// liaison matrix, gaps, duplicates, coverage, report, need match: what
+// donors and central staff ask of the needs and the directory.
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+#include "cli/output.h"
+#include "core/assistance.h"
+#include "core/ids.h"
+#include "core/record.h"
+#include "core/record_history.h"
+#include "core/report_html.h"
+
+namespace liaison::cli {
+namespace {
+
+void add_matrix_filters(CLI::App* cmd, MatrixOptions& o, bool with_by) {
+  auto opt = [cmd](const char* name, std::optional<std::string>& target, const char* help) {
+    cmd->add_option_function<std::string>(name, [&target](const std::string& v) { target = v; }, help);
+  };
+  if (with_by) cmd->add_option("--by", o.by, "rows: state (default), region, subregion or org");
+  opt("--area", o.area, "only this thematic area; its sub-areas become the columns");
+  opt("--region", o.region, "only states of this UN M49 region or sub-region");
+  opt("--state", o.state, "only this state (ISO 3166 code)");
+  opt("--priority", o.priority, "only needs of this priority");
+  opt("--provider", o.provider, "count only this organization's offers as coverage");
+  cmd->add_option_function<std::vector<std::string>>(
+         "--status",
+         [&o](const std::vector<std::string>& v) {
+           o.statuses.clear();
+           for (const auto& item : v) {
+             std::size_t start = 0;
+             while (start <= item.size()) {
+               auto comma = item.find(',', start);
+               if (comma == std::string::npos) comma = item.size();
+               if (comma > start) o.statuses.push_back(item.substr(start, comma - start));
+               start = comma + 1;
+             }
+           }
+         },
+         "need statuses to count (default open,matched,in-progress)")
+      ->delimiter(',');
+}
+
+std::string cell_text(const MatrixCell& c) { return std::to_string(c.open) + "/" + std::to_string(c.covered); }
+
+void print_matrix_table(const Matrix& m) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header{m.by == "org" ? "ORG" : m.by == "state" ? "STATE" : "REGION"};
+  // Short column heads keep the table within a terminal; a legend follows.
+  auto short_head = [](const std::string& code) {
+    auto dash = code.find('-');
+    std::string head = code.substr(0, dash == std::string::npos ? code.size() : dash);
+    return head.size() > 7 ? head.substr(0, 7) : head;
+  };
+  for (const auto& [code, name] : m.columns) header.push_back(short_head(code));
+  header.push_back("TOTAL (gap)");
+  rows.push_back(header);
+  for (const auto& [key, label] : m.rows) {
+    std::vector<std::string> row{label};
+    for (const auto& [code, name] : m.columns) {
+      auto it = m.cells.find({key, code});
+      row.push_back(it == m.cells.end() ? "." : cell_text(it->second));
+    }
+    const auto& t = m.row_totals.at(key);
+    row.push_back(cell_text(t) + " (" + std::to_string(t.gap()) + ")");
+    rows.push_back(row);
+  }
+  std::vector<std::string> totals{"TOTAL"};
+  for (const auto& [code, name] : m.columns) {
+    auto it = m.column_totals.find(code);
+    totals.push_back(it == m.column_totals.end() ? "." : cell_text(it->second));
+  }
+  totals.push_back(cell_text(m.total) + " (" + std::to_string(m.total.gap()) + ")");
+  rows.push_back(totals);
+  print_table(rows);
+  std::cout << "Cells: open needs/covered by an offer; gap = open - covered. " << m.rows.size() << " rows, "
+            << m.total.open << " needs.\nColumns:";
+  for (const auto& [code, name] : m.columns) std::cout << " " << short_head(code) << "=" << name << ";";
+  std::cout << "\n";
+}
+
+std::string write_or_print(const std::string& out, const std::string& text) {
+  if (out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return "";
+  }
+  std::ofstream f(out, std::ios::binary);
+  f << text;
+  if (!f) throw Failure("cannot write " + out);
+  return out;
+}
+
+std::optional<CommitId> commit_before(Store& store, const std::string& since) {
+  if (since.size() == 10 && since[4] == '-' && since[7] == '-') {
+    std::tm tm{};
+    if (!strptime(since.c_str(), "%Y-%m-%d", &tm)) throw UserError("--since: '" + since + "' is not a date");
+    auto limit = static_cast<std::int64_t>(timegm(&tm));
+    for (const auto& c : store.history().log())
+      if (c.time < limit) return c.id;
+    return std::nullopt;  // everything is newer
+  }
+  return store.history().resolve(since);
+}
+
+}  // namespace
+
+void register_matrix(CLI::App& app, Context& ctx) {
+  struct MatrixArgs {
+    MatrixOptions options;
+    std::string format = "table", out;
+  };
+  auto m = std::make_shared<MatrixArgs>();
+  auto* matrix = app.add_subcommand("matrix", "Needs by state (or region, org) and thematic area: open, covered, gap");
+  add_matrix_filters(matrix, m->options, true);
+  matrix->add_option("--format", m->format, "table (default), csv, json or html");
+  matrix->add_option("-o,--out", m->out, "write to FILE");
+  matrix->callback([&ctx, m] {
+    auto& store = ctx.open();
+    std::string format = ctx.json ? "json" : m->format;
+    if (format != "table" && format != "csv" && format != "json" && format != "html")
+      throw UserError("--format: must be table, csv, json or html");
+    auto built = build_matrix(store.view(), m->options);
+    if (format == "json" || format == "html") add_drill_down(store.view(), built, m->options);
+    std::string text;
+    if (format == "table") {
+      if (m->out.empty()) return print_matrix_table(built);
+      throw UserError("--out: use --format csv, json or html to write a file");
+    }
+    if (format == "csv") text = matrix_csv(built);
+    if (format == "json") text = matrix_json(built).dump(2) + "\n";
+    if (format == "html") text = matrix_page(built, "Matrix of assistance needs, " + Store::today());
+    auto file = write_or_print(m->out, text);
+    if (!file.empty()) std::cerr << "Wrote " << file << "\n";
+  });
+
+  auto g = std::make_shared<MatrixOptions>();
+  auto* gaps_cmd = app.add_subcommand("gaps", "Open needs no offer covers, highest priority and oldest first");
+  add_matrix_filters(gaps_cmd, *g, false);
+  gaps_cmd->callback([&ctx, g] {
+    auto needs = gaps(ctx.open().view(), *g);
+    if (ctx.json) return print_json(needs);
+    if (needs.empty()) std::cout << "No gaps: every open need has an offer.\n";
+    else print_record_list(Kind::Need, needs);
+  });
+
+  auto* dup = app.add_subcommand("duplicates", "Needs covered by several providers, and offers that look alike");
+  dup->callback([&ctx] {
+    auto d = duplicates(ctx.open().view());
+    if (ctx.json) return print_json(duplicates_json(d));
+    std::cout << "Needs covered by offers of several providers: " << d.covered_twice.size() << "\n";
+    for (const auto& c : d.covered_twice) {
+      std::cout << "  " << describe_record(Kind::Need, c.need) << " [" << c.need.value("state", "") << "]\n";
+      for (const auto& o : c.offers)
+        std::cout << "      " << o["provider"].get<std::string>() << ": " << describe_record(Kind::Offer, o) << "\n";
+    }
+    std::cout << "Offers that look alike (same kind, a shared area and recipient): " << d.look_alike.size() << "\n";
+    for (const auto& p : d.look_alike) {
+      std::string areas, recipients;
+      for (const auto& a : p.shared_areas) areas += (areas.empty() ? "" : ",") + a;
+      for (const auto& r : p.shared_recipients) recipients += (recipients.empty() ? "" : ",") + r;
+      std::cout << "  " << describe_record(Kind::Offer, p.first) << " [" << p.first["provider"].get<std::string>()
+                << "] ~ " << describe_record(Kind::Offer, p.second) << " [" << p.second["provider"].get<std::string>()
+                << "]: " << p.first["kind"].get<std::string>() << ", " << areas << ", " << recipients
+                << (p.same_provider ? " (same provider)" : "") << "\n";
+    }
+  });
+
+  auto stale_days = std::make_shared<int>(365);
+  auto* cov = app.add_subcommand("coverage", "Active contact points per organization and state, by thematic area");
+  cov->add_option("--older-than", *stale_days, "days after which a contact point counts as stale (default 365)");
+  cov->callback([&ctx, stale_days] {
+    auto c = coverage(ctx.open().view(), *stale_days, Store::today());
+    if (ctx.json) return print_json(coverage_json(c));
+    for (const auto* list : {&c.orgs, &c.states}) {
+      std::vector<std::vector<std::string>> rows{
+          {list == &c.orgs ? "ORG" : "STATE", "ACTIVE", "STALE", "AREAS COVERED", "AREAS WITHOUT A CONTACT POINT"}};
+      for (const auto& r : *list) {
+        std::string covered, missing;
+        for (const auto& [area, n] : r.by_area) covered += (covered.empty() ? "" : " ") + area + ":" + std::to_string(n);
+        for (const auto& a : r.missing_areas) missing += (missing.empty() ? "" : " ") + a;
+        rows.push_back({r.label.empty() ? r.key : r.label, std::to_string(r.active), std::to_string(r.stale), covered,
+                        missing});
+      }
+      print_table(rows);
+      std::cout << "\n";
+    }
+  });
+
+  struct ReportArgs {
+    std::string out, since;
+    int stale_days = 365;
+  };
+  auto r = std::make_shared<ReportArgs>();
+  auto* report = app.add_subcommand("report", "One HTML page for a meeting: counts, matrix, gaps, stale contacts, changes");
+  report->add_option("--out", r->out, "the HTML file to write")->required();
+  report->add_option("--since", r->since, "also list what changed since a date (YYYY-MM-DD) or commit");
+  report->add_option("--older-than", r->stale_days, "stale threshold in days (default 365)");
+  report->callback([&ctx, r] {
+    auto& store = ctx.open();
+    ReportData data;
+    data.title = "Directory and assistance needs: " + store.org();
+    data.generated = Store::today();
+    for (Kind k : kAllKinds) data.counts.emplace_back(std::string(spec(k).plural), store.view().count(k));
+    MatrixOptions options;
+    data.matrix = build_matrix(store.view(), options);
+    add_drill_down(store.view(), data.matrix, options);
+    data.gaps = gaps(store.view(), options);
+    data.stale_days = r->stale_days;
+    data.stale = stale_contacts(store.view(), r->stale_days, Store::today(), std::nullopt);
+    if (!r->since.empty()) {
+      data.since = r->since;
+      auto head = store.history().head();
+      if (head) data.changes = diff_commits(store.history(), commit_before(store, r->since), *head);
+    }
+    write_or_print(r->out, report_page(data));
+    if (ctx.json) print_json({{"out", r->out}, {"gaps", data.gaps.size()}, {"stale", data.stale.size()},
+                              {"changes", data.changes.size()}});
+    else std::cout << "Wrote " << r->out << "\n";
+  });
+
+  // need match NEED OFFER, added to the `need` group of cmd_records.cc.
+  if (auto* need = app.get_subcommand("need")) {
+    struct MatchArgs {
+      std::string need, offer;
+    };
+    auto ma = std::make_shared<MatchArgs>();
+    auto* match = need->add_subcommand("match", "Link an offer to a need; an open need becomes matched");
+    match->add_option("NEED", ma->need, "need id or prefix")->required();
+    match->add_option("OFFER", ma->offer, "offer id or prefix")->required();
+    match->callback([&ctx, ma] {
+      auto& store = ctx.open();
+      auto need_id = store.resolve_id(Kind::Need, ma->need);
+      auto offer_id = store.resolve_id(Kind::Offer, ma->offer);
+      auto need = store.get(Kind::Need, need_id);
+      auto offer = store.get(Kind::Offer, offer_id);
+      if (offer.value("status", "") == "cancelled")
+        throw UserError(describe_record(Kind::Offer, offer) + " is cancelled and cannot cover a need");
+      auto status = need.value("status", "open");
+      if (status == "fulfilled" || status == "withdrawn")
+        throw UserError(describe_record(Kind::Need, need) + " is " + status + " and cannot be matched");
+      auto linked = offer.value("needs", Json::array());
+      if (std::find(linked.begin(), linked.end(), need_id) == linked.end()) linked.push_back(need_id);
+      std::sort(linked.begin(), linked.end());
+      offer["needs"] = linked;
+      if (status == "open") need["status"] = "matched";
+      store.commit({{Kind::Offer, offer_id, offer}, {Kind::Need, need_id, need}},
+                   "Match " + describe_record(Kind::Need, need) + " with " + describe_record(Kind::Offer, offer));
+      if (ctx.json) return print_json({{"need", need}, {"offer", offer}});
+      std::cout << "Matched " << describe_record(Kind::Need, need) << " (now " << need["status"].get<std::string>()
+                << ") with " << describe_record(Kind::Offer, offer) << "\n";
+    });
+  }
+}
+
+}  // namespace liaison::cli

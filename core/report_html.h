@@ -1,0 +1,34 @@
+// HTML pages for meetings and offline reading: the matrix with a coloured
+// table and per-cell drill-down lists, and the report (counts, matrix, gaps,
+// stale contacts, what changed since a date or commit). Pages are
+// self-contained (inline CSS, no scripts, no external resources), print
+// cleanly, and escape every text they show.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/assistance.h"
+#include "core/record_diff.h"
+
+namespace liaison {
+
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(std::string_view text);
+
+std::string matrix_page(const Matrix& matrix, const std::string& title);
+
+struct ReportData {
+  std::string title;
+  std::string generated;  // date
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  Matrix matrix;
+  std::vector<Json> gaps;
+  std::vector<Json> stale;
+  int stale_days = 365;
+  std::string since;  // what "changes" are relative to ("" for none)
+  std::vector<RecordDiff> changes;
+};
+std::string report_page(const ReportData& data);
+
+}  // namespace liaison
