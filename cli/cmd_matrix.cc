@@ -211,6 +211,8 @@ void register_matrix(CLI::App& app, Context& ctx) {
     data.gaps = gaps(store.view(), options);
     data.stale_days = r->stale_days;
     data.stale = stale_contacts(store.view(), r->stale_days, Store::today(), std::nullopt);
+    data.stale_total = data.stale.size();
+    if (data.stale.size() > 500) data.stale.resize(500);  // the oldest; a meeting page, not an export
     if (!r->since.empty()) {
       data.since = r->since;
       auto head = store.history().head();

@@ -111,7 +111,10 @@ std::string report_page(const ReportData& d) {
             "</td><td>" + html_escape(n.value("priority", "")) + "</td><td>" + html_escape(n.value("raised", "")) +
             "</td></tr>";
   body += "</tbody></table><h2>Contact points not verified for " + std::to_string(d.stale_days) + " days (" +
-          std::to_string(d.stale.size()) + ")</h2><table><thead><tr><th class=label>Organization</th>"
+          std::to_string(std::max(d.stale_total, d.stale.size())) + ")</h2>";
+  if (d.stale_total > d.stale.size())
+    body += "<p class=muted>The " + std::to_string(d.stale.size()) + " oldest are listed; 'liaison stale' lists all.</p>";
+  body += "<table><thead><tr><th class=label>Organization</th>"
           "<th class=label>Name or role</th><th class=label>Email</th><th>Last verified</th></tr></thead><tbody>";
   for (const auto& c : d.stale)
     body += "<tr><td class=label>" + html_escape(c.value("org", "")) + "</td><td class=label>" +

@@ -24,7 +24,8 @@ struct ReportData {
   std::vector<std::pair<std::string, std::int64_t>> counts;
   Matrix matrix;
   std::vector<Json> gaps;
-  std::vector<Json> stale;
+  std::vector<Json> stale;  // the oldest ones shown
+  std::size_t stale_total = 0;
   int stale_days = 365;
   std::string since;  // what "changes" are relative to ("" for none)
   std::vector<RecordDiff> changes;

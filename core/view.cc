@@ -9,7 +9,7 @@
 namespace liaison {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
@@ -30,6 +30,10 @@ std::vector<const FieldSpec*> scalar_columns(const KindSpec& ks) {
 // Secondary indexes, as (name, CREATE statement).
 std::vector<std::pair<std::string, std::string>> secondary_indexes() {
   std::vector<std::pair<std::string, std::string>> out;
+  // Covering indexes for the matrix and gaps, which read only these columns.
+  out.emplace_back("needs_matrix",
+                   "CREATE INDEX IF NOT EXISTS needs_matrix ON needs(status, area, state, org, priority, raised, id)");
+  out.emplace_back("offers_cover", "CREATE INDEX IF NOT EXISTS offers_cover ON offers(id, status, provider)");
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
     std::string table(ks.plural);
@@ -122,9 +126,16 @@ View View::open(const std::filesystem::path& path) {
 void View::create_schema() {
   auto version = db_.scalar("PRAGMA user_version");
   if (version && std::stoi(*version) == kSchemaVersion) return;
-  if (version && std::stoi(*version) != 0)
-    throw Failure("the view was made by another version of liaison; run 'liaison doctor --rebuild'");
   Transaction tx(db_);
+  if (version && std::stoi(*version) != 0) {
+    // A view laid out by another version: everything in it but the local
+    // settings is derived, so drop it; the store rebuilds it from history.
+    auto st = db_.prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name != 'settings'"
+                          " AND type IN ('table', 'view')");
+    std::vector<std::string> drops{"DROP TABLE IF EXISTS search;"};  // the index before its shadow tables
+    while (st.step()) drops.push_back("DROP TABLE IF EXISTS \"" + st.text(1) + "\";");
+    for (const auto& d : drops) db_.exec(d);
+  }
   std::string sql =
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
       "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT);"
