@@ -98,8 +98,9 @@ for round in 1 2 3; do
   done
   t0=$(now_ms)
   fails=0
-  for i in $(seq "$CLIENTS"); do "$LIAISON" -C "$WORK/c$i" sync >/dev/null 2>"$WORK/c$i.err" & done
-  for job in $(jobs -p); do if [ "$job" != "$SERVER_PID" ]; then wait "$job" || fails=$((fails + 1)); fi; done
+  syncs=()
+  for i in $(seq "$CLIENTS"); do "$LIAISON" -C "$WORK/c$i" sync >/dev/null 2>"$WORK/c$i.err" & syncs+=($!); done
+  for job in "${syncs[@]}"; do wait "$job" || fails=$((fails + 1)); done
   t1=$(now_ms)
   "$LIAISON" -C "$WORK/seed" pull >/dev/null
   present=$("$LIAISON" -C "$WORK/seed" --json list contacts | grep -c "\"Round $round client" || true)
