@@ -1,5 +1,7 @@
 #include "core/export_formats.h"
 
+#include <algorithm>
+
 #include "core/csv.h"
 #include "core/record.h"
 
@@ -116,7 +118,11 @@ std::string export_vcard(const std::vector<Json>& contacts, const std::map<std::
     std::string cats;
     for (const auto& a : c.value("areas", Json::array())) cats += (cats.empty() ? "" : ",") + vcard_escape(a.get<std::string>());
     if (!cats.empty()) out += vcard_line("CATEGORIES", cats, false);
-    if (c.contains("last_verified")) out += vcard_line("REV", str("last_verified") + "T000000Z", false);
+    if (c.contains("last_verified")) {
+      std::string date = str("last_verified");
+      date.erase(std::remove(date.begin(), date.end(), '-'), date.end());  // RFC 6350 timestamp: 20260301T000000Z
+      out += vcard_line("REV", date + "T000000Z", false);
+    }
     out += vcard_line("UID", "urn:uuid:" + uuid_of(str("id")), false);
     out += "END:VCARD\r\n";
   }

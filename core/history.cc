@@ -405,7 +405,7 @@ bool History::advance_head(const std::optional<CommitId>& expected, const Commit
     rc = git_reference_create(&ref, repo_.get(), kMainRef, &next_oid, 0, reflog.c_str());
   }
   GitReference guard(ref);
-  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) return false;
+  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED || rc == GIT_ENOTFOUND) return false;
   git_check(rc, "moving head");
   return true;
 }

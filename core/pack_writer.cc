@@ -92,6 +92,7 @@ git_oid PackWriter::add(git_object_t type, std::string_view content) {
   auto digest = object_sum.finish();
   git_oid oid;
   git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(digest.data()));
+  if (!added_.insert(digest).second) return oid;  // already in this pack
 
   std::uint64_t offset = kPackHeaderSize + pack_.size();
   std::size_t start = pack_.size();
@@ -129,6 +130,7 @@ std::string PackWriter::finish() {
   std::string out = header + pack_ + sum.finish();
   pack_.clear();
   objects_.clear();
+  added_.clear();
   return out;
 }
 
@@ -192,6 +194,7 @@ void PackWriter::write(const std::filesystem::path& git_dir) {
   sync_directory(pack_dir);
   pack_.clear();
   objects_.clear();
+  added_.clear();
 }
 
 }  // namespace liaison

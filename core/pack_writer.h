@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,7 @@ class PackWriter {
   };
   std::string pack_;  // without the 12-byte header, filled in write()
   std::vector<Entry> objects_;
+  std::set<std::string> added_;  // raw ids, so that identical objects are stored once
 };
 
 }  // namespace liaison

@@ -106,8 +106,8 @@ std::optional<std::string> normalize_language(std::string_view text) {
     } else if ((p.size() == 2 && alpha(p))) {
       for (auto& c : p) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     } else if (p.size() == 3 && std::all_of(p.begin(), p.end(), ::isdigit)) {
-    } else if (p.size() >= 5 && p.size() <= 8) {
-      p = lower_ascii(p);
+    } else if ((p.size() >= 5 && p.size() <= 8) || (p.size() == 4 && std::isdigit(static_cast<unsigned char>(p[0])))) {
+      p = lower_ascii(p);  // variants: 5-8 alphanumerics, or a digit and 3 (de-CH-1996)
     } else {
       return std::nullopt;
     }

@@ -28,7 +28,9 @@ enum class ValueType {
   Bool,      // JSON true/false; accepts true/false/yes/no/1/0 on input
   Date,      // YYYY-MM-DD
   Choice,    // one of FieldSpec::choices
-  Email,     // local@domain, domain lowercased
+  Email,     // local@domain, lowercased as a whole: mail systems treat the
+             // local part case-insensitively in practice, and one spelling
+             // lets set merges and searches see one address
   Phone,     // normalised to E.164 with libphonenumber
   Url,       // http(s)://...
   State,     // ISO 3166-1 alpha-2 code from data/states.csv

@@ -147,7 +147,9 @@ TEST(VcardLine, LongAsciiLinesFoldAt75Octets) {
   ASSERT_GT(physical.size(), 2u);
   for (std::size_t i = 0; i < physical.size(); ++i) {
     EXPECT_LE(physical[i].size(), 75u) << "line " << i;
-    if (i > 0) EXPECT_EQ(physical[i][0], ' ') << "continuation lines start with a space";
+    if (i > 0) {
+      EXPECT_EQ(physical[i][0], ' ') << "continuation lines start with a space";
+    }
   }
   EXPECT_EQ(physical[0].size(), 75u) << "lines are filled up to the limit";
   EXPECT_EQ(unfold(line), "NOTE:" + value + "\r\n");
@@ -264,9 +266,6 @@ TEST(ExportVcard, RevIsAValidTimestamp) {
   for (const auto& l : lines)
     if (l.rfind("REV:", 0) == 0) rev = l.substr(4);
   ASSERT_FALSE(rev.empty());
-  if (rev != "20260301T000000Z")
-    GTEST_SKIP() << "BUG: core/export_formats.cc writes REV:" << rev
-                 << ", a date with dashes glued to a basic-format time; RFC 6350 expects 20260301T000000Z";
   EXPECT_EQ(rev, "20260301T000000Z");
 }
 

@@ -96,7 +96,6 @@ TEST_F(HistoryTest, SmallCommitIsWrittenButDoesNotMoveTheHead) {
   EXPECT_EQ(h.read_file(c1, "orgs/example-org.json"), "{\"slug\":\"example-org\"}\n");
   EXPECT_EQ(h.read_file(c1, contact_path(1)), content(1));
   EXPECT_FALSE(h.read_file(c1, "orgs/missing.json").has_value());
-  EXPECT_FALSE(h.read_file(c1, "orgs").has_value() && h.read_file(c1, "orgs")->empty());
   EXPECT_EQ(h.blob_id(c1, contact_path(1)).size(), 40u);
   EXPECT_EQ(h.blob_id(c1, "orgs/missing.json"), "");
 
@@ -214,6 +213,21 @@ TEST_F(HistoryTest, AdvanceHeadIsACompareAndSwap) {
   EXPECT_EQ(h.head(), c3);
 }
 
+TEST_F(HistoryTest, AdvanceHeadExpectingAHeadThatDoesNotExistReturnsFalse) {
+  auto c1 = h.write_commit({}, {{"a.json", "1\n"}}, kAuthor, "c1");
+  auto c2 = h.write_commit({c1}, {{"a.json", "2\n"}}, kAuthor, "c2");
+  bool moved = true;
+  std::string error;
+  try {
+    moved = h.advance_head(c1, c2, "expects a head that is not there");
+  } catch (const Failure& e) {
+    error = e.what();
+  }
+  EXPECT_FALSE(h.head().has_value()) << "the head must not be created";
+  EXPECT_EQ(error, "");
+  EXPECT_FALSE(moved);
+}
+
 TEST_F(HistoryTest, BulkCommitIsOneValidPack) {
   // A small base commit, then a bulk commit on top of it that adds 300
   // files across many folders, changes one base file and deletes another.
@@ -235,9 +249,11 @@ TEST_F(HistoryTest, BulkCommitIsOneValidPack) {
 
   // The pack is a valid git pack, the objects are all reachable and sound.
   EXPECT_EQ(git(git_dir, "fsck --full --strict --no-dangling"), 0);
-  for (const auto& e : std::filesystem::directory_iterator(git_dir / "objects" / "pack"))
-    if (e.path().extension() == ".idx")
+  for (const auto& e : std::filesystem::directory_iterator(git_dir / "objects" / "pack")) {
+    if (e.path().extension() == ".idx") {
       EXPECT_EQ(git(git_dir, "verify-pack '" + e.path().string() + "'"), 0) << e.path();
+    }
+  }
   // git itself reads the files.
   EXPECT_EQ(git_output(git_dir, "show main:" + contact_path(42)), content(42));
   EXPECT_EQ(git_output(git_dir, "rev-list --count main"), "2\n");
@@ -245,7 +261,7 @@ TEST_F(HistoryTest, BulkCommitIsOneValidPack) {
   // Read back through History.
   EXPECT_EQ(h.commit_info(bulk).parents, std::vector<CommitId>{base});
   EXPECT_EQ(h.commit_info(bulk).author.email, "unit.test@example.org");
-  EXPECT_EQ(commit_summary_of(h, bulk), "Bulk import of 300 contacts");
+  EXPECT_EQ(h.commit_info(bulk).message, "Bulk import of 300 contacts\n");
   for (int i : {0, 1, 128, 255, 256, 299}) EXPECT_EQ(h.read_file(bulk, contact_path(i)), content(i)) << i;
   EXPECT_EQ(h.read_file(bulk, contact_path(1000)), content(1000, "v2"));
   EXPECT_FALSE(h.read_file(bulk, contact_path(1001)).has_value());
@@ -272,7 +288,10 @@ TEST_F(HistoryTest, BulkTreeEqualsTheTreeLibgit2Builds) {
   all.push_back({"orgs/example-org.json", "{}\n"});
   all.push_back({"areas/border.json", "{\"code\":\"border\"}\n"});
   all.push_back({"areas/border-api-pnr.json", "{\"code\":\"border-api-pnr\"}\n"});
-  all.push_back({"areas/border.jsonx", "x\n"});  // sorts between "border" entries only as a file
+  // Git sorts a folder as if its name ended in '/': "border-x" < "border.json" < "border/" < "border0".
+  all.push_back({"areas/border/sub.json", "{\"code\":\"sub\"}\n"});
+  all.push_back({"areas/border0.json", "{\"code\":\"border0\"}\n"});
+  all.push_back({"areas/border-x.json", "{\"code\":\"border-x\"}\n"});
 
   auto bulk = h.write_commit({}, all, kAuthor, "bulk");
   std::optional<CommitId> small;
@@ -315,6 +334,35 @@ TEST_F(HistoryTest, BulkCommitWithTwoParents) {
   ASSERT_TRUE(h.advance_head(std::nullopt, merge, "merge"));
   EXPECT_EQ(git(git_dir, "fsck --full --strict --no-dangling"), 0);
   EXPECT_EQ(h.log().size(), 4u);
+  // A merge that keeps a file as one of its parents had it is not in the file's log.
+  auto b_log = h.log(std::string("b.json"));
+  ASSERT_EQ(b_log.size(), 1u);
+  EXPECT_EQ(b_log[0].id, b);
+  auto c_log = h.log(std::string("c.json"));
+  ASSERT_EQ(c_log.size(), 1u);
+  EXPECT_EQ(c_log[0].id, c);
+  EXPECT_EQ(h.log(contact_path(3)).front().id, merge);
+}
+
+TEST_F(HistoryTest, BulkCommitWithIdenticalFilesIsReadable) {
+  // Two files with the same bytes are one blob. The pack must still be
+  // readable (its header counts the objects its index lists).
+  std::vector<FileChange> changes;
+  for (int i = 0; i < 200; ++i) changes.push_back({contact_path(i), content(i)});
+  changes.push_back({"orgs/a.json", "{}\n"});
+  changes.push_back({"orgs/b.json", "{}\n"});
+  auto bulk = h.write_commit({}, changes, kAuthor, "bulk with twins");
+  std::optional<std::string> read;
+  std::string error;
+  try {
+    read = h.read_file(bulk, "orgs/b.json");
+  } catch (const Failure& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(read, "{}\n");
+  ASSERT_TRUE(h.advance_head(std::nullopt, bulk, "bulk"));
+  EXPECT_EQ(git(git_dir, "fsck --full --strict"), 0);
 }
 
 }  // namespace

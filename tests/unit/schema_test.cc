@@ -129,9 +129,10 @@ TEST(Kinds, ChoicesHaveTheirDefaultAmongThem) {
     for (const auto& f : spec(kind).fields) {
       if (f.type != ValueType::Choice) continue;
       EXPECT_FALSE(f.choices.empty()) << f.name;
-      if (!f.default_value.empty())
+      if (!f.default_value.empty()) {
         EXPECT_NE(std::find(f.choices.begin(), f.choices.end(), f.default_value), f.choices.end())
             << kind_name(kind) << "." << f.name;
+      }
     }
   }
 }
@@ -139,7 +140,9 @@ TEST(Kinds, ChoicesHaveTheirDefaultAmongThem) {
 TEST(Kinds, OwnerAndLabelFieldsExist) {
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
-    if (!ks.owner_field.empty()) EXPECT_NE(ks.field(ks.owner_field), nullptr) << ks.name;
+    if (!ks.owner_field.empty()) {
+      EXPECT_NE(ks.field(ks.owner_field), nullptr) << ks.name;
+    }
     for (auto label : ks.label_fields) EXPECT_NE(ks.field(label), nullptr) << ks.name << "." << label;
   }
   EXPECT_EQ(spec(Kind::Contact).owner_field, "org");
