@@ -8,8 +8,8 @@
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 #include <git2/sys/mempack.h>
-#include <zlib.h>
 
+#include "core/compression.h"
 #include "core/error.h"
 #include "core/pack_writer.h"
 
@@ -101,29 +101,11 @@ std::string encode_patches(const std::vector<CommitPatch>& patches) {
     cereal::PortableBinaryOutputArchive ar(raw);
     ar(kPatchFormat, patches);
   }
-  std::string plain = raw.str();
-  uLongf bound = compressBound(static_cast<uLong>(plain.size()));
-  std::string out(8 + bound, '\0');
-  std::uint64_t size = plain.size();
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((size >> (8 * i)) & 0xFF);
-  if (compress2(reinterpret_cast<Bytef*>(out.data() + 8), &bound, reinterpret_cast<const Bytef*>(plain.data()),
-                static_cast<uLong>(plain.size()), 6) != Z_OK)
-    throw Failure("compressing patches failed");
-  out.resize(8 + bound);
-  return out;
+  return compress_framed(raw.str(), 6);
 }
 
 std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string& what) {
-  if (blob.size() < 8) throw UserError(what + ": patch data is cut short");
-  std::uint64_t size = 0;
-  for (int i = 0; i < 8; ++i) size |= static_cast<std::uint64_t>(static_cast<unsigned char>(blob[i])) << (8 * i);
-  if (size > (1ULL << 32)) throw UserError(what + ": patch data announces an impossible size");
-  std::string plain(size, '\0');
-  uLongf got = static_cast<uLongf>(size);
-  if (uncompress(reinterpret_cast<Bytef*>(plain.data()), &got, reinterpret_cast<const Bytef*>(blob.data() + 8),
-                 static_cast<uLong>(blob.size() - 8)) != Z_OK ||
-      got != size)
-    throw UserError(what + ": patch data is damaged or cut short");
+  std::string plain = expand_framed(blob, what + ": patch data");
   std::vector<CommitPatch> out;
   try {
     std::istringstream in(plain);

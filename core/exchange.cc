@@ -4,7 +4,9 @@
 #include "core/error.h"
 #include "core/merge.h"
 #include "core/sqlite_db.h"
+#include "core/temp_file.h"
 #include "core/transfer.h"
+#include "core/view_snapshot.h"
 
 namespace liaison {
 namespace {
@@ -14,10 +16,12 @@ std::filesystem::path history_of(const std::filesystem::path& copy) {
   return copy / "history.git";
 }
 
+std::filesystem::path view_of(const std::filesystem::path& copy) { return copy / "view.db"; }
+
 // Reads a setting of another copy without opening it as a Store (which
 // would write to it).
 std::optional<std::string> other_setting(const std::filesystem::path& copy, const std::string& key) {
-  auto db = Database::open(copy / "view.db");
+  auto db = Database::open(view_of(copy));
   return db.scalar("SELECT value FROM settings WHERE key=?", key);
 }
 
@@ -130,9 +134,20 @@ Store clone_copy(const std::filesystem::path& source, const std::filesystem::pat
   options.org = org ? *org : other_setting(source, "org").value_or("");
   if (options.org.empty()) throw UserError("give --org: the source copy does not say whose it is");
   options.with_reference_data = false;
+  // The source's view, when it reflects the head, saves building ours.
+  TempFile snapshot(dir.parent_path() / ("." + dir.filename().string() + ".view-snapshot"));
+  try {
+    auto source_view = Database::open(view_of(source));
+    if (source_view.scalar("SELECT value FROM meta WHERE key='head'") == head) {
+      write_view_snapshot(source_view, snapshot.path());
+      options.view_snapshot = snapshot.path();
+    }
+  } catch (const Error&) {
+    // No usable snapshot: the view is built from history.
+  }
   auto store = Store::init(dir, options);
-  copy_objects(source_history, store.history(), *head, {});
-  store.fast_forward(*head);
+  copy_object_files(source_history, store.history());
+  store.start_at(*head);
   add_remote(store, {"origin", source.string(), ""});
   return store;
 }

@@ -199,6 +199,39 @@ void History::for_each_file(const CommitId& commit,
 
 namespace {
 
+std::size_t count_blobs(git_repository* repo, const git_tree* tree) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < git_tree_entrycount(tree); ++i) {
+    auto* e = git_tree_entry_byindex(tree, i);
+    if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+      ++n;
+    } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      git_tree* sub = nullptr;
+      git_check(git_tree_lookup(&sub, repo, git_tree_entry_id(e)), "reading tree");
+      GitTree guard(sub);
+      n += count_blobs(repo, sub);
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+std::size_t History::count_files(const CommitId& commit, const std::string& folder) const {
+  auto c = lookup_commit(repo_.get(), commit);
+  auto root = commit_tree(c.get());
+  git_tree_entry* entry = nullptr;
+  if (git_tree_entry_bypath(&entry, root.get(), folder.c_str()) != 0) return 0;
+  std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry_guard(entry, git_tree_entry_free);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) return 1;
+  git_tree* tree = nullptr;
+  git_check(git_tree_lookup(&tree, repo_.get(), git_tree_entry_id(entry)), "reading tree");
+  GitTree guard(tree);
+  return count_blobs(repo_.get(), tree);
+}
+
+namespace {
+
 // Compares two trees (either may be null), descending only into subtrees
 // whose ids differ: a one-record change in a 100k-record tree reads three
 // trees, where libgit2's diff walks them all.

@@ -67,6 +67,9 @@ class History {
   // Every file under the tree of `commit`.
   void for_each_file(const CommitId& commit,
                      const std::function<void(const std::string& path, std::string_view content)>& visit) const;
+  // How many files the tree of `commit` holds under `folder` (recursively),
+  // reading trees only.
+  std::size_t count_files(const CommitId& commit, const std::string& folder) const;
   // Files that differ from `from` (nullopt: the empty tree) to `to`.
   std::vector<FileDiff> diff(const std::optional<CommitId>& from, const CommitId& to) const;
 

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "core/durable_file.h"
 #include "core/error.h"
 #include "core/git_handles.h"
 
@@ -42,29 +43,6 @@ void put_be32(std::string& out, std::uint32_t v) {
 void put_be64(std::string& out, std::uint64_t v) {
   put_be32(out, static_cast<std::uint32_t>(v >> 32));
   put_be32(out, static_cast<std::uint32_t>(v));
-}
-
-void write_file_synced(const std::filesystem::path& path, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
-  if (fd < 0) throw Failure("cannot create " + path.string() + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    auto n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      throw Failure("cannot write " + path.string() + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Failure("cannot sync " + path.string());
-}
-
-void sync_directory(const std::filesystem::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 std::string to_hex(std::string_view bytes) {

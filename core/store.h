@@ -43,6 +43,10 @@ class Store {
     std::string org;  // slug of the organization keeping this copy
     std::optional<Person> user;
     bool with_reference_data = true;  // commit data/areas.json and data/orgs.json
+    // A view snapshot file (view_snapshot.h) of the copy being cloned, moved
+    // into the new copy to start from instead of building the view;
+    // start_at() decides whether to keep it.
+    std::filesystem::path view_snapshot = {};
   };
   // Creates a copy in `dir` (which must be absent or empty).
   static Store init(const std::filesystem::path& dir, const InitOptions& options);
@@ -84,6 +88,12 @@ class Store {
   // objects are present) and brings the view along.
   void fast_forward(const CommitId& commit);
 
+  // For a new, empty copy whose objects are in place: moves the head to
+  // `commit` and makes the view reflect it. A view that came as a snapshot
+  // is kept when it reflects `commit` and holds as many records of each kind
+  // as its tree; otherwise the view is built from history.
+  void start_at(const CommitId& commit);
+
   // One-record helpers with a message saying what changed.
   Json add(Kind kind, Json record);
   Json update(Kind kind, const std::string& id, const Json& record);
@@ -101,6 +111,8 @@ class Store {
   std::optional<CommitId> commit_impl(std::vector<RecordChange> changes, const std::string& message, bool normalized,
                                       const std::optional<CommitId>& merge_parent);
   void apply_to_view(const std::vector<FileDiff>& diffs);
+  // Empties the view and loads every record of `head` into it (bulk path).
+  void load_view(const CommitId& head);
   void check_references(const std::vector<RecordChange>& changes);
 
   std::filesystem::path dir_;

@@ -6,6 +6,7 @@
 
 #include "core/canonical_json.h"
 #include "core/commit_patch.h"
+#include "core/durable_file.h"
 #include "core/error.h"
 #include "core/pack_writer.h"
 
@@ -114,6 +115,27 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
   }
   pack.write(target.dir());
   git_check(git_odb_refresh(to), "refreshing object store");
+}
+
+void copy_object_files(const History& source, History& target) {
+  auto from = source.dir() / "objects";
+  auto to = target.dir() / "objects";
+  std::set<std::filesystem::path> folders;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(from)) {
+    if (!entry.is_regular_file()) continue;
+    auto name = entry.path().filename().string();
+    if (name.starts_with("tmp") || name.ends_with(".lock")) continue;  // another process's work in progress
+    auto dest = to / std::filesystem::relative(entry.path(), from);
+    if (std::filesystem::exists(dest)) continue;
+    std::filesystem::create_directories(dest.parent_path());
+    copy_file_synced(entry.path(), dest);
+    folders.insert(dest.parent_path());
+  }
+  for (const auto& folder : folders) sync_directory(folder);
+  git_odb* odb = nullptr;
+  git_check(git_repository_odb(&odb, target.raw()), "opening object store");
+  GitOdb guard(odb);
+  git_check(git_odb_refresh(odb), "refreshing object store");
 }
 
 void ingest_pack(History& target, std::string_view pack, const std::string& what) {

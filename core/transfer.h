@@ -25,6 +25,11 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
 // Used between copies on one machine (fetch, push, clone).
 void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves);
 
+// Copies the object files (packs and loose objects) of `source` into the
+// empty `target`, as git clone does on one machine: a whole history without
+// reading or recompressing an object.
+void copy_object_files(const History& source, History& target);
+
 // Adds the objects of `pack` to `target`. Throws UserError naming `what`
 // when the pack is malformed.
 void ingest_pack(History& target, std::string_view pack, const std::string& what);

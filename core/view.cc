@@ -9,8 +9,6 @@
 namespace liaison {
 namespace {
 
-constexpr int kSchemaVersion = 2;
-
 std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 // Scalar fields that get a column: everything queries filter, group or sort
@@ -125,7 +123,7 @@ View View::open(const std::filesystem::path& path) {
 
 void View::create_schema() {
   auto version = db_.scalar("PRAGMA user_version");
-  if (version && std::stoi(*version) == kSchemaVersion) return;
+  if (version && std::stoi(*version) == kViewLayoutVersion) return;
   Transaction tx(db_);
   if (version && std::stoi(*version) != 0) {
     // A view laid out by another version: everything in it but the local
@@ -161,7 +159,7 @@ void View::create_schema() {
     insert.bind(1, s.code).bind(2, s.alpha3).bind(3, s.m49).bind(4, s.name).bind(5, s.region).bind(6, s.subregion);
     insert.run();
   }
-  db_.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+  db_.exec("PRAGMA user_version=" + std::to_string(kViewLayoutVersion));
   tx.commit();
 }
 

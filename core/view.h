@@ -29,6 +29,9 @@ std::string set_table(Kind kind, const FieldSpec& field);
 // scripts written without spaces can be searched by substring.
 std::string fts_prepare(std::string_view text);
 
+// The version of the table layout; a view of another layout is rebuilt.
+inline constexpr int kViewLayoutVersion = 2;
+
 class View {
  public:
   static View open(const std::filesystem::path& path);

@@ -1,6 +1,7 @@
 #include "server/central.h"
 
 #include "core/error.h"
+#include "server/clone_cache.h"
 
 namespace liaison::server {
 namespace {
@@ -17,7 +18,10 @@ Database open_server_db(const std::filesystem::path& dir) {
 
 void Central::init(const std::filesystem::path& dir, const std::string& org) {
   if (exists(dir)) throw UserError("a liaisond data folder exists already in " + dir.string());
-  Store::init(dir / "central", {org, Person{"liaisond", "liaisond@localhost"}, true});
+  Store::InitOptions options;
+  options.org = org;
+  options.user = Person{"liaisond", "liaisond@localhost"};
+  Store::init(dir / "central", options);
   auto db = open_server_db(dir);
   TokenStore tokens(db);
 }
@@ -27,9 +31,15 @@ bool Central::exists(const std::filesystem::path& dir) {
 }
 
 Central::Central(const std::filesystem::path& dir)
-    : dir_(dir), store_(Store::open(dir / "central")), db_(open_server_db(dir)), tokens_(db_) {
+    : dir_(dir),
+      store_(Store::open(dir / "central")),
+      db_(open_server_db(dir)),
+      tokens_(db_),
+      clone_cache_(std::make_unique<CloneCache>(*this)) {
   if (!exists(dir)) throw UserError("no liaisond data in " + dir.string() + " (run 'liaisond init DIR')");
 }
+
+Central::~Central() = default;
 
 void Central::audit(const std::string& org, const std::string& action, const std::string& detail) {
   auto st = db_.prepare("INSERT INTO audit(org, action, detail) VALUES(?,?,?)");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <mutex>
 
 #include "core/sqlite_db.h"
@@ -15,18 +16,23 @@
 
 namespace liaison::server {
 
+class CloneCache;
+
 class Central {
  public:
   // Creates the data folder with a central copy loaded with the reference data.
   static void init(const std::filesystem::path& dir, const std::string& org);
   static bool exists(const std::filesystem::path& dir);
   explicit Central(const std::filesystem::path& dir);
+  ~Central();
 
   std::unique_lock<std::mutex> lock() { return std::unique_lock<std::mutex>(mutex_); }
   Store& store() { return store_; }        // only under lock()
   Database& db() { return db_; }           // only under lock()
   TokenStore& tokens() { return tokens_; }  // only under lock()
   const std::filesystem::path& dir() const { return dir_; }
+  // What clones are served (thread-safe; takes lock() itself when needed).
+  CloneCache& clone_cache() { return *clone_cache_; }
 
   // Appends a line to the audit log (under lock()).
   void audit(const std::string& org, const std::string& action, const std::string& detail);
@@ -37,6 +43,7 @@ class Central {
   Store store_;
   Database db_;
   TokenStore tokens_;
+  std::unique_ptr<CloneCache> clone_cache_;  // last: its builder thread stops first
 };
 
 }  // namespace liaison::server

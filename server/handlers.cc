@@ -7,7 +7,7 @@
 #include "core/exchange.h"
 #include "core/merge.h"
 #include "core/merge_session.h"
-#include "core/pack_writer.h"
+#include "server/clone_cache.h"
 #include "core/transfer.h"
 #include "server/push_policy.h"
 #include "server/submissions.h"
@@ -104,54 +104,6 @@ Response integrate(Central& central, const Identity& who, const std::string& pat
   return json_response(200, {{"result", result}, {"head", head}});
 }
 
-std::string full_pack(const History& history, const CommitId& head) {
-  // Everything reachable from the head, without delta search.
-  PackWriter pack;
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, history.raw()), "opening object store");
-  GitOdb guard(odb);
-  auto add_object = [](git_odb* o, const git_oid& id, git_object_t type, PackWriter& p) {
-    git_odb_object* obj = nullptr;
-    git_check(git_odb_read(&obj, o, &id), "reading object");
-    p.add(type, std::string_view(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj)));
-    git_odb_object_free(obj);
-  };
-  git_revwalk* w = nullptr;
-  git_check(git_revwalk_new(&w, history.raw()), "walking history");
-  GitRevwalk rw(w);
-  git_oid head_oid;
-  git_oid_fromstr(&head_oid, head.c_str());
-  git_revwalk_push(w, &head_oid);
-  std::set<std::string> seen;
-  git_oid oid;
-  while (git_revwalk_next(&oid, w) == 0) {
-    add_object(odb, oid, GIT_OBJECT_COMMIT, pack);
-    git_commit* c = nullptr;
-    git_check(git_commit_lookup(&c, history.raw(), &oid), "reading commit");
-    GitCommit commit(c);
-    git_tree* t = nullptr;
-    git_check(git_commit_tree(&t, c), "reading tree");
-    GitTree tree(t);
-    if (seen.insert(oid_hex(*git_tree_id(t))).second) add_object(odb, *git_tree_id(t), GIT_OBJECT_TREE, pack);
-    struct Ctx {
-      git_odb* odb;
-      PackWriter* pack;
-      std::set<std::string>* seen;
-      decltype(add_object)* add;
-    } ctx{odb, &pack, &seen, &add_object};
-    git_tree_walk(
-        t, GIT_TREEWALK_PRE,
-        [](const char*, const git_tree_entry* e, void* payload) -> int {
-          auto* x = static_cast<Ctx*>(payload);
-          if (!x->seen->insert(oid_hex(*git_tree_entry_id(e))).second) return 1;  // skip known subtrees
-          (*x->add)(x->odb, *git_tree_entry_id(e), git_tree_entry_type(e), *x->pack);
-          return 0;
-        },
-        &ctx);
-  }
-  return pack.finish();
-}
-
 std::optional<std::int64_t> submission_id(const std::string& target, const std::string& prefix) {
   if (!target.starts_with(prefix)) return std::nullopt;
   auto rest = target.substr(prefix.size());
@@ -166,16 +118,6 @@ Response route(Central& central, const Identity& who, const Request& req) {
   auto& store = central.store();
   const auto& t = req.target;
   if (req.method == "GET" && t == "/v1/whoami") return json_response(200, {{"org", who.org}, {"role", role_name(who.role)}});
-  if (req.method == "GET" && t == "/v1/clone") {
-    auto head = store.history().head();
-    Response r;
-    r.content_type = sync::kPackType;
-    if (head) {
-      r.body = full_pack(store.history(), *head);
-      r.headers[sync::kHeadHeader] = *head;
-    }
-    return r;
-  }
   if (req.method == "POST" && t == "/v1/fetch") {
     auto body = parse_json(req.body, "fetch request");
     if (!body.is_object() || !body.contains("haves") || !body["haves"].is_array())
@@ -236,6 +178,51 @@ Response route(Central& central, const Identity& who, const Request& req) {
   return error(404, "no route " + req.method + " " + t);
 }
 
+bool is_clone_route(const Request& req) {
+  return req.method == "GET" && (req.target == "/v1/clone" || req.target.starts_with("/v1/clone/view?"));
+}
+
+// The value of `name` in the query string of `target`, or "".
+std::string query_parameter(const std::string& target, const std::string& name) {
+  auto q = target.find('?');
+  if (q == std::string::npos) return "";
+  std::string query = target.substr(q + 1);
+  std::size_t at = 0;
+  while (at <= query.size()) {
+    auto end = query.find('&', at);
+    if (end == std::string::npos) end = query.size();
+    auto pair = query.substr(at, end - at);
+    if (pair.starts_with(name + "=")) return pair.substr(name.size() + 1);
+    at = end + 1;
+  }
+  return "";
+}
+
+// Clone routes run without the central lock: the clone image is shared and
+// built in the background (clone_cache.h).
+Response clone_route(Central& central, const Request& req) {
+  if (req.target == "/v1/clone") {
+    Response r;
+    r.content_type = sync::kPackType;
+    if (auto image = central.clone_cache().image()) {
+      r.shared_body = image->pack;
+      r.headers[sync::kHeadHeader] = image->head;
+    }
+    return r;
+  }
+  auto head = query_parameter(req.target, "head");
+  auto layout = query_parameter(req.target, "layout");
+  auto image = central.clone_cache().image_at(head);
+  if (!image || !image->view || layout != std::to_string(image->view_layout))
+    return error(404, "no view snapshot of layout " + layout + " at " + head.substr(0, 12) +
+                          ": build the view from history");
+  Response r;
+  r.content_type = sync::kViewSnapshotType;
+  r.shared_body = image->view;
+  r.headers[sync::kHeadHeader] = image->head;
+  return r;
+}
+
 }  // namespace
 
 Response handle(Central& central, const Request& request) {
@@ -248,6 +235,12 @@ Response handle(Central& central, const Request& request) {
   auto lock = central.lock();
   auto who = central.tokens().authenticate(token);
   if (!who) return error(401, token.empty() ? "a bearer token is required" : "unknown or revoked token");
+  if (is_clone_route(request)) {
+    lock.unlock();
+    auto r = clone_route(central, request);
+    r.org = who->org;
+    return r;
+  }
   try {
     auto r = route(central, *who, request);
     r.org = who->org;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "server/central.h"
@@ -22,6 +23,9 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // A large body shared between responses (the clone image); used instead
+  // of `body` when set.
+  std::shared_ptr<const std::string> shared_body;
   std::map<std::string, std::string> headers;
   std::string org;  // whose token made the request, for the log ("" if none)
 };

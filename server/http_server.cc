@@ -78,16 +78,31 @@ class Session {
       response.status = 500;
       response.body = Json{{"error", std::string("internal error: ") + e.what()}}.dump();
     }
+    std::size_t body_size = response.shared_body ? response.shared_body->size() : response.body.size();
+    log_request(response.org, request.method, request.target, response.status, request.body.size(), body_size,
+                std::chrono::steady_clock::now() - started);
+    if (response.shared_body) {
+      // Sent from the shared bytes without a copy; the write keeps them alive.
+      auto res = std::make_shared<http::response<http::span_body<const char>>>(to_status(response.status),
+                                                                               req.version());
+      fill_head(*res, response, req.keep_alive());
+      res->body() = http::span_body<const char>::value_type(response.shared_body->data(), response.shared_body->size());
+      res->prepare_payload();
+      return write(res, response.shared_body);
+    }
     auto res = std::make_shared<http::response<http::string_body>>(to_status(response.status), req.version());
-    res->set(http::field::server, "liaisond");
-    res->set(http::field::content_type, response.content_type);
-    for (const auto& [k, v] : response.headers) res->set(k, v);
+    fill_head(*res, response, req.keep_alive());
     res->body() = std::move(response.body);
-    res->keep_alive(req.keep_alive());
     res->prepare_payload();
-    log_request(response.org, request.method, request.target, response.status, request.body.size(),
-                res->body().size(), std::chrono::steady_clock::now() - started);
     write(res);
+  }
+
+  template <class Message>
+  static void fill_head(Message& res, const Response& response, bool keep_alive) {
+    res.set(http::field::server, "liaisond");
+    res.set(http::field::content_type, response.content_type);
+    for (const auto& [k, v] : response.headers) res.set(k, v);
+    res.keep_alive(keep_alive);
   }
 
   void send_error(http::status status, const std::string& message) {
@@ -107,10 +122,12 @@ class Session {
     write(res);
   }
 
-  void write(std::shared_ptr<http::response<http::string_body>> res) {
+  // Writes `res`; `keep` holds whatever its body points into until then.
+  template <class Body>
+  void write(std::shared_ptr<http::response<Body>> res, std::shared_ptr<const void> keep = nullptr) {
     beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
     auto self = derived().shared_from_this();
-    http::async_write(derived().stream(), *res, [self, res](beast::error_code ec, std::size_t) {
+    http::async_write(derived().stream(), *res, [self, res, keep](beast::error_code ec, std::size_t) {
       if (ec) return;
       if (!res->keep_alive()) return self->do_close();
       self->do_read();

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "server/central.h"
+#include "server/clone_cache.h"
 #include "server/http_server.h"
 
 namespace {
@@ -90,6 +91,7 @@ int main(int argc, char** argv) {
     options.threads = threads;
     options.body_limit = max_body_mb << 20;
     Central central(data);
+    central.clone_cache().refresh_in_background();  // the first clone need not wait for it
     HttpServer server(central, options);
     std::cout << "liaisond listening on " << (options.tls_cert ? "https://" : "http://") << options.host << ":"
               << server.port() << std::endl;

@@ -3,7 +3,13 @@
 // "Authorization: Bearer <token>".
 //
 //   GET  /v1/health                 -> 200 {"status":"ok","head":ID}
-//   GET  /v1/clone                  -> 200 git pack of everything, header X-Liaison-Head
+//   GET  /v1/clone                  -> 200 git pack of everything reachable from a recent
+//                                      head (the server's clone image), header X-Liaison-Head;
+//                                      the client then fetches the commits made since
+//   GET  /v1/clone/view?head=ID&layout=N
+//                                   -> 200 view snapshot (core/view_snapshot.h) at that head
+//                                      for view layout N; 404 when the server has none: the
+//                                      client builds its view from history
 //   POST /v1/fetch   {"haves":[ID]} -> 200 commit patches (core/commit_patch.h) the client
 //                                      lacks (empty body: nothing new), header X-Liaison-Head
 //   POST /v1/push    push body      -> 200 {"result":"fast-forward"|"merged"|"up-to-date","head":ID}
@@ -28,6 +34,7 @@ namespace liaison::sync {
 inline constexpr const char* kHeadHeader = "X-Liaison-Head";
 inline constexpr const char* kPackType = "application/x-git-pack";
 inline constexpr const char* kPatchType = "application/x-liaison-patches";
+inline constexpr const char* kViewSnapshotType = "application/x-liaison-view-snapshot";
 
 // A push body: one JSON line {"base":ID,"head":ID} then the encoded patches.
 struct PushRequest {

@@ -2,7 +2,10 @@
 
 #include "core/commit_patch.h"
 #include "core/error.h"
+#include "core/temp_file.h"
 #include "core/transfer.h"
+#include "core/view.h"
+#include "core/view_snapshot.h"
 #include "sync/protocol.h"
 
 namespace liaison::sync {
@@ -48,16 +51,37 @@ Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<st
   options.org = org ? *org : me.value("org", "");
   options.with_reference_data = false;
   auto res = send("GET", "/v1/clone", "", "application/json");
-  auto head = res.headers[std::string("x-liaison-head")];
+  auto image_head = res.headers[std::string("x-liaison-head")];
+  // The view at the image's head, when the server has one of our layout,
+  // saves building it from history; any failure just means building it.
+  TempFile snapshot(dir.parent_path() / ("." + dir.filename().string() + ".view-snapshot"));
+  if (!image_head.empty()) {
+    auto view = http_request(url_, "GET",
+                             "/v1/clone/view?head=" + image_head + "&layout=" + std::to_string(kViewLayoutVersion),
+                             token_);
+    if (view.status == 200) {
+      try {
+        install_view_snapshot(view.body, snapshot.path());
+        options.view_snapshot = snapshot.path();
+      } catch (const UserError&) {
+      }
+    }
+  }
+  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir))
+    throw UserError("cannot create a copy in " + dir.string() + ": the folder is not empty");
   auto store = Store::init(dir, options);
   try {
-    if (!head.empty()) {
+    if (!image_head.empty()) {
       ingest_pack(store.history(), res.body, "clone");
-      store.fast_forward(head);
+      store.start_at(image_head);
     }
     std::string url = (url_.tls ? "https://" : "http://") + url_.host + ":" + url_.port + url_.base_path;
     add_remote(store, {"origin", url, token_});
-    if (!head.empty()) set_remote_head(store, "origin", head);
+    // The image may be a few commits old: bring the rest as a pull does.
+    if (auto head = fetch(store)) {
+      if (*head != image_head) store.fast_forward(*head);
+      set_remote_head(store, "origin", *head);
+    }
   } catch (...) {
     std::filesystem::remove_all(dir);
     throw;

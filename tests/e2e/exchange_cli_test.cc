@@ -29,6 +29,23 @@ TEST_F(ExchangeTest, CloneCarriesHistoryAndRemote) {
   EXPECT_EQ(json({"contact", "show", id}, "cis")["role"], "Duty officer");
 }
 
+TEST_F(ExchangeTest, CloneStartsFromTheSourceViewWithoutItsSettings) {
+  // The source keeps a token for a server: a clone must not carry it, not
+  // even in the free pages of its view database.
+  ok({"remote", "add", "central", "http://127.0.0.1:9", "--token", "lz_secret_of_hq_0123456789"}, "hq");
+  auto r = run_process({LIAISON_BIN, "-C", dir_.string(), "clone", "hq", "osce", "--org", "osce"}, env());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir_ / "osce" / "view.db", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find("lz_secret_of_hq"), std::string::npos);
+  EXPECT_EQ(json({"remote", "list"}, "osce").size(), 1u);
+  EXPECT_EQ(json({"status"}, "osce")["org"], "osce");
+  EXPECT_EQ(json({"search", "duty"}, "osce").size(), 1u);
+  EXPECT_NE(ok({"doctor"}, "osce").find("OK"), std::string::npos);
+  // No scratch file is left beside the new copy.
+  EXPECT_FALSE(std::filesystem::exists(dir_ / ".osce.view-snapshot"));
+}
+
 TEST_F(ExchangeTest, EditsOfDifferentFieldsMergeCleanlyAndPushFastForwards) {
   ok({"contact", "edit", id, "--role", "Head of desk"}, "hq");
   ok({"contact", "edit", id, "--hours", "24/7", "--add-email", "desk@example.org"}, "cis");

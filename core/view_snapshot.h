@@ -1,0 +1,33 @@
+// View snapshots: a copy of a view database's derived tables (records, set
+// tables, search index, states, the commit they reflect) with the local
+// settings removed, so that a new copy can start from the view of the copy
+// or server it clones instead of rebuilding 100k records from history.
+//
+// Promises:
+//  * A snapshot never carries the source's settings (tokens, remotes, the
+//    user): they are deleted with secure_delete, so no free page keeps them.
+//  * install_view_snapshot() accepts only a SQLite file that passes
+//    quick_check; the store then keeps the snapshot only if it reflects the
+//    commit being installed and holds as many records of each kind as that
+//    commit's tree (Store::adopt_view), else it rebuilds the view.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/sqlite_db.h"
+
+namespace liaison {
+
+// Writes the snapshot of the open view database `view_db` into `file`
+// (which must not exist), consistent with one transaction of the source.
+void write_view_snapshot(Database& view_db, const std::filesystem::path& file);
+
+// A snapshot file as bytes for the wire (compressed), and back into a file.
+std::string pack_view_snapshot(const std::filesystem::path& file);
+// Throws UserError when the bytes are damaged or not a SQLite database;
+// leaves no file behind then.
+void install_view_snapshot(std::string_view packed, const std::filesystem::path& file);
+
+}  // namespace liaison

@@ -1,0 +1,65 @@
+// CloneCache: what GET /v1/clone and GET /v1/clone/view serve. Packing a
+// 100k-record history takes seconds, so the server keeps one clone image —
+// a pack of everything reachable from a recent central head and a snapshot
+// of the central view at that head — and serves it to every clone. The
+// client then fetches the commits made since, as any pull does, so an image
+// a few commits old is as good as a new one. When the head has moved more
+// than kRefreshAfterCommits beyond the image, the next clone starts a new
+// image in the background and is still served the old one; only a server's
+// first clone waits for an image (and the server starts one when it starts).
+//
+// Thread-safe. The background build takes the central lock only to read
+// the head and snapshot the view, and packs with a history handle of its
+// own, so pushes are not held up while it packs.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/history.h"
+
+namespace liaison::server {
+
+class Central;
+
+struct CloneImage {
+  CommitId head;
+  std::shared_ptr<const std::string> pack;
+  std::shared_ptr<const std::string> view;  // pack_view_snapshot() bytes, or null
+  int view_layout = 0;                       // kViewLayoutVersion of the snapshot
+};
+
+class CloneCache {
+ public:
+  static constexpr std::size_t kRefreshAfterCommits = 64;
+
+  explicit CloneCache(Central& central);
+  ~CloneCache();  // waits for a build in progress
+  CloneCache(const CloneCache&) = delete;
+  CloneCache& operator=(const CloneCache&) = delete;
+
+  // Starts building an image in the background, unless one is being built.
+  void refresh_in_background();
+  // The image to serve (call without holding the central lock): waits when
+  // there is none yet; starts a refresh when it is old. Null when the
+  // central history is empty.
+  std::shared_ptr<const CloneImage> image();
+  // The image if it was made for `head`.
+  std::shared_ptr<const CloneImage> image_at(const CommitId& head);
+
+ private:
+  void build();
+  bool is_old(const CloneImage& image);
+
+  Central& central_;
+  std::mutex mutex_;
+  std::condition_variable built_;
+  std::shared_ptr<const CloneImage> current_;
+  bool building_ = false;
+  std::thread builder_;
+};
+
+}  // namespace liaison::server

@@ -1,0 +1,94 @@
+// End-to-end tests of cloning from liaisond: the clone image (a pack and a
+// view snapshot at a recent head, server/clone_cache.h) plus a fetch of what
+// came since; the image refreshed once the head has moved on; a snapshot
+// that carries no server settings and is offered only for the client's view
+// layout.
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/sqlite_db.h"
+#include "core/view.h"
+#include "core/view_snapshot.h"
+#include "sync/http_client.h"
+#include "tests/e2e/server_fixture.h"
+
+namespace liaison::test {
+namespace {
+
+std::string clone_head(const sync::Url& u, const std::string& token) {
+  return sync::http_request(u, "GET", "/v1/clone", token).headers["x-liaison-head"];
+}
+
+TEST_F(ServerTest, CloneStartsFromTheImageAndFetchesWhatCameSince) {
+  start_server();
+  clone("hq", admin);
+  auto image_head = clone_head(sync::parse_url(url), admin);
+  for (int i = 0; i < 3; ++i) {
+    ok({"contact", "add", "--org", "cis-atc", "--role", "Liaison officer " + std::to_string(i)}, "hq");
+    ok({"push"}, "hq");
+  }
+  ASSERT_NE(central_head(), image_head);
+  clone("late", cis);
+  EXPECT_EQ(head("late"), central_head());
+  EXPECT_EQ(json({"list", "contacts"}, "late").size(), 3u);
+  EXPECT_EQ(json({"search", "liaison officer"}, "late").size(), 3u);
+  EXPECT_NE(ok({"doctor"}, "late").find("OK"), std::string::npos);
+  EXPECT_EQ(json({"status"}, "late")["org"], "cis-atc");
+  stop_server();
+  // The view came as a snapshot (200), then a fetch brought the three commits.
+  EXPECT_NE(server_log.find("GET /v1/clone/view?head=" + image_head), std::string::npos) << server_log;
+}
+
+TEST_F(ServerTest, CloneImageIsRefreshedOnceTheHeadHasMovedOn) {
+  start_server();
+  clone("hq", admin);
+  auto u = sync::parse_url(url);
+  auto first = clone_head(u, admin);
+  EXPECT_EQ(first, central_head());
+  // More commits than the image may lag behind, pushed at once.
+  std::string csv = "org,role\n";
+  for (int i = 0; i < 70; ++i) {
+    write("one.csv", csv + "cis-atc,Officer " + std::to_string(i) + "\n");
+    ok({"import", path("one.csv"), "--kind", "contacts"}, "hq");
+  }
+  ok({"push"}, "hq");
+  // The next clone is still served the old image, and starts a new one.
+  EXPECT_EQ(clone_head(u, admin), first);
+  std::string now;
+  for (int i = 0; i < 200 && now != central_head(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    now = clone_head(u, admin);
+  }
+  EXPECT_EQ(now, central_head());
+  // The old image's view is gone with it.
+  auto old_view = sync::http_request(u, "GET", "/v1/clone/view?head=" + first + "&layout=" +
+                                                   std::to_string(kViewLayoutVersion), admin);
+  EXPECT_EQ(old_view.status, 404);
+  clone("fresh", reader);
+  EXPECT_EQ(json({"list", "contacts"}, "fresh").size(), 70u);
+}
+
+TEST_F(ServerTest, ViewSnapshotCarriesNoServerSettingsAndMatchesTheLayout) {
+  start_server();
+  auto u = sync::parse_url(url);
+  auto head = clone_head(u, reader);
+  auto layout = std::to_string(kViewLayoutVersion);
+  auto res = sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, reader);
+  ASSERT_EQ(res.status, 200);
+  install_view_snapshot(res.body, path("snapshot.db"));
+  std::ifstream in(path("snapshot.db"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The central copy's settings name its user "liaisond@localhost".
+  EXPECT_EQ(bytes.find("liaisond@localhost"), std::string::npos);
+  auto db = Database::open(path("snapshot.db"));
+  EXPECT_EQ(db.scalar("SELECT value FROM meta WHERE key='head'"), head);
+  EXPECT_NE(db.scalar("SELECT count(*) FROM orgs"), "0");
+  // Another layout, an unknown head or no token: no snapshot.
+  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=999", reader).status, 404);
+  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=0000&layout=" + layout, reader).status, 404);
+  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, "").status, 401);
+}
+
+}  // namespace
+}  // namespace liaison::test
