@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bulk_allocator.h"
 #include "cli/context.h"
 #include "core/error.h"
 
@@ -20,6 +21,7 @@ constexpr liaison::cli::Registrar kCommandGroups[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
+  liaison::cli::use_bulk_allocator_for_bulk_commands(argc, argv);
   liaison::cli::Context ctx;
   CLI::App app{"liaison: directory of counter-terrorism contact points and matrix of assistance needs"};
   app.set_help_all_flag("--help-all", "Show help for every command");

@@ -11,7 +11,7 @@
 
 #include "core/compression.h"
 #include "core/error.h"
-#include "core/pack_writer.h"
+#include "core/object_batch.h"
 
 namespace liaison {
 
@@ -228,15 +228,14 @@ void StagedPatches::write(History& target) {
   git_odb* main_odb = nullptr;
   git_check(git_repository_odb(&main_odb, target.raw()), "opening object store");
   GitOdb main_guard(main_odb);
-  PackWriter pack;
+  ObjectBatch batch;
   std::set<std::string> packed;
   for (const auto& [id, type] : created_) {
     if (!packed.insert(oid_hex(id)).second) continue;
     if (git_odb_exists_ext(main_odb, &id, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
-    pack.add(type, raw_object(qodb, id));
+    batch.add(type, raw_object(qodb, id));
   }
-  pack.write(target.dir());
-  git_check(git_odb_refresh(main_odb), "refreshing object store");
+  batch.write(target.raw(), target.dir());
 }
 
 CommitId apply_patches(History& history, const std::vector<CommitPatch>& patches, const std::string& what) {

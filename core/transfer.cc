@@ -8,7 +8,7 @@
 #include "core/commit_patch.h"
 #include "core/durable_file.h"
 #include "core/error.h"
-#include "core/pack_writer.h"
+#include "core/object_batch.h"
 
 namespace liaison {
 namespace {
@@ -64,7 +64,7 @@ std::string read_raw(git_odb* odb, const git_oid& id) {
   return out;
 }
 
-void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, PackWriter& pack, std::set<std::string>& added) {
+void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, ObjectBatch& pack, std::set<std::string>& added) {
   if (git_odb_exists_ext(to, &tree_id, GIT_ODB_LOOKUP_NO_REFRESH) || !added.insert(oid_hex(tree_id)).second) return;
   std::string data = read_raw(from, tree_id);
   pack.add(GIT_OBJECT_TREE, data);
@@ -102,7 +102,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
     git_oid oid = oid_of(h);
     git_check(git_revwalk_hide(w, &oid), "walking history");
   }
-  PackWriter pack;
+  ObjectBatch pack;
   std::set<std::string> added;
   git_oid oid;
   while (git_revwalk_next(&oid, w) == 0) {
@@ -113,8 +113,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
     git_oid_fromstr(&tree, raw.substr(5, 40).c_str());
     copy_tree(from, to, tree, pack, added);
   }
-  pack.write(target.dir());
-  git_check(git_odb_refresh(to), "refreshing object store");
+  pack.write(target.raw(), target.dir());
 }
 
 void copy_object_files(const History& source, History& target) {

@@ -1,0 +1,45 @@
+#include "cli/bulk_allocator.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace liaison::cli {
+namespace {
+
+constexpr const char* kMarker = "LIAISON_BULK_ALLOCATOR";
+
+bool is_bulk_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "import" || arg == "export" || arg == "doctor") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void use_bulk_allocator_for_bulk_commands(int argc, char** argv) {
+#ifdef LIAISON_TCMALLOC_PATH
+  if (std::getenv(kMarker) || !is_bulk_command(argc, argv)) return;
+  std::error_code ec;
+  if (!std::filesystem::exists(LIAISON_TCMALLOC_PATH, ec)) return;
+  std::string preload = LIAISON_TCMALLOC_PATH;
+  if (const char* earlier = std::getenv("LD_PRELOAD"); earlier && *earlier) preload += std::string(":") + earlier;
+  setenv("LD_PRELOAD", preload.c_str(), 1);
+  setenv(kMarker, "tcmalloc", 1);
+  execv("/proc/self/exe", argv);
+  // Could not run again: carry on with glibc's malloc.
+  unsetenv("LD_PRELOAD");
+#else
+  (void)argc;
+  (void)argv;
+  (void)kMarker;
+#endif
+}
+
+}  // namespace liaison::cli
