@@ -2,7 +2,9 @@
 // contact points and the matrix of assistance needs. Each command group
 // lives in its own cmd_*.cc file and is registered from the table below.
 #include <cstdio>
+#include <initializer_list>
 #include <iostream>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -12,11 +14,50 @@
 
 namespace {
 
-constexpr liaison::cli::Registrar kCommandGroups[] = {
-    liaison::cli::register_init,    liaison::cli::register_records, liaison::cli::register_queries,
-    liaison::cli::register_history, liaison::cli::register_transfer, liaison::cli::register_doctor,
-    liaison::cli::register_exchange, liaison::cli::register_sync,    liaison::cli::register_matrix,
+// Each group with the top-level commands it adds or extends. Only the group
+// of the command being run is built (all of them for help or an unknown
+// command): building every group's options costs a millisecond per run.
+struct CommandGroup {
+  liaison::cli::Registrar registrar;
+  std::initializer_list<std::string_view> commands;
 };
+const CommandGroup kCommandGroups[] = {
+    {liaison::cli::register_init, {"init"}},
+    {liaison::cli::register_records, {"org", "contact", "need", "offer", "area"}},
+    {liaison::cli::register_queries, {"list", "search", "stale", "status"}},
+    {liaison::cli::register_history, {"log", "show", "diff", "blame", "revert"}},
+    {liaison::cli::register_transfer, {"import", "export"}},
+    {liaison::cli::register_doctor, {"doctor"}},
+    {liaison::cli::register_exchange,
+     {"clone", "remote", "pull", "push", "bundle", "conflicts", "resolve", "merge"}},
+    {liaison::cli::register_sync, {"sync", "review"}},
+    {liaison::cli::register_matrix, {"matrix", "gaps", "duplicates", "coverage", "report", "need"}},
+};
+
+// The top-level command on the command line: the first word that is neither
+// an option nor the value of -C; "" when there is none.
+std::string_view command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "-C") {
+      ++i;
+      continue;
+    }
+    if (!arg.starts_with("-")) return arg;
+  }
+  return "";
+}
+
+void register_groups(CLI::App& app, liaison::cli::Context& ctx, std::string_view command) {
+  bool known = false;
+  for (const auto& group : kCommandGroups)
+    for (auto name : group.commands) known |= name == command;
+  for (const auto& group : kCommandGroups) {
+    bool wanted = !known;
+    for (auto name : group.commands) wanted |= name == command;
+    if (wanted) group.registrar(app, ctx);
+  }
+}
 
 }  // namespace
 
@@ -29,7 +70,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.add_option("-C", ctx.directory, "Run as if started in DIR")->option_text("DIR");
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
-  for (auto registrar : kCommandGroups) registrar(app, ctx);
+  register_groups(app, ctx, command_word(argc, argv));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -233,7 +233,7 @@ void StagedPatches::write(History& target) {
   for (const auto& [id, type] : created_) {
     if (!packed.insert(oid_hex(id)).second) continue;
     if (git_odb_exists_ext(main_odb, &id, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
-    batch.add(type, raw_object(qodb, id));
+    batch.add(id, type, raw_object(qodb, id));
   }
   batch.write(target.raw(), target.dir());
 }

@@ -1,5 +1,7 @@
 #include "core/history.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <mutex>
 #include <set>
@@ -104,7 +106,16 @@ void git_library_init() {
     // Our histories are local folders; skip the ownership check that would
     // refuse copies created by another user of a shared machine.
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    // As git does, trust the object store when reading: hashing every
+    // object read (libgit2's collision-detecting SHA-1) was a sixth of a
+    // one-record push. doctor turns the check on (verify_objects_on_read).
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   });
+}
+
+void History::verify_objects_on_read(bool on) {
+  git_library_init();
+  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
 }
 
 std::string oid_hex(const git_oid& oid) {
@@ -235,43 +246,55 @@ namespace {
 // Compares two trees (either may be null), descending only into subtrees
 // whose ids differ: a one-record change in a 100k-record tree reads three
 // trees, where libgit2's diff walks them all.
+bool is_tree_entry(const git_tree_entry* e) { return git_tree_entry_type(e) == GIT_OBJECT_TREE; }
+
+// Git's order of tree entries: by name, a folder compared as if its name
+// ended in '/'. Both trees of a diff are sorted by it, so one merge-walk
+// pairs their entries.
+int compare_entries(const git_tree_entry* a, const git_tree_entry* b) {
+  std::string_view na = git_tree_entry_name(a), nb = git_tree_entry_name(b);
+  std::size_t n = std::min(na.size(), nb.size());
+  if (int c = std::memcmp(na.data(), nb.data(), n)) return c;
+  int ca = na.size() > n ? static_cast<unsigned char>(na[n]) : (is_tree_entry(a) ? '/' : 0);
+  int cb = nb.size() > n ? static_cast<unsigned char>(nb[n]) : (is_tree_entry(b) ? '/' : 0);
+  return ca - cb;
+}
+
 void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
                 std::vector<FileDiff>& out) {
-  std::map<std::string, std::pair<const git_tree_entry*, const git_tree_entry*>> names;
-  if (a)
-    for (std::size_t i = 0; i < git_tree_entrycount(a); ++i) {
-      auto* e = git_tree_entry_byindex(a, i);
-      names[git_tree_entry_name(e)].first = e;
-    }
-  if (b)
-    for (std::size_t i = 0; i < git_tree_entrycount(b); ++i) {
-      auto* e = git_tree_entry_byindex(b, i);
-      names[git_tree_entry_name(e)].second = e;
-    }
   auto subtree = [repo](const git_tree_entry* e) {
     GitTree t;
-    if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+    if (e && is_tree_entry(e)) {
       git_tree* raw = nullptr;
       git_check(git_tree_lookup(&raw, repo, git_tree_entry_id(e)), "reading tree");
       t.reset(raw);
     }
     return t;
   };
-  for (const auto& [name, pair] : names) {
-    auto [old_entry, new_entry] = pair;
+  std::size_t count_a = a ? git_tree_entrycount(a) : 0, count_b = b ? git_tree_entrycount(b) : 0;
+  std::size_t i = 0, j = 0;
+  while (i < count_a || j < count_b) {
+    const git_tree_entry* ea = i < count_a ? git_tree_entry_byindex(a, i) : nullptr;
+    const git_tree_entry* eb = j < count_b ? git_tree_entry_byindex(b, j) : nullptr;
+    int order = !ea ? 1 : !eb ? -1 : compare_entries(ea, eb);
+    const git_tree_entry* old_entry = order <= 0 ? ea : nullptr;
+    const git_tree_entry* new_entry = order >= 0 ? eb : nullptr;
+    if (order <= 0) ++i;
+    if (order >= 0) ++j;
     if (old_entry && new_entry && git_oid_equal(git_tree_entry_id(old_entry), git_tree_entry_id(new_entry))) continue;
-    std::string path = prefix + name;
-    bool old_tree = old_entry && git_tree_entry_type(old_entry) == GIT_OBJECT_TREE;
-    bool new_tree = new_entry && git_tree_entry_type(new_entry) == GIT_OBJECT_TREE;
+    std::string path = prefix + git_tree_entry_name(old_entry ? old_entry : new_entry);
+    bool old_tree = old_entry && is_tree_entry(old_entry);
+    bool new_tree = new_entry && is_tree_entry(new_entry);
     if (old_tree || new_tree) {
       auto ot = subtree(old_tree ? old_entry : nullptr);
       auto nt = subtree(new_tree ? new_entry : nullptr);
       diff_trees(repo, ot.get(), nt.get(), path + "/", out);
+      continue;
     }
     std::optional<std::string> old_blob, new_blob;
-    if (old_entry && !old_tree) old_blob = blob_text(repo, *git_tree_entry_id(old_entry));
-    if (new_entry && !new_tree) new_blob = blob_text(repo, *git_tree_entry_id(new_entry));
-    if (old_blob || new_blob) out.push_back({path, std::move(old_blob), std::move(new_blob)});
+    if (old_entry) old_blob = blob_text(repo, *git_tree_entry_id(old_entry));
+    if (new_entry) new_blob = blob_text(repo, *git_tree_entry_id(new_entry));
+    out.push_back({path, std::move(old_blob), std::move(new_blob)});
   }
 }
 

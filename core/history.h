@@ -51,6 +51,9 @@ class History {
  public:
   static History init(const std::filesystem::path& dir);
   static History open(const std::filesystem::path& dir);
+  // Whether reading an object checks that its content hashes to its id
+  // (off by default, as in git; doctor turns it on). Process-wide.
+  static void verify_objects_on_read(bool on);
 
   // Head of refs/heads/main; nullopt in an empty history.
   std::optional<CommitId> head() const;

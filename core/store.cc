@@ -424,6 +424,7 @@ void Store::rebuild_view() {
 }
 
 DoctorReport Store::doctor() {
+  History::verify_objects_on_read(true);
   DoctorReport report;
   auto head = history_.head();
   if (view_.head() != head)

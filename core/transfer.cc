@@ -67,7 +67,7 @@ std::string read_raw(git_odb* odb, const git_oid& id) {
 void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, ObjectBatch& pack, std::set<std::string>& added) {
   if (git_odb_exists_ext(to, &tree_id, GIT_ODB_LOOKUP_NO_REFRESH) || !added.insert(oid_hex(tree_id)).second) return;
   std::string data = read_raw(from, tree_id);
-  pack.add(GIT_OBJECT_TREE, data);
+  pack.add(tree_id, GIT_OBJECT_TREE, data);
   std::size_t i = 0;
   while (i < data.size()) {
     auto space = data.find(' ', i);
@@ -77,7 +77,7 @@ void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, ObjectBatch& 
     if (data.compare(i, space - i, "40000") == 0) {
       copy_tree(from, to, child, pack, added);
     } else if (!git_odb_exists_ext(to, &child, GIT_ODB_LOOKUP_NO_REFRESH) && added.insert(oid_hex(child)).second) {
-      pack.add(GIT_OBJECT_BLOB, read_raw(from, child));
+      pack.add(child, GIT_OBJECT_BLOB, read_raw(from, child));
     }
     i = nul + 1 + GIT_OID_RAWSZ;
   }
@@ -108,7 +108,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
   while (git_revwalk_next(&oid, w) == 0) {
     if (git_odb_exists_ext(to, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
     std::string raw = read_raw(from, oid);
-    pack.add(GIT_OBJECT_COMMIT, raw);
+    pack.add(oid, GIT_OBJECT_COMMIT, raw);
     git_oid tree;
     git_oid_fromstr(&tree, raw.substr(5, 40).c_str());
     copy_tree(from, to, tree, pack, added);
