@@ -91,6 +91,10 @@ void CloneCache::build() {
     bool with_view = false;
     {
       auto lock = central_.lock();
+      {
+        std::lock_guard<std::mutex> own(mutex_);
+        building_mark_ = changed_records_;  // pushes need the central lock: none can slip in
+      }
       auto& store = central_.store();
       history_dir = store.history().dir();
       if (auto h = store.history().head()) {
@@ -118,16 +122,35 @@ void CloneCache::build() {
     std::cerr << "liaisond: building the clone image failed: " << e.what() << "\n";
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (made) current_ = std::move(made);
+  if (made) {
+    current_ = std::move(made);
+    image_mark_ = building_mark_;
+  }
   building_ = false;
   built_.notify_all();
 }
+
+void CloneCache::note_changes(std::size_t records) {
+  bool bulk = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    changed_records_ += records;
+    bulk = records_behind() > kWaitAfterRecords;
+  }
+  if (bulk) refresh_in_background();
+}
+
+std::size_t CloneCache::records_behind() { return changed_records_ - image_mark_; }
 
 bool CloneCache::is_old(const CloneImage& image) {
   auto lock = central_.lock();
   auto& history = central_.store().history();
   auto head = history.head();
   if (!head || *head == image.head) return false;
+  {
+    std::lock_guard<std::mutex> own(mutex_);
+    if (records_behind() > kRefreshAfterRecords) return true;
+  }
   git_oid now = to_oid(*head), then = to_oid(image.head);
   std::size_t ahead = 0, behind = 0;
   if (git_graph_ahead_behind(&ahead, &behind, history.raw(), &now, &then) != 0) return true;
@@ -136,11 +159,13 @@ bool CloneCache::is_old(const CloneImage& image) {
 
 std::shared_ptr<const CloneImage> CloneCache::image() {
   std::shared_ptr<const CloneImage> found;
+  bool far_behind = false;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     found = current_;
+    far_behind = records_behind() > kWaitAfterRecords;
   }
-  if (!found) {
+  if (!found || far_behind) {
     refresh_in_background();
     std::unique_lock<std::mutex> lock(mutex_);
     built_.wait(lock, [&] { return !building_; });

@@ -4,9 +4,12 @@
 // of the central view at that head — and serves it to every clone. The
 // client then fetches the commits made since, as any pull does, so an image
 // a few commits old is as good as a new one. When the head has moved more
-// than kRefreshAfterCommits beyond the image, the next clone starts a new
-// image in the background and is still served the old one; only a server's
-// first clone waits for an image (and the server starts one when it starts).
+// than kRefreshAfterCommits commits or kRefreshAfterRecords changed records
+// beyond the image, the next clone starts a new image in the background and
+// is still served the old one. Past kWaitAfterRecords changed records (a
+// bulk import), fetching the difference would cost more than a new image:
+// the clone waits for it, and the push that made them starts it at once.
+// A server's first clone waits too (the server starts an image as it starts).
 //
 // Thread-safe. The background build takes the central lock only to read
 // the head and snapshot the view, and packs with a history handle of its
@@ -35,6 +38,8 @@ struct CloneImage {
 class CloneCache {
  public:
   static constexpr std::size_t kRefreshAfterCommits = 64;
+  static constexpr std::size_t kRefreshAfterRecords = 500;
+  static constexpr std::size_t kWaitAfterRecords = 5000;
 
   explicit CloneCache(Central& central);
   ~CloneCache();  // waits for a build in progress
@@ -47,18 +52,24 @@ class CloneCache {
   // there is none yet; starts a refresh when it is old. Null when the
   // central history is empty.
   std::shared_ptr<const CloneImage> image();
+  // Counts records a push changed in central (call after the head moved).
+  void note_changes(std::size_t records);
   // The image if it was made for `head`.
   std::shared_ptr<const CloneImage> image_at(const CommitId& head);
 
  private:
   void build();
   bool is_old(const CloneImage& image);
+  std::size_t records_behind();  // under mutex_
 
   Central& central_;
   std::mutex mutex_;
   std::condition_variable built_;
   std::shared_ptr<const CloneImage> current_;
   bool building_ = false;
+  std::size_t changed_records_ = 0;   // by pushes since the server started
+  std::size_t image_mark_ = 0;        // changed_records_ when the image's head was read
+  std::size_t building_mark_ = 0;     // the same for the image being built
   std::thread builder_;
 };
 

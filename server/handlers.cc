@@ -101,6 +101,7 @@ Response integrate(Central& central, const Identity& who, const std::string& pat
   }
   auto head = *store.history().head();
   central.audit(who.org, result, head + " (" + std::to_string(contribs.size()) + " records)");
+  central.clone_cache().note_changes(contribs.size());
   return json_response(200, {{"result", result}, {"head", head}});
 }
 

@@ -69,6 +69,24 @@ TEST_F(ServerTest, CloneImageIsRefreshedOnceTheHeadHasMovedOn) {
   EXPECT_EQ(json({"list", "contacts"}, "fresh").size(), 70u);
 }
 
+TEST_F(ServerTest, CloneAfterABulkPushWaitsForANewImage) {
+  start_server();
+  clone("hq", admin);
+  auto u = sync::parse_url(url);
+  auto first = clone_head(u, admin);
+  // More records than a clone should fetch as patches, in one commit.
+  std::string csv = "org,role\n";
+  for (int i = 0; i < 5200; ++i) csv += "cis-atc,Bulk officer " + std::to_string(i) + "\n";
+  write("bulk.csv", csv);
+  ok({"import", path("bulk.csv"), "--kind", "contacts"}, "hq");
+  ok({"push"}, "hq");
+  ASSERT_NE(central_head(), first);
+  // The very next clone is served an image of the new head, not the old one.
+  EXPECT_EQ(clone_head(u, admin), central_head());
+  clone("after", reader);
+  EXPECT_EQ(json({"status"}, "after")["records"]["contacts"], 5200);
+}
+
 TEST_F(ServerTest, ViewSnapshotCarriesNoServerSettingsAndMatchesTheLayout) {
   start_server();
   auto u = sync::parse_url(url);
