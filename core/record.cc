@@ -217,7 +217,20 @@ Json parse_value(const FieldSpec& field, std::string_view raw) {
   bad(field, "unsupported type");
 }
 
-Json normalize_record(Kind kind, const Json& input) {
+namespace {
+
+// True when `value` is `field`'s value in `checked`, or one of its members.
+bool already_checked(const Json* checked, const std::string& field, const Json& value) {
+  if (!checked || !value.is_string()) return false;
+  auto it = checked->find(field);
+  if (it == checked->end()) return false;
+  if (it->is_array()) return std::find(it->begin(), it->end(), value) != it->end();
+  return *it == value;
+}
+
+}  // namespace
+
+Json normalize_record(Kind kind, const Json& input, const Json* checked) {
   const auto& ks = spec(kind);
   if (!input.is_object()) throw UserError(std::string(ks.name) + ": record is not a JSON object");
   std::string who = std::string(ks.name);
@@ -236,7 +249,8 @@ Json normalize_record(Kind kind, const Json& input) {
         for (const auto& item : items) {
           if (!item.is_string()) bad(*field, "members must be strings");
           if (trim(item.get<std::string>()).empty()) continue;
-          members.insert(parse_value(*field, item.get<std::string>()).get<std::string>());
+          if (already_checked(checked, it.key(), item)) members.insert(item.get<std::string>());
+          else members.insert(parse_value(*field, item.get<std::string>()).get<std::string>());
         }
         if (!members.empty()) out[it.key()] = Json(std::vector<std::string>(members.begin(), members.end()));
         continue;
@@ -247,7 +261,7 @@ Json normalize_record(Kind kind, const Json& input) {
       }
       if (!value.is_string()) bad(*field, "must be a string");
       if (trim(value.get<std::string>()).empty()) continue;
-      out[it.key()] = parse_value(*field, value.get<std::string>());
+      out[it.key()] = already_checked(checked, it.key(), value) ? value : parse_value(*field, value.get<std::string>());
     }
     for (const auto& field : ks.fields)
       if (field.required && !out.contains(field.name)) bad(field, "is required");

@@ -22,8 +22,13 @@ namespace liaison {
 // "<field>: <reason>".
 Json parse_value(const FieldSpec& field, std::string_view text);
 
-// Checks and normalises a whole record; see the file comment.
-Json normalize_record(Kind kind, const Json& input);
+// Checks and normalises a whole record; see the file comment. `checked`,
+// when given, is a normalised record (the stored version of the same one):
+// a value equal to its value of the same field (or, for a set, to one of its
+// members) was checked when it was stored and is kept as it is, so that an
+// edit of one field does not parse every phone number again (setting up
+// libphonenumber costs 10 ms).
+Json normalize_record(Kind kind, const Json& input, const Json* checked = nullptr);
 
 // Fills defaults (status, priority, raised date...) for fields absent on add.
 void apply_defaults(Kind kind, Json& record, std::string_view today);

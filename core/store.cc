@@ -333,8 +333,9 @@ Json Store::add(Kind kind, Json record) {
 }
 
 Json Store::update(Kind kind, const std::string& id, const Json& record) {
-  auto normalized = normalize_record(kind, record);
-  commit({{kind, id, normalized}}, "");
+  auto stored = view_.get(kind, id);
+  auto normalized = normalize_record(kind, record, stored ? &*stored : nullptr);
+  commit({{kind, id, normalized}}, "", true);
   return normalized;
 }
 

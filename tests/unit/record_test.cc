@@ -74,6 +74,24 @@ TEST(RecordPhone, DifferentSpellingsOfOneNumberCollapseInASet) {
   EXPECT_EQ(n["phones"], Json({"+74955550123"}));
 }
 
+TEST(RecordPhone, ValuesOfTheStoredRecordAreNotParsedAgainButNewOnesAre) {
+  // "+999 555 0100" is no phone number: a stored record could not hold it,
+  // which makes it a marker that the stored value was kept unparsed.
+  Json stored = contact();
+  stored["phones"] = {"+999 555 0100"};
+  stored["role"] = "Desk officer";
+  Json edited = stored;
+  edited["role"] = "Duty officer";
+  auto n = normalize_record(Kind::Contact, edited, &stored);
+  EXPECT_EQ(n["phones"], Json({"+999 555 0100"}));
+  EXPECT_EQ(n["role"], "Duty officer");
+  // A member the stored record does not have is checked as usual.
+  edited["phones"] = {"+999 555 0100", "+999 555 0199"};
+  EXPECT_THROW(normalize_record(Kind::Contact, edited, &stored), UserError);
+  edited["phones"] = {"+999 555 0100", "+7 495 555 01 23"};
+  EXPECT_EQ(normalize_record(Kind::Contact, edited, &stored)["phones"], Json({"+74955550123", "+999 555 0100"}));
+}
+
 // ---- emails ------------------------------------------------------------
 
 TEST(RecordEmail, TrimmedAndDomainLowercased) {
