@@ -85,13 +85,7 @@ git_oid PackWriter::add(git_object_t type, std::string_view content) {
   }
   pack_.push_back(static_cast<char>(byte));
 
-  uLongf bound = compressBound(static_cast<uLong>(content.size()));
-  std::size_t at = pack_.size();
-  pack_.resize(at + bound);
-  if (compress2(reinterpret_cast<Bytef*>(pack_.data() + at), &bound,
-                reinterpret_cast<const Bytef*>(content.data()), static_cast<uLong>(content.size()), 1) != Z_OK)
-    throw Failure("compressing a pack object failed");
-  pack_.resize(at + bound);
+  deflater_.compress_into(content, pack_);
 
   auto crc = crc32(0L, reinterpret_cast<const Bytef*>(pack_.data() + start), static_cast<uInt>(pack_.size() - start));
   objects_.push_back(Entry{oid, static_cast<std::uint32_t>(crc), offset});

@@ -7,12 +7,14 @@
 #pragma once
 
 #include <filesystem>
-#include <set>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <git2.h>
+
+#include "core/compression.h"
 
 namespace liaison {
 
@@ -37,7 +39,8 @@ class PackWriter {
   };
   std::string pack_;  // without the 12-byte header, filled in write()
   std::vector<Entry> objects_;
-  std::set<std::string> added_;  // raw ids, so that identical objects are stored once
+  std::unordered_set<std::string> added_;  // raw ids, so that identical objects are stored once
+  Deflater deflater_{1};
 };
 
 }  // namespace liaison
