@@ -225,7 +225,6 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
                                            bool normalized, const std::optional<CommitId>& merge_parent) {
   // Normalise and drop no-op changes before taking the lock.
   std::vector<RecordChange> changes;
-  std::vector<std::optional<Json>> befores;
   std::unordered_set<std::string> seen;
   seen.reserve(input.size());
   changes.reserve(input.size());
@@ -249,7 +248,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   std::vector<RecordChange> effective;
   std::vector<FileChange> files;
   bool replaces_rows = false;
-  std::vector<bool> existed;
+  std::vector<std::optional<Json>> befores;
   std::string summary;
   for (auto& c : changes) {
     auto before = view_.get(c.kind, c.id);
@@ -258,8 +257,8 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     if (before && c.after) check_update(c.kind, *before, *c.after);
     files.push_back({record_path(c.kind, c.id), c.after ? std::optional(canonical_json(*c.after)) : std::nullopt});
     replaces_rows |= before.has_value();
-    existed.push_back(before.has_value());
     if (effective.empty()) summary = describe_change(c.kind, before, c.after);
+    befores.push_back(std::move(before));
     effective.push_back(std::move(c));
   }
   if (effective.empty() && !merge_parent) return std::nullopt;
@@ -284,7 +283,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     for (std::size_t i = 0; i < effective.size(); ++i) {
       const auto& c = effective[i];
       if (!c.after) view_.remove(c.kind, c.id);
-      else if (existed[i]) view_.put(c.kind, *c.after, *files[i].content);
+      else if (befores[i]) view_.replace(c.kind, *befores[i], *c.after, *files[i].content);
       else view_.insert(c.kind, *c.after, *files[i].content);
     }
     if (bulk) view_.end_bulk();

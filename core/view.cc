@@ -100,7 +100,7 @@ struct View::KindStatements {
   Statement find_row;
   Statement get_json;
   Statement delete_row;
-  Statement delete_fts;
+  Statement forget_fts;
   Statement delete_pending;
   std::vector<Statement> delete_sets;
   Statement insert_row;
@@ -119,7 +119,8 @@ View View::open(const std::filesystem::path& path) {
   // power cut costs only a catch-up on the next open: NORMAL is enough.
   view.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;");
   view.create_schema();
-  view.db_.exec("CREATE TEMP TABLE search_pending(rowid INTEGER PRIMARY KEY, body TEXT)");
+  view.db_.exec("CREATE TEMP TABLE search_pending(rowid INTEGER PRIMARY KEY, body TEXT);"
+                "CREATE TEMP TABLE search_forget(rowid INTEGER PRIMARY KEY, body TEXT);");
   return view;
 }
 
@@ -183,7 +184,7 @@ View::KindStatements& View::statements(Kind kind) {
       db_.prepare("SELECT rid, json FROM " + table + " WHERE id=?"),
       db_.prepare("SELECT json FROM " + table + " WHERE id=?"),
       db_.prepare("DELETE FROM " + table + " WHERE rid=?"),
-      db_.prepare("INSERT INTO search(search, rowid, body) VALUES('delete', ?, ?)"),
+      db_.prepare("INSERT INTO temp.search_forget(rowid, body) VALUES(?, ?)"),
       db_.prepare("DELETE FROM temp.search_pending WHERE rowid=?"),
       {},
       db_.prepare(insert),
@@ -205,8 +206,11 @@ std::optional<std::string> View::head() { return db_.scalar("SELECT value FROM m
 void View::flush_search_index() {
   // FTS5 flushes its pending terms at every statement boundary, so one
   // INSERT per record costs a segment each; one INSERT ... SELECT per
-  // commit indexes the whole batch at once.
-  db_.exec("INSERT INTO search(rowid, body) SELECT rowid, body FROM temp.search_pending;"
+  // commit indexes the whole batch at once. Deletions go first: a rid freed
+  // by a deletion may be taken again by a pending insertion.
+  db_.exec("INSERT INTO search(search, rowid, body) SELECT 'delete', rowid, body FROM temp.search_forget;"
+           "DELETE FROM temp.search_forget;"
+           "INSERT INTO search(rowid, body) SELECT rowid, body FROM temp.search_pending;"
            "DELETE FROM temp.search_pending;");
 }
 
@@ -227,18 +231,36 @@ void View::remove(Kind kind, const std::string& id) {
   auto rid = s.find_row.integer(0);
   auto old = Json::parse(s.find_row.text(1));
   s.find_row.reset();
+  remove_row(kind, id, rid, old);
+}
+
+void View::remove_row(Kind kind, const std::string& id, std::int64_t rid, const Json& old) {
+  auto& s = statements(kind);
   s.delete_row.bind(1, rid).run();
   // A row not yet flushed to the index is simply dropped; an indexed one is
   // forgotten by a contentless index only when given the text it indexed.
+  // That is queued too: touching the index inside the transaction would make
+  // every later statement with a statement journal flush FTS5 (its savepoint).
   auto fts_rowid = rid * 8 + kind_index(kind);
   s.delete_pending.bind(1, fts_rowid).run();
   if (sqlite3_changes(db_.raw()) == 0)
-    s.delete_fts.bind(1, fts_rowid).bind(2, fts_prepare(searchable_text(kind, old))).run();
+    s.forget_fts.bind(1, fts_rowid).bind(2, fts_prepare(searchable_text(kind, old))).run();
   for (auto& d : s.delete_sets) d.bind(1, id).run();
 }
 
 void View::put(Kind kind, const Json& record, std::string_view canonical_text) {
   remove(kind, record_id(kind, record));
+  insert(kind, record, canonical_text);
+}
+
+void View::replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text) {
+  std::string id = record_id(kind, record);
+  auto& s = statements(kind);
+  s.find_rid.bind(1, id);
+  bool found = s.find_rid.step();
+  auto rid = found ? s.find_rid.integer(0) : 0;
+  s.find_rid.reset();
+  if (found) remove_row(kind, id, rid, before);
   insert(kind, record, canonical_text);
 }
 
@@ -288,7 +310,9 @@ void View::end_bulk() {
 
 void View::clear_records() {
   statements_.clear();
-  std::string sql = "INSERT INTO search(search) VALUES('delete-all'); DELETE FROM temp.search_pending;";
+  std::string sql =
+      "INSERT INTO search(search) VALUES('delete-all'); DELETE FROM temp.search_pending;"
+      "DELETE FROM temp.search_forget;";
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
     sql += "DELETE FROM " + std::string(ks.plural) + ";";

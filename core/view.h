@@ -36,7 +36,7 @@ class View {
   Database& db() { return db_; }
 
   // The commit the records reflect; nullopt for an empty view. set_head
-  // also completes the full-text index for the records put since the last
+  // also completes the full-text index for the records put or removed since the last
   // call, so every write ends with it.
   std::optional<std::string> head();
   void set_head(const std::optional<std::string>& commit);
@@ -45,6 +45,9 @@ class View {
   // Adds or replaces a record. `canonical_text` (canonical_json of the
   // record), when the caller has it, saves serialising it again.
   void put(Kind kind, const Json& record, std::string_view canonical_text = {});
+  // Like put, for a caller that holds the record as the view has it now
+  // (`before`, as get returned it): saves reading and parsing it again.
+  void replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text = {});
   // Adds a record known to be absent.
   void insert(Kind kind, const Json& record, std::string_view canonical_text = {});
   void remove(Kind kind, const std::string& id);
@@ -78,6 +81,7 @@ class View {
   void create_schema();
   struct KindStatements;
   KindStatements& statements(Kind kind);
+  void remove_row(Kind kind, const std::string& id, std::int64_t rid, const Json& old);
 
   Database db_;
   std::map<Kind, std::shared_ptr<KindStatements>> statements_;
