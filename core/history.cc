@@ -203,7 +203,7 @@ namespace {
 // whose ids differ: a one-record change in a 100k-record tree reads three
 // trees, where libgit2's diff walks them all.
 void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
-                std::vector<FileDiff>& out) {
+                std::vector<BlobDiff>& out) {
   std::map<std::string, std::pair<const git_tree_entry*, const git_tree_entry*>> names;
   if (a)
     for (std::size_t i = 0; i < git_tree_entrycount(a); ++i) {
@@ -235,21 +235,34 @@ void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, cons
       auto nt = subtree(new_tree ? new_entry : nullptr);
       diff_trees(repo, ot.get(), nt.get(), path + "/", out);
     }
-    std::optional<std::string> old_blob, new_blob;
-    if (old_entry && !old_tree) old_blob = blob_text(repo, *git_tree_entry_id(old_entry));
-    if (new_entry && !new_tree) new_blob = blob_text(repo, *git_tree_entry_id(new_entry));
-    if (old_blob || new_blob) out.push_back({path, std::move(old_blob), std::move(new_blob)});
+    std::optional<git_oid> old_blob, new_blob;
+    if (old_entry && !old_tree) old_blob = *git_tree_entry_id(old_entry);
+    if (new_entry && !new_tree) new_blob = *git_tree_entry_id(new_entry);
+    if (old_blob || new_blob) out.push_back({std::move(path), old_blob, new_blob});
   }
 }
 
 }  // namespace
 
-std::vector<FileDiff> History::diff(const std::optional<CommitId>& from, const CommitId& to) const {
+std::vector<BlobDiff> History::diff_blobs(const std::optional<CommitId>& from, const CommitId& to) const {
   GitTree old_tree;
   if (from) old_tree = commit_tree(lookup_commit(repo_.get(), *from).get());
   auto new_tree = commit_tree(lookup_commit(repo_.get(), to).get());
-  std::vector<FileDiff> out;
+  std::vector<BlobDiff> out;
   diff_trees(repo_.get(), old_tree.get(), new_tree.get(), "", out);
+  return out;
+}
+
+std::string History::read_blob(const git_oid& blob) const { return blob_text(repo_.get(), blob); }
+
+std::vector<FileDiff> History::diff(const std::optional<CommitId>& from, const CommitId& to) const {
+  std::vector<FileDiff> out;
+  for (auto& d : diff_blobs(from, to)) {
+    FileDiff f{std::move(d.path), std::nullopt, std::nullopt};
+    if (d.old_blob) f.old_content = read_blob(*d.old_blob);
+    if (d.new_blob) f.new_content = read_blob(*d.new_blob);
+    out.push_back(std::move(f));
+  }
   return out;
 }
 

@@ -112,12 +112,13 @@ std::vector<RecordChange> final_changes(Store& store, const PendingMerge& m) {
     else (*current)[c.field] = *m.resolutions[i];
     changes[key] = current;
   }
+  // Records equal to ours are dropped by the commit itself, which compares
+  // every change with the view; removing what ours lacks already is not a
+  // change at all.
   std::vector<RecordChange> out;
   for (auto& [key, rec] : changes) {
-    auto now = store.view().get(key.kind, key.id);
-    if (now == rec) continue;  // same as ours
-    if (!rec && !now) continue;
-    out.push_back({key.kind, key.id, rec});
+    if (!rec && !store.view().exists(key.kind, key.id)) continue;
+    out.push_back({key.kind, key.id, std::move(rec)});
   }
   return out;
 }
