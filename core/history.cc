@@ -1,6 +1,7 @@
 #include "core/history.h"
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <set>
 
@@ -204,17 +205,31 @@ namespace {
 // trees, where libgit2's diff walks them all.
 void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
                 std::vector<BlobDiff>& out) {
-  std::map<std::string, std::pair<const git_tree_entry*, const git_tree_entry*>> names;
-  if (a)
-    for (std::size_t i = 0; i < git_tree_entrycount(a); ++i) {
-      auto* e = git_tree_entry_byindex(a, i);
-      names[git_tree_entry_name(e)].first = e;
-    }
-  if (b)
-    for (std::size_t i = 0; i < git_tree_entrycount(b); ++i) {
-      auto* e = git_tree_entry_byindex(b, i);
-      names[git_tree_entry_name(e)].second = e;
-    }
+  // Entries of both trees by name, in byte order, paired by a merge walk
+  // (git's own order puts a folder as if its name ended in '/').
+  auto by_name = [](const git_tree* t) {
+    std::vector<const git_tree_entry*> out;
+    if (!t) return out;
+    out.reserve(git_tree_entrycount(t));
+    for (std::size_t i = 0; i < git_tree_entrycount(t); ++i) out.push_back(git_tree_entry_byindex(t, i));
+    std::sort(out.begin(), out.end(), [](const git_tree_entry* x, const git_tree_entry* y) {
+      return std::strcmp(git_tree_entry_name(x), git_tree_entry_name(y)) < 0;
+    });
+    return out;
+  };
+  auto old_entries = by_name(a), new_entries = by_name(b);
+  std::vector<std::pair<const git_tree_entry*, const git_tree_entry*>> names;
+  names.reserve(std::max(old_entries.size(), new_entries.size()));
+  std::size_t i = 0, j = 0;
+  while (i < old_entries.size() || j < new_entries.size()) {
+    int order = i == old_entries.size()   ? 1
+                : j == new_entries.size() ? -1
+                                          : std::strcmp(git_tree_entry_name(old_entries[i]),
+                                                        git_tree_entry_name(new_entries[j]));
+    if (order == 0) names.emplace_back(old_entries[i++], new_entries[j++]);
+    else if (order < 0) names.emplace_back(old_entries[i++], nullptr);
+    else names.emplace_back(nullptr, new_entries[j++]);
+  }
   auto subtree = [repo](const git_tree_entry* e) {
     GitTree t;
     if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE) {
@@ -224,10 +239,9 @@ void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, cons
     }
     return t;
   };
-  for (const auto& [name, pair] : names) {
-    auto [old_entry, new_entry] = pair;
+  for (auto [old_entry, new_entry] : names) {
     if (old_entry && new_entry && git_oid_equal(git_tree_entry_id(old_entry), git_tree_entry_id(new_entry))) continue;
-    std::string path = prefix + name;
+    std::string path = prefix + git_tree_entry_name(old_entry ? old_entry : new_entry);
     bool old_tree = old_entry && git_tree_entry_type(old_entry) == GIT_OBJECT_TREE;
     bool new_tree = new_entry && git_tree_entry_type(new_entry) == GIT_OBJECT_TREE;
     if (old_tree || new_tree) {
