@@ -106,6 +106,7 @@ struct View::KindStatements {
   Statement insert_row;
   std::vector<std::pair<const FieldSpec*, Statement>> insert_sets;
   Statement insert_fts;
+  Statement update_row;
 };
 
 View View::open(const std::filesystem::path& path) {
@@ -179,6 +180,9 @@ View::KindStatements& View::statements(Kind kind) {
     values += ",?";
   }
   insert += ", json) " + values + ",?) RETURNING rid";
+  std::string update = "UPDATE " + table + " SET ";
+  for (const auto* f : columns) update += quoted(f->name) + "=?, ";
+  update += "json=? WHERE rid=?";
   auto* s = new KindStatements{
       db_.prepare("SELECT rid FROM " + table + " WHERE id=?"),
       db_.prepare("SELECT rid, json FROM " + table + " WHERE id=?"),
@@ -190,6 +194,7 @@ View::KindStatements& View::statements(Kind kind) {
       db_.prepare(insert),
       {},
       db_.prepare("INSERT INTO temp.search_pending(rowid, body) VALUES(?,?)"),
+      db_.prepare(update),
   };
   for (const auto& f : ks.fields) {
     if (!has_set_table(f)) continue;
@@ -260,26 +265,53 @@ void View::replace(Kind kind, const Json& before, const Json& record, std::strin
   bool found = s.find_rid.step();
   auto rid = found ? s.find_rid.integer(0) : 0;
   s.find_rid.reset();
-  if (found) remove_row(kind, id, rid, before);
-  insert(kind, record, canonical_text);
+  if (!found) {
+    insert(kind, record, canonical_text);
+    return;
+  }
+  // The row is updated where it is, and only the set tables and the
+  // full-text entry whose content changed are touched: a merge typically
+  // changes one or two fields of thousands of records.
+  int col = bind_columns(s.update_row, 1, kind, record, canonical_text);
+  s.update_row.bind(col, rid).run();
+  for (std::size_t i = 0; i < s.insert_sets.size(); ++i) {
+    auto& [field, insert_set] = s.insert_sets[i];
+    auto old_value = before.find(field->name), new_value = record.find(field->name);
+    bool had = old_value != before.end(), has = new_value != record.end();
+    if (had == has && (!has || *old_value == *new_value)) continue;
+    s.delete_sets[i].bind(1, id).run();
+    if (has)
+      for (const auto& v : *new_value) insert_set.bind(1, id).bind(2, v.get<std::string>()).run();
+  }
+  auto old_text = searchable_text(kind, before), new_text = searchable_text(kind, record);
+  if (old_text == new_text) return;
+  auto fts_rowid = rid * 8 + kind_index(kind);
+  s.delete_pending.bind(1, fts_rowid).run();
+  if (sqlite3_changes(db_.raw()) == 0) s.forget_fts.bind(1, fts_rowid).bind(2, fts_prepare(old_text)).run();
+  s.insert_fts.bind(1, fts_rowid).bind(2, fts_prepare(new_text)).run();
+}
+
+int View::bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text) {
+  for (const auto* f : scalar_columns(spec(kind))) {
+    auto it = record.find(f->name);
+    if (it == record.end()) st.bind_null(col++);
+    else if (it->is_boolean()) st.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
+    else st.bind(col++, it->get<std::string>());
+  }
+  if (canonical_text.empty()) {
+    st.bind(col++, record.dump());
+  } else {
+    canonical_text.remove_suffix(canonical_text.ends_with('\n') ? 1 : 0);
+    st.bind(col++, canonical_text);
+  }
+  return col;
 }
 
 void View::insert(Kind kind, const Json& record, std::string_view canonical_text) {
   std::string id = record_id(kind, record);
   auto& s = statements(kind);
-  const auto& ks = spec(kind);
-  int col = 1;
-  s.insert_row.bind(col++, id);
-  for (const auto* f : scalar_columns(ks)) {
-    auto it = record.find(f->name);
-    if (it == record.end()) s.insert_row.bind_null(col++);
-    else if (it->is_boolean()) s.insert_row.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
-    else s.insert_row.bind(col++, it->get<std::string>());
-  }
-  std::string dumped;
-  if (canonical_text.empty()) dumped = record.dump();
-  else canonical_text.remove_suffix(canonical_text.ends_with('\n') ? 1 : 0);
-  s.insert_row.bind(col, canonical_text.empty() ? std::string_view(dumped) : canonical_text);
+  s.insert_row.bind(1, id);
+  bind_columns(s.insert_row, 2, kind, record, canonical_text);
   if (!s.insert_row.step()) throw Failure("inserting into view failed");
   auto rid = s.insert_row.integer(0);
   s.insert_row.reset();

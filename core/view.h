@@ -46,7 +46,9 @@ class View {
   // record), when the caller has it, saves serialising it again.
   void put(Kind kind, const Json& record, std::string_view canonical_text = {});
   // Like put, for a caller that holds the record as the view has it now
-  // (`before`, as get returned it): saves reading and parsing it again.
+  // (`before`, as get returned it): updates the row in place (its rid, and
+  // so its full-text rowid, stay) and rewrites only the set rows and the
+  // full-text entry whose content changed.
   void replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text = {});
   // Adds a record known to be absent.
   void insert(Kind kind, const Json& record, std::string_view canonical_text = {});
@@ -82,6 +84,9 @@ class View {
   struct KindStatements;
   KindStatements& statements(Kind kind);
   void remove_row(Kind kind, const std::string& id, std::int64_t rid, const Json& old);
+  // Binds the scalar columns and json of `record` from column `col` on;
+  // returns the next column.
+  int bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text);
 
   Database db_;
   std::map<Kind, std::shared_ptr<KindStatements>> statements_;
