@@ -107,6 +107,7 @@ struct View::KindStatements {
   std::vector<std::pair<const FieldSpec*, Statement>> insert_sets;
   Statement insert_fts;
   Statement update_row;
+  std::vector<const FieldSpec*> columns;  // scalar_columns, in statement order
 };
 
 View View::open(const std::filesystem::path& path) {
@@ -195,6 +196,7 @@ View::KindStatements& View::statements(Kind kind) {
       {},
       db_.prepare("INSERT INTO temp.search_pending(rowid, body) VALUES(?,?)"),
       db_.prepare(update),
+      columns,
   };
   for (const auto& f : ks.fields) {
     if (!has_set_table(f)) continue;
@@ -292,7 +294,7 @@ void View::replace(Kind kind, const Json& before, const Json& record, std::strin
 }
 
 int View::bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text) {
-  for (const auto* f : scalar_columns(spec(kind))) {
+  for (const auto* f : statements(kind).columns) {
     auto it = record.find(f->name);
     if (it == record.end()) st.bind_null(col++);
     else if (it->is_boolean()) st.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
