@@ -1,7 +1,6 @@
 #include "core/merge.h"
 
 #include <algorithm>
-#include <future>
 #include <set>
 #include <unordered_map>
 
@@ -159,44 +158,26 @@ TreeMerge merge_trees(const History& history, const std::optional<CommitId>& bas
   TreeMerge out;
   // Blob ids tell what changed; only the records the merge needs are read:
   // theirs where it changed alone, all three versions where both changed.
-  // The two diffs, and the reading of theirs, share the work with a second
-  // thread that has its own handle on the repository.
-  auto helper_history = History::open(history.dir());
-  const History& helper = helper_history;
-  auto ours_diff = std::async(std::launch::async, [&] { return helper.diff_blobs(base, ours); });
-  auto theirs_diff = history.diff_blobs(base, theirs);
+  // Everything goes through `history`: on the server it is a quarantine
+  // whose pushed objects live in memory, which another handle would not see.
   std::unordered_map<std::string, std::optional<git_oid>> ours_changed;
-  for (auto& d : ours_diff.get()) ours_changed.emplace(std::move(d.path), d.new_blob);
-
-  auto read = [](const History& h, const std::optional<git_oid>& blob, const std::string& path) -> std::optional<Json> {
+  for (auto& d : history.diff_blobs(base, ours)) ours_changed.emplace(std::move(d.path), d.new_blob);
+  auto read = [&history](const std::optional<git_oid>& blob, const std::string& path) -> std::optional<Json> {
     if (!blob) return std::nullopt;
-    return parse_json(h.read_blob(*blob), path);
+    return parse_json(history.read_blob(*blob), path);
   };
-  std::vector<std::pair<RecordKey, const BlobDiff*>> theirs_only, both;
-  for (const auto& d : theirs_diff) {
+  for (const auto& d : history.diff_blobs(base, theirs)) {
     auto key = parse_record_path(d.path);
     if (!key) continue;
     auto o = ours_changed.find(d.path);
-    if (o == ours_changed.end()) theirs_only.emplace_back(std::move(*key), &d);
-    else if (!same_blob(o->second, d.new_blob)) both.emplace_back(std::move(*key), &d);
-  }
-  std::vector<std::optional<Json>> theirs_records(theirs_only.size());
-  auto read_theirs = [&](const History& h, std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i)
-      theirs_records[i] = read(h, theirs_only[i].second->new_blob, theirs_only[i].second->path);
-  };
-  std::size_t half = theirs_only.size() / 2;
-  auto second_half = std::async(std::launch::async, read_theirs, std::cref(helper), half, theirs_only.size());
-  read_theirs(history, 0, half);
-  second_half.get();
-  for (std::size_t i = 0; i < theirs_only.size(); ++i)
-    out.changes.emplace(std::move(theirs_only[i].first), std::move(theirs_records[i]));
-
-  for (const auto& [key, d] : both) {
-    auto ours_now = read(history, ours_changed.at(d->path), d->path);
-    auto result = merge_record(key.kind, key.id, read(history, d->old_blob, d->path), ours_now,
-                               read(history, d->new_blob, d->path));
-    if (result.merged != ours_now) out.changes[key] = result.merged;
+    if (o == ours_changed.end()) {
+      out.changes[*key] = read(d.new_blob, d.path);
+      continue;
+    }
+    if (same_blob(o->second, d.new_blob)) continue;
+    auto ours_now = read(o->second, d.path);
+    auto result = merge_record(key->kind, key->id, read(d.old_blob, d.path), ours_now, read(d.new_blob, d.path));
+    if (result.merged != ours_now) out.changes[*key] = result.merged;
     out.conflicts.insert(out.conflicts.end(), result.conflicts.begin(), result.conflicts.end());
     out.decisions.insert(out.decisions.end(), result.decisions.begin(), result.decisions.end());
   }
