@@ -238,11 +238,6 @@ void View::remove(Kind kind, const std::string& id) {
   auto rid = s.find_row.integer(0);
   auto old = Json::parse(s.find_row.text(1));
   s.find_row.reset();
-  remove_row(kind, id, rid, old);
-}
-
-void View::remove_row(Kind kind, const std::string& id, std::int64_t rid, const Json& old) {
-  auto& s = statements(kind);
   s.delete_row.bind(1, rid).run();
   // A row not yet flushed to the index is simply dropped; an indexed one is
   // forgotten by a contentless index only when given the text it indexed.

@@ -36,8 +36,8 @@ class View {
   Database& db() { return db_; }
 
   // The commit the records reflect; nullopt for an empty view. set_head
-  // also completes the full-text index for the records put or removed since the last
-  // call, so every write ends with it.
+  // also completes the full-text index for the records put or removed since
+  // the last call, so every write ends with it.
   std::optional<std::string> head();
   void set_head(const std::optional<std::string>& commit);
   void flush_search_index();
@@ -83,7 +83,6 @@ class View {
   void create_schema();
   struct KindStatements;
   KindStatements& statements(Kind kind);
-  void remove_row(Kind kind, const std::string& id, std::int64_t rid, const Json& old);
   // Binds the scalar columns and json of `record` from column `col` on;
   // returns the next column.
   int bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text);
