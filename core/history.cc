@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <set>
 
@@ -243,9 +244,6 @@ std::size_t History::count_files(const CommitId& commit, const std::string& fold
 
 namespace {
 
-// Compares two trees (either may be null), descending only into subtrees
-// whose ids differ: a one-record change in a 100k-record tree reads three
-// trees, where libgit2's diff walks them all.
 bool is_tree_entry(const git_tree_entry* e) { return git_tree_entry_type(e) == GIT_OBJECT_TREE; }
 
 // Git's order of tree entries: by name, a folder compared as if its name
@@ -260,8 +258,11 @@ int compare_entries(const git_tree_entry* a, const git_tree_entry* b) {
   return ca - cb;
 }
 
+// Compares two trees (either may be null), descending only into subtrees
+// whose ids differ: a one-record change in a 100k-record tree reads three
+// trees, where libgit2's diff walks them all.
 void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
-                std::vector<FileDiff>& out) {
+                std::vector<BlobDiff>& out) {
   auto subtree = [repo](const git_tree_entry* e) {
     GitTree t;
     if (e && is_tree_entry(e)) {
@@ -291,21 +292,34 @@ void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, cons
       diff_trees(repo, ot.get(), nt.get(), path + "/", out);
       continue;
     }
-    std::optional<std::string> old_blob, new_blob;
-    if (old_entry) old_blob = blob_text(repo, *git_tree_entry_id(old_entry));
-    if (new_entry) new_blob = blob_text(repo, *git_tree_entry_id(new_entry));
-    out.push_back({path, std::move(old_blob), std::move(new_blob)});
+    std::optional<git_oid> old_blob, new_blob;
+    if (old_entry && !old_tree) old_blob = *git_tree_entry_id(old_entry);
+    if (new_entry && !new_tree) new_blob = *git_tree_entry_id(new_entry);
+    if (old_blob || new_blob) out.push_back({std::move(path), old_blob, new_blob});
   }
 }
 
 }  // namespace
 
-std::vector<FileDiff> History::diff(const std::optional<CommitId>& from, const CommitId& to) const {
+std::vector<BlobDiff> History::diff_blobs(const std::optional<CommitId>& from, const CommitId& to) const {
   GitTree old_tree;
   if (from) old_tree = commit_tree(lookup_commit(repo_.get(), *from).get());
   auto new_tree = commit_tree(lookup_commit(repo_.get(), to).get());
-  std::vector<FileDiff> out;
+  std::vector<BlobDiff> out;
   diff_trees(repo_.get(), old_tree.get(), new_tree.get(), "", out);
+  return out;
+}
+
+std::string History::read_blob(const git_oid& blob) const { return blob_text(repo_.get(), blob); }
+
+std::vector<FileDiff> History::diff(const std::optional<CommitId>& from, const CommitId& to) const {
+  std::vector<FileDiff> out;
+  for (auto& d : diff_blobs(from, to)) {
+    FileDiff f{std::move(d.path), std::nullopt, std::nullopt};
+    if (d.old_blob) f.old_content = read_blob(*d.old_blob);
+    if (d.new_blob) f.new_content = read_blob(*d.new_blob);
+    out.push_back(std::move(f));
+  }
   return out;
 }
 

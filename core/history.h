@@ -47,6 +47,14 @@ struct FileDiff {
   std::optional<std::string> new_content;
 };
 
+// A file that differs between two commits, by blob id (nullopt: absent on
+// that side). Cheaper than FileDiff when only some contents are needed.
+struct BlobDiff {
+  std::string path;
+  std::optional<git_oid> old_blob;
+  std::optional<git_oid> new_blob;
+};
+
 class History {
  public:
   static History init(const std::filesystem::path& dir);
@@ -75,6 +83,10 @@ class History {
   std::size_t count_files(const CommitId& commit, const std::string& folder) const;
   // Files that differ from `from` (nullopt: the empty tree) to `to`.
   std::vector<FileDiff> diff(const std::optional<CommitId>& from, const CommitId& to) const;
+  // The same files, by blob id, reading no blob.
+  std::vector<BlobDiff> diff_blobs(const std::optional<CommitId>& from, const CommitId& to) const;
+  // The content of a blob.
+  std::string read_blob(const git_oid& blob) const;
 
   // Writes a commit with `changes` applied to `parents[0]`'s tree (the
   // empty tree if none). Does not move the head.

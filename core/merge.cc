@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/ids.h"
@@ -41,6 +42,11 @@ std::string show(const Json& v) {
   if (v.is_null()) return "(none)";
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
+}
+
+bool same_blob(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
+  if (!a || !b) return !a && !b;
+  return git_oid_equal(&*a, &*b);
 }
 
 void set_field(Json& record, const std::string& field, const Json& value) {
@@ -150,34 +156,41 @@ bool is_ancestor(const History& history, const CommitId& ancestor, const CommitI
 TreeMerge merge_trees(const History& history, const std::optional<CommitId>& base, const CommitId& ours,
                       const CommitId& theirs, const OursIndex& index) {
   TreeMerge out;
-  std::map<std::string, FileDiff> ours_changed;
-  for (auto& d : history.diff(base, ours)) ours_changed.emplace(d.path, std::move(d));
-  auto parse = [](const std::optional<std::string>& text, const std::string& path) -> std::optional<Json> {
-    if (!text) return std::nullopt;
-    return parse_json(*text, path);
+  // Blob ids tell what changed; only the records the merge needs are read:
+  // theirs where it changed alone, all three versions where both changed.
+  // Everything goes through `history`: on the server it is a quarantine
+  // whose pushed objects live in memory, which another handle would not see.
+  std::unordered_map<std::string, std::optional<git_oid>> ours_changed;
+  for (auto& d : history.diff_blobs(base, ours)) ours_changed.emplace(std::move(d.path), d.new_blob);
+  auto read = [&history](const std::optional<git_oid>& blob, const std::string& path) -> std::optional<Json> {
+    if (!blob) return std::nullopt;
+    return parse_json(history.read_blob(*blob), path);
   };
-  for (const auto& d : history.diff(base, theirs)) {
+  for (const auto& d : history.diff_blobs(base, theirs)) {
     auto key = parse_record_path(d.path);
     if (!key) continue;
     auto o = ours_changed.find(d.path);
     if (o == ours_changed.end()) {
-      out.changes[*key] = parse(d.new_content, d.path);
+      out.changes[*key] = read(d.new_blob, d.path);
       continue;
     }
-    if (o->second.new_content == d.new_content) continue;
-    auto result = merge_record(key->kind, key->id, parse(d.old_content, d.path), parse(o->second.new_content, d.path),
-                               parse(d.new_content, d.path));
-    auto ours_now = parse(o->second.new_content, d.path);
+    if (same_blob(o->second, d.new_blob)) continue;
+    auto ours_now = read(o->second, d.path);
+    auto result = merge_record(key->kind, key->id, read(d.old_blob, d.path), ours_now, read(d.new_blob, d.path));
     if (result.merged != ours_now) out.changes[*key] = result.merged;
     out.conflicts.insert(out.conflicts.end(), result.conflicts.begin(), result.conflicts.end());
     out.decisions.insert(out.decisions.end(), result.decisions.begin(), result.decisions.end());
   }
 
   // References in the merged state: ours with the changes applied.
+  std::map<RecordKey, bool> in_ours;  // many records refer to the same few
   auto exists = [&](Kind kind, const std::string& id) {
-    auto it = out.changes.find({kind, id});
+    RecordKey key{kind, id};
+    auto it = out.changes.find(key);
     if (it != out.changes.end()) return it->second.has_value();
-    return index.exists(kind, id);
+    auto [known, fresh] = in_ours.try_emplace(std::move(key), false);
+    if (fresh) known->second = index.exists(kind, id);
+    return known->second;
   };
   std::set<RecordKey> flagged;
   auto flag_removed = [&](Kind kind, const std::string& id, const std::string& why) {

@@ -95,8 +95,10 @@ std::string merge_message(const PendingMerge& m) {
   return msg;
 }
 
-std::vector<RecordChange> final_changes(Store& store, const PendingMerge& m) {
-  auto changes = m.changes;
+// The merge's changes with the resolutions applied; takes `changes` (the
+// pending merge's) by value so that a caller done with them can move them.
+std::vector<RecordChange> final_changes(Store& store, const PendingMerge& m,
+                                        std::map<RecordKey, std::optional<Json>> changes) {
   for (std::size_t i = 0; i < m.conflicts.size(); ++i) {
     const auto& c = m.conflicts[i];
     RecordKey key{c.kind, c.id};
@@ -112,12 +114,13 @@ std::vector<RecordChange> final_changes(Store& store, const PendingMerge& m) {
     else (*current)[c.field] = *m.resolutions[i];
     changes[key] = current;
   }
+  // Records equal to ours are dropped by the commit itself, which compares
+  // every change with the view; removing what ours lacks already is not a
+  // change at all.
   std::vector<RecordChange> out;
   for (auto& [key, rec] : changes) {
-    auto now = store.view().get(key.kind, key.id);
-    if (now == rec) continue;  // same as ours
-    if (!rec && !now) continue;
-    out.push_back({key.kind, key.id, rec});
+    if (!rec && !store.view().exists(key.kind, key.id)) continue;
+    out.push_back({key.kind, key.id, std::move(rec)});
   }
   return out;
 }
@@ -176,7 +179,8 @@ MergeOutcome start_merge(Store& store, const CommitId& theirs, const std::string
     save(store, m);
     return out;
   }
-  out.head = store.commit_merge(final_changes(store, m), merge_message(m), theirs);
+  auto changes = final_changes(store, m, std::move(m.changes));
+  out.head = store.commit_merge(std::move(changes), merge_message(m), theirs);
   out.result = MergeOutcome::Result::Merged;
   return out;
 }
@@ -243,7 +247,7 @@ CommitId merge_continue(Store& store) {
     throw UserError(std::to_string(left) + " conflicts are not resolved yet (see 'liaison conflicts')");
   if (store.history().head() != m->ours)
     throw UserError("the copy's head moved since the merge started; run 'liaison merge --abort' and pull again");
-  auto id = store.commit_merge(final_changes(store, *m), merge_message(*m), m->theirs);
+  auto id = store.commit_merge(final_changes(store, *m, m->changes), merge_message(*m), m->theirs);
   merge_abort(store);
   return id;
 }

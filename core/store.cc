@@ -42,6 +42,39 @@ Person default_user() {
   return p;
 }
 
+// normalize_record of each change's record, or the error it threw.
+struct NormalizedRecord {
+  Json record;
+  std::exception_ptr error;
+};
+
+// Normalises on two threads when there are many records (phone parsing
+// dominates); a thread stops at its first error, which the caller rethrows
+// when it reaches that record in order.
+std::vector<NormalizedRecord> normalize_all(const std::vector<RecordChange>& changes) {
+  std::vector<NormalizedRecord> out(changes.size());
+  auto normalize = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      if (!changes[i].after) continue;
+      try {
+        out[i].record = normalize_record(changes[i].kind, *changes[i].after);
+      } catch (...) {
+        out[i].error = std::current_exception();
+        return;
+      }
+    }
+  };
+  if (changes.size() <= 2000) {
+    normalize(0, changes.size());
+    return out;
+  }
+  std::size_t half = changes.size() / 2;
+  auto second = std::async(std::launch::async, normalize, half, changes.size());
+  normalize(0, half);
+  second.get();
+  return out;
+}
+
 }  // namespace
 
 std::string describe_change(Kind kind, const std::optional<Json>& before, const std::optional<Json>& after) {
@@ -244,15 +277,17 @@ void Store::start_at(const CommitId& commit) {
 std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, const std::string& message,
                                            bool normalized, const std::optional<CommitId>& merge_parent) {
   // Normalise and drop no-op changes before taking the lock.
+  auto normal = normalized ? std::vector<NormalizedRecord>(input.size()) : normalize_all(input);
   std::vector<RecordChange> changes;
-  std::vector<std::optional<Json>> befores;
   std::unordered_set<std::string> seen;
   seen.reserve(input.size());
   changes.reserve(input.size());
-  for (auto& c : input) {
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    auto& c = input[i];
     RecordChange n{c.kind, std::move(c.id), std::nullopt};
     if (c.after) {
-      n.after = normalized ? std::move(*c.after) : normalize_record(c.kind, *c.after);
+      if (normal[i].error) std::rethrow_exception(normal[i].error);
+      n.after = normalized ? std::move(*c.after) : std::move(normal[i].record);
       std::string given = std::exchange(n.id, record_id(c.kind, *n.after));
       if (!given.empty() && given != n.id)
         throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + given + "'");
@@ -269,7 +304,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   std::vector<RecordChange> effective;
   std::vector<FileChange> files;
   bool replaces_rows = false;
-  std::vector<bool> existed;
+  std::vector<std::optional<Json>> befores;
   std::string summary;
   for (auto& c : changes) {
     auto before = view_.get(c.kind, c.id);
@@ -278,8 +313,8 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     if (before && c.after) check_update(c.kind, *before, *c.after);
     files.push_back({record_path(c.kind, c.id), c.after ? std::optional(canonical_json(*c.after)) : std::nullopt});
     replaces_rows |= before.has_value();
-    existed.push_back(before.has_value());
     if (effective.empty()) summary = describe_change(c.kind, before, c.after);
+    befores.push_back(std::move(before));
     effective.push_back(std::move(c));
   }
   if (effective.empty() && !merge_parent) return std::nullopt;
@@ -304,7 +339,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     for (std::size_t i = 0; i < effective.size(); ++i) {
       const auto& c = effective[i];
       if (!c.after) view_.remove(c.kind, c.id);
-      else if (existed[i]) view_.put(c.kind, *c.after, *files[i].content);
+      else if (befores[i]) view_.replace(c.kind, *befores[i], *c.after, *files[i].content);
       else view_.insert(c.kind, *c.after, *files[i].content);
     }
     if (bulk) view_.end_bulk();

@@ -98,12 +98,14 @@ struct View::KindStatements {
   Statement find_row;
   Statement get_json;
   Statement delete_row;
-  Statement delete_fts;
+  Statement forget_fts;
   Statement delete_pending;
   std::vector<Statement> delete_sets;
   Statement insert_row;
   std::vector<std::pair<const FieldSpec*, Statement>> insert_sets;
   Statement insert_fts;
+  Statement update_row;
+  std::vector<const FieldSpec*> columns;  // scalar_columns, in statement order
 };
 
 View View::open(const std::filesystem::path& path) {
@@ -117,7 +119,8 @@ View View::open(const std::filesystem::path& path) {
   // power cut costs only a catch-up on the next open: NORMAL is enough.
   view.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;");
   view.create_schema();
-  view.db_.exec("CREATE TEMP TABLE search_pending(rowid INTEGER PRIMARY KEY, body TEXT)");
+  view.db_.exec("CREATE TEMP TABLE search_pending(rowid INTEGER PRIMARY KEY, body TEXT);"
+                "CREATE TEMP TABLE search_forget(rowid INTEGER PRIMARY KEY, body TEXT);");
   return view;
 }
 
@@ -176,17 +179,22 @@ View::KindStatements& View::statements(Kind kind) {
     values += ",?";
   }
   insert += ", json) " + values + ",?) RETURNING rid";
+  std::string update = "UPDATE " + table + " SET ";
+  for (const auto* f : columns) update += quoted(f->name) + "=?, ";
+  update += "json=? WHERE rid=?";
   auto* s = new KindStatements{
       db_.prepare("SELECT rid FROM " + table + " WHERE id=?"),
       db_.prepare("SELECT rid, json FROM " + table + " WHERE id=?"),
       db_.prepare("SELECT json FROM " + table + " WHERE id=?"),
       db_.prepare("DELETE FROM " + table + " WHERE rid=?"),
-      db_.prepare("INSERT INTO search(search, rowid, body) VALUES('delete', ?, ?)"),
+      db_.prepare("INSERT INTO temp.search_forget(rowid, body) VALUES(?, ?)"),
       db_.prepare("DELETE FROM temp.search_pending WHERE rowid=?"),
       {},
       db_.prepare(insert),
       {},
       db_.prepare("INSERT INTO temp.search_pending(rowid, body) VALUES(?,?)"),
+      db_.prepare(update),
+      columns,
   };
   for (const auto& f : ks.fields) {
     if (!has_set_table(f)) continue;
@@ -203,8 +211,11 @@ std::optional<std::string> View::head() { return db_.scalar("SELECT value FROM m
 void View::flush_search_index() {
   // FTS5 flushes its pending terms at every statement boundary, so one
   // INSERT per record costs a segment each; one INSERT ... SELECT per
-  // commit indexes the whole batch at once.
-  db_.exec("INSERT INTO search(rowid, body) SELECT rowid, body FROM temp.search_pending;"
+  // commit indexes the whole batch at once. Deletions go first: a rid freed
+  // by a deletion may be taken again by a pending insertion.
+  db_.exec("INSERT INTO search(search, rowid, body) SELECT 'delete', rowid, body FROM temp.search_forget;"
+           "DELETE FROM temp.search_forget;"
+           "INSERT INTO search(rowid, body) SELECT rowid, body FROM temp.search_pending;"
            "DELETE FROM temp.search_pending;");
 }
 
@@ -228,10 +239,12 @@ void View::remove(Kind kind, const std::string& id) {
   s.delete_row.bind(1, rid).run();
   // A row not yet flushed to the index is simply dropped; an indexed one is
   // forgotten by a contentless index only when given the text it indexed.
+  // That is queued too: touching the index inside the transaction would make
+  // every later statement with a statement journal flush FTS5 (its savepoint).
   auto fts_rowid = rid * 8 + kind_index(kind);
   s.delete_pending.bind(1, fts_rowid).run();
   if (sqlite3_changes(db_.raw()) == 0)
-    s.delete_fts.bind(1, fts_rowid).bind(2, fts_prepare(searchable_text(kind, old))).run();
+    s.forget_fts.bind(1, fts_rowid).bind(2, fts_prepare(searchable_text(kind, old))).run();
   for (auto& d : s.delete_sets) d.bind(1, id).run();
 }
 
@@ -240,22 +253,60 @@ void View::put(Kind kind, const Json& record, std::string_view canonical_text) {
   insert(kind, record, canonical_text);
 }
 
+void View::replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text) {
+  std::string id = record_id(kind, record);
+  auto& s = statements(kind);
+  s.find_rid.bind(1, id);
+  bool found = s.find_rid.step();
+  auto rid = found ? s.find_rid.integer(0) : 0;
+  s.find_rid.reset();
+  if (!found) {
+    insert(kind, record, canonical_text);
+    return;
+  }
+  // The row is updated where it is, and only the set tables and the
+  // full-text entry whose content changed are touched: a merge typically
+  // changes one or two fields of thousands of records.
+  int col = bind_columns(s.update_row, 1, kind, record, canonical_text);
+  s.update_row.bind(col, rid).run();
+  for (std::size_t i = 0; i < s.insert_sets.size(); ++i) {
+    auto& [field, insert_set] = s.insert_sets[i];
+    auto old_value = before.find(field->name), new_value = record.find(field->name);
+    bool had = old_value != before.end(), has = new_value != record.end();
+    if (had == has && (!has || *old_value == *new_value)) continue;
+    s.delete_sets[i].bind(1, id).run();
+    if (has)
+      for (const auto& v : *new_value) insert_set.bind(1, id).bind(2, v.get<std::string>()).run();
+  }
+  auto old_text = searchable_text(kind, before), new_text = searchable_text(kind, record);
+  if (old_text == new_text) return;
+  auto fts_rowid = rid * 8 + kind_index(kind);
+  s.delete_pending.bind(1, fts_rowid).run();
+  if (sqlite3_changes(db_.raw()) == 0) s.forget_fts.bind(1, fts_rowid).bind(2, fts_prepare(old_text)).run();
+  s.insert_fts.bind(1, fts_rowid).bind(2, fts_prepare(new_text)).run();
+}
+
+int View::bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text) {
+  for (const auto* f : statements(kind).columns) {
+    auto it = record.find(f->name);
+    if (it == record.end()) st.bind_null(col++);
+    else if (it->is_boolean()) st.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
+    else st.bind(col++, it->get<std::string>());
+  }
+  if (canonical_text.empty()) {
+    st.bind(col++, record.dump());
+  } else {
+    canonical_text.remove_suffix(canonical_text.ends_with('\n') ? 1 : 0);
+    st.bind(col++, canonical_text);
+  }
+  return col;
+}
+
 void View::insert(Kind kind, const Json& record, std::string_view canonical_text) {
   std::string id = record_id(kind, record);
   auto& s = statements(kind);
-  const auto& ks = spec(kind);
-  int col = 1;
-  s.insert_row.bind(col++, id);
-  for (const auto* f : scalar_columns(ks)) {
-    auto it = record.find(f->name);
-    if (it == record.end()) s.insert_row.bind_null(col++);
-    else if (it->is_boolean()) s.insert_row.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
-    else s.insert_row.bind(col++, it->get<std::string>());
-  }
-  std::string dumped;
-  if (canonical_text.empty()) dumped = record.dump();
-  else canonical_text.remove_suffix(canonical_text.ends_with('\n') ? 1 : 0);
-  s.insert_row.bind(col, canonical_text.empty() ? std::string_view(dumped) : canonical_text);
+  s.insert_row.bind(1, id);
+  bind_columns(s.insert_row, 2, kind, record, canonical_text);
   if (!s.insert_row.step()) throw Failure("inserting into view failed");
   auto rid = s.insert_row.integer(0);
   s.insert_row.reset();
@@ -286,7 +337,9 @@ void View::end_bulk() {
 
 void View::clear_records() {
   statements_.clear();
-  std::string sql = "INSERT INTO search(search) VALUES('delete-all'); DELETE FROM temp.search_pending;";
+  std::string sql =
+      "INSERT INTO search(search) VALUES('delete-all'); DELETE FROM temp.search_pending;"
+      "DELETE FROM temp.search_forget;";
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
     sql += "DELETE FROM " + std::string(ks.plural) + ";";

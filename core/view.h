@@ -39,8 +39,8 @@ class View {
   Database& db() { return db_; }
 
   // The commit the records reflect; nullopt for an empty view. set_head
-  // also completes the full-text index for the records put since the last
-  // call, so every write ends with it.
+  // also completes the full-text index for the records put or removed since
+  // the last call, so every write ends with it.
   std::optional<std::string> head();
   void set_head(const std::optional<std::string>& commit);
   void flush_search_index();
@@ -48,6 +48,11 @@ class View {
   // Adds or replaces a record. `canonical_text` (canonical_json of the
   // record), when the caller has it, saves serialising it again.
   void put(Kind kind, const Json& record, std::string_view canonical_text = {});
+  // Like put, for a caller that holds the record as the view has it now
+  // (`before`, as get returned it): updates the row in place (its rid, and
+  // so its full-text rowid, stay) and rewrites only the set rows and the
+  // full-text entry whose content changed.
+  void replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text = {});
   // Adds a record known to be absent.
   void insert(Kind kind, const Json& record, std::string_view canonical_text = {});
   void remove(Kind kind, const std::string& id);
@@ -81,6 +86,9 @@ class View {
   void create_schema();
   struct KindStatements;
   KindStatements& statements(Kind kind);
+  // Binds the scalar columns and json of `record` from column `col` on;
+  // returns the next column.
+  int bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text);
 
   Database db_;
   std::map<Kind, std::shared_ptr<KindStatements>> statements_;
