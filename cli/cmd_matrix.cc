@@ -225,7 +225,10 @@ void register_matrix(CLI::App& app, Context& ctx) {
   });
 
   // need match NEED OFFER, added to the `need` group of cmd_records.cc.
-  if (auto* need = app.get_subcommand("need")) {
+  // `need match` extends the need group, when this run built it (main.cc
+  // builds only the groups of the command being run).
+  auto needs = app.get_subcommands([](CLI::App* sub) { return sub->get_name() == "need"; });
+  if (auto* need = needs.empty() ? nullptr : needs.front()) {
     struct MatchArgs {
       std::string need, offer;
     };

@@ -16,6 +16,19 @@ const char* kContactsCsv =
     "+43 1 5140 0123,fr;en,border-customs-smuggling,2022-03-01,active\n"
     "bbbb0000000000000000000000000003,unodc,Legal adviser,李明,li.ming@example.org,,zh;en,legislation,,active\n";
 
+TEST_F(CliTest, HelpListsEveryCommandAndEachCommandKeepsItsExtensions) {
+  // main.cc builds only the running command's group: help must still show
+  // them all, and `need` must still have `match` from the matrix group.
+  auto help = run_process({LIAISON_BIN, "--help"}, env());
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"init", "contact", "search", "log", "import", "doctor", "clone", "sync", "matrix"})
+    EXPECT_NE(help.out.find(std::string("\n  ") + command + " "), std::string::npos) << command;
+  auto need = run_process({LIAISON_BIN, "need", "--help"}, env());
+  EXPECT_NE(need.out.find("match"), std::string::npos) << need.out;
+  auto unknown = run_process({LIAISON_BIN, "no-such-command"}, env());
+  EXPECT_EQ(unknown.exit_code, 1);
+}
+
 TEST_F(CliTest, InitCreatesCopyWithReferenceDataAndGitReadableHistory) {
   init();
   auto status = json({"status"});
