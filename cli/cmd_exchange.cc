@@ -57,7 +57,7 @@ Json report_merge(Context& ctx, const MergeOutcome& m, const std::string& source
 
 Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
-  auto theirs = client.fetch(store);
+  auto theirs = client.fetch(store, sync::remote_head(store, remote.name));
   // Outcomes of this organization's submissions, for `liaison status`.
   try {
     auto mine = client.submissions();

@@ -33,7 +33,9 @@ class SyncClient {
   Store clone(const std::filesystem::path& dir, const std::optional<std::string>& org);
   // Brings the server's new commits into the copy's history (not merged);
   // returns the server's head, or nullopt for an empty server.
-  std::optional<CommitId> fetch(Store& store);
+  // `server_head`, the server's head as last seen, lets the request name a
+  // few commits instead of the last 256.
+  std::optional<CommitId> fetch(Store& store, const std::optional<CommitId>& server_head = std::nullopt);
   // Sends the copy's commits the server lacks. `server_head` is the server
   // head the copy last fetched.
   PushOutcome push(Store& store, const std::optional<CommitId>& server_head);
