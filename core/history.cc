@@ -301,6 +301,15 @@ void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, cons
 
 }  // namespace
 
+bool History::has_commit(const CommitId& id) const {
+  git_oid oid;
+  if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, id.c_str()) != 0) return false;
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo_.get(), &oid) != 0) return false;
+  git_commit_free(c);
+  return true;
+}
+
 std::vector<BlobDiff> History::diff_blobs(const std::optional<CommitId>& from, const CommitId& to) const {
   GitTree old_tree;
   if (from) old_tree = commit_tree(lookup_commit(repo_.get(), *from).get());

@@ -66,6 +66,8 @@ class History {
   // Head of refs/heads/main; nullopt in an empty history.
   std::optional<CommitId> head() const;
 
+  // True when the commit `id` is in this history.
+  bool has_commit(const CommitId& id) const;
   // A commit id from a revision (full or abbreviated id, HEAD, HEAD~2...).
   // Throws UserError for an unknown revision.
   CommitId resolve(const std::string& revision) const;

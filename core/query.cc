@@ -14,6 +14,10 @@ struct FilterColumns {
   std::string area;    // SQL condition with ?area placeholder semantics
   std::string state;
   std::string order;
+  // The area condition as a per-row test, for lists with a limit: reading
+  // rows in list order (an index) and stopping at the limit beats finding
+  // every match and sorting it (list --area border --limit 50: 117 -> 15 ms).
+  std::string area_per_row = {};
 };
 
 FilterColumns filter_columns(Kind kind) {
@@ -25,7 +29,8 @@ FilterColumns filter_columns(Kind kind) {
       return {"", "t.id IN " + areas_cte, "", "t.id"};
     case Kind::Contact:
       return {"t.org", "t.id IN (SELECT id FROM contacts_areas WHERE value IN " + areas_cte + ")", "",
-              "t.org, coalesce(t.name, t.role), t.id"};
+              "t.org, coalesce(t.name, t.role), t.id",
+              "EXISTS (SELECT 1 FROM contacts_areas ca WHERE ca.id = t.id AND ca.value IN " + areas_cte + ")"};
     case Kind::Need:
       return {"t.org", "t.area IN " + areas_cte, "t.state=:state",
               "CASE t.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, t.raised, t.id"};
@@ -92,7 +97,7 @@ std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) 
   }
   if (filter.area) {
     if (cols.area.empty()) unsupported("area");
-    sql += " AND " + cols.area;
+    sql += " AND " + (filter.limit && !cols.area_per_row.empty() ? cols.area_per_row : cols.area);
   }
   if (filter.state) {
     if (cols.state.empty()) unsupported("state");

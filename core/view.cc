@@ -32,6 +32,10 @@ std::vector<std::pair<std::string, std::string>> secondary_indexes() {
   out.emplace_back("needs_matrix",
                    "CREATE INDEX IF NOT EXISTS needs_matrix ON needs(status, area, state, org, priority, raised, id)");
   out.emplace_back("offers_cover", "CREATE INDEX IF NOT EXISTS offers_cover ON offers(id, status, provider)");
+  // Contacts in list order (query.cc): `list --area X --limit 50` reads the
+  // first matches in order instead of sorting every match.
+  out.emplace_back("contacts_listed",
+                   "CREATE INDEX IF NOT EXISTS contacts_listed ON contacts(org, coalesce(name, role), id)");
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
     std::string table(ks.plural);

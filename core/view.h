@@ -30,7 +30,7 @@ std::string set_table(Kind kind, const FieldSpec& field);
 std::string fts_prepare(std::string_view text);
 
 // The version of the table layout; a view of another layout is rebuilt.
-inline constexpr int kViewLayoutVersion = 2;
+inline constexpr int kViewLayoutVersion = 3;
 
 class View {
  public:

@@ -90,10 +90,12 @@ Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<st
 }
 
 std::optional<CommitId> SyncClient::fetch(Store& store, const std::optional<CommitId>& server_head) {
-  // What we have that the server may know: the head it had last time (which
-  // covers everything before it) and our latest commits.
-  std::vector<CommitId> haves = recent_commits(store.history(), server_head ? 16 : 256);
-  if (server_head) haves.push_back(*server_head);
+  // What we have that the server may know: the head it had last time, when
+  // we have it (after a push the server merged, we do not yet), which covers
+  // everything before it, and our latest commits.
+  bool have_server_head = server_head && store.history().has_commit(*server_head);
+  std::vector<CommitId> haves = recent_commits(store.history(), have_server_head ? 16 : 256);
+  if (have_server_head) haves.push_back(*server_head);
   Json req = {{"haves", haves}};
   auto res = send("POST", "/v1/fetch", req.dump(), "application/json");
   auto head = res.headers[std::string("x-liaison-head")];
