@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 namespace liaison::cli {
+
+#ifdef LIAISON_TCMALLOC_PATH
+
 namespace {
 
 constexpr const char* kMarker = "LIAISON_BULK_ALLOCATOR";
@@ -24,7 +27,6 @@ bool is_bulk_command(int argc, char** argv) {
 }  // namespace
 
 void use_bulk_allocator_for_bulk_commands(int argc, char** argv) {
-#ifdef LIAISON_TCMALLOC_PATH
   if (std::getenv(kMarker) || !is_bulk_command(argc, argv)) return;
   std::error_code ec;
   if (!std::filesystem::exists(LIAISON_TCMALLOC_PATH, ec)) return;
@@ -35,11 +37,13 @@ void use_bulk_allocator_for_bulk_commands(int argc, char** argv) {
   execv("/proc/self/exe", argv);
   // Could not run again: carry on with glibc's malloc.
   unsetenv("LD_PRELOAD");
-#else
-  (void)argc;
-  (void)argv;
-  (void)kMarker;
-#endif
 }
+
+#else
+
+// Built without tcmalloc (or with the sanitizers): every command keeps glibc's malloc.
+void use_bulk_allocator_for_bulk_commands(int, char**) {}
+
+#endif
 
 }  // namespace liaison::cli
