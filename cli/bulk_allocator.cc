@@ -30,13 +30,17 @@ void use_bulk_allocator_for_bulk_commands(int argc, char** argv) {
   if (std::getenv(kMarker) || !is_bulk_command(argc, argv)) return;
   std::error_code ec;
   if (!std::filesystem::exists(LIAISON_TCMALLOC_PATH, ec)) return;
+  const char* earlier = std::getenv("LD_PRELOAD");
+  std::string kept = earlier ? earlier : "";
   std::string preload = LIAISON_TCMALLOC_PATH;
-  if (const char* earlier = std::getenv("LD_PRELOAD"); earlier && *earlier) preload += std::string(":") + earlier;
+  if (!kept.empty()) preload += ":" + kept;
   setenv("LD_PRELOAD", preload.c_str(), 1);
   setenv(kMarker, "tcmalloc", 1);
   execv("/proc/self/exe", argv);
-  // Could not run again: carry on with glibc's malloc.
-  unsetenv("LD_PRELOAD");
+  // Could not run again: carry on with glibc's malloc, environment as it was.
+  if (earlier) setenv("LD_PRELOAD", kept.c_str(), 1);
+  else unsetenv("LD_PRELOAD");
+  unsetenv(kMarker);
 }
 
 #else
