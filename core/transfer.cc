@@ -21,15 +21,6 @@ git_oid oid_of(const CommitId& id) {
   return oid;
 }
 
-bool has_commit(const History& history, const CommitId& id) {
-  git_oid oid;
-  if (git_oid_fromstr(&oid, id.c_str()) != 0) return false;
-  git_commit* c = nullptr;
-  if (git_commit_lookup(&c, history.raw(), &oid) != 0) return false;
-  git_commit_free(c);
-  return true;
-}
-
 }  // namespace
 
 std::string build_pack(const History& source, const CommitId& want, const std::vector<CommitId>& haves) {
@@ -42,7 +33,7 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
   git_oid want_oid = oid_of(want);
   git_check(git_revwalk_push(w, &want_oid), "packing");
   for (const auto& h : haves) {
-    if (!has_commit(source, h)) continue;
+    if (!source.has_commit(h)) continue;
     git_oid oid = oid_of(h);
     git_check(git_revwalk_hide(w, &oid), "packing");
   }
@@ -98,7 +89,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
   git_oid want_oid = oid_of(want);
   git_check(git_revwalk_push(w, &want_oid), "walking history");
   for (const auto& h : haves) {
-    if (!has_commit(source, h)) continue;
+    if (!source.has_commit(h)) continue;
     git_oid oid = oid_of(h);
     git_check(git_revwalk_hide(w, &oid), "walking history");
   }
