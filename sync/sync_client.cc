@@ -90,12 +90,18 @@ Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<st
 }
 
 std::optional<CommitId> SyncClient::fetch(Store& store, const std::optional<CommitId>& server_head) {
-  // What we have that the server may know: the head it had last time, when
-  // we have it (after a push the server merged, we do not yet), which covers
-  // everything before it, and our latest commits.
-  bool have_server_head = server_head && store.history().has_commit(*server_head);
-  std::vector<CommitId> haves = recent_commits(store.history(), have_server_head ? 16 : 256);
-  if (have_server_head) haves.push_back(*server_head);
+  // What we have that the server may know, each covering all before it: our
+  // head (the server has it once we pushed or pulled it) and the server's
+  // head of last time, when we have it (after a push the server merged, we
+  // do not yet). Without the latter, our latest commits, in case the server
+  // has one of them. The server ignores the ones it does not have.
+  std::vector<CommitId> haves;
+  if (auto head = store.history().head()) haves.push_back(*head);
+  if (server_head && store.history().has_commit(*server_head)) {
+    if (haves.empty() || haves.front() != *server_head) haves.push_back(*server_head);
+  } else {
+    for (auto& c : recent_commits(store.history(), 256)) haves.push_back(std::move(c));
+  }
   Json req = {{"haves", haves}};
   auto res = send("POST", "/v1/fetch", req.dump(), "application/json");
   auto head = res.headers[std::string("x-liaison-head")];
