@@ -57,12 +57,18 @@ Json report_merge(Context& ctx, const MergeOutcome& m, const std::string& source
 
 Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
-  auto theirs = client.fetch(store, sync::remote_head(store, remote.name));
-  // Outcomes of this organization's submissions, for `liaison status`.
-  try {
-    auto mine = client.submissions();
-    store.view().set_setting("remote." + remote.name + ".submissions", mine.dump());
-  } catch (const UserError&) {
+  auto fetched = client.fetch(store, sync::remote_head(store, remote.name));
+  auto theirs = fetched.head;
+  // Outcomes of this organization's submissions, for `liaison status`, asked
+  // for when the fetch said they changed (always from a server without stamps).
+  const std::string stamp_key = "remote." + remote.name + ".submissions-stamp";
+  if (fetched.submissions_stamp.empty() || store.view().setting(stamp_key) != fetched.submissions_stamp) {
+    try {
+      auto mine = client.submissions();
+      store.view().set_setting("remote." + remote.name + ".submissions", mine.dump());
+      if (!fetched.submissions_stamp.empty()) store.view().set_setting(stamp_key, fetched.submissions_stamp);
+    } catch (const UserError&) {
+    }
   }
   if (!theirs) {
     if (!ctx.json) std::cout << "The server has no history yet.\n";

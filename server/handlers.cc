@@ -115,6 +115,9 @@ std::optional<std::int64_t> submission_id(const std::string& target, const std::
   return std::stoll(number);
 }
 
+// The submissions a token sees: its organization's, or all for an admin.
+std::string submissions_scope(const Identity& who) { return who.role == Role::Admin ? "" : who.org; }
+
 Response route(Central& central, const Identity& who, const Request& req) {
   auto& store = central.store();
   const auto& t = req.target;
@@ -130,6 +133,8 @@ Response route(Central& central, const Identity& who, const Request& req) {
     }
     Response r;
     r.content_type = sync::kPatchType;
+    r.headers[sync::kSubmissionsStampHeader] =
+        SubmissionStore(central.db()).stamp(submissions_scope(who));
     auto head = store.history().head();
     if (!head) return r;
     r.headers[sync::kHeadHeader] = *head;
@@ -145,7 +150,7 @@ Response route(Central& central, const Identity& who, const Request& req) {
   SubmissionStore submissions(central.db());
   if (req.method == "GET" && t == "/v1/submissions") {
     Json out = Json::array();
-    for (const auto& s : submissions.list(who.role == Role::Admin ? "" : who.org)) out.push_back(summary_json(s, false));
+    for (const auto& s : submissions.list(submissions_scope(who))) out.push_back(summary_json(s, false));
     return json_response(200, out);
   }
   if (auto id = submission_id(t, "/v1/submissions/")) {

@@ -41,6 +41,17 @@ std::vector<Submission> SubmissionStore::list(const std::string& org) {
   return out;
 }
 
+std::string SubmissionStore::stamp(const std::string& org) {
+  // Submissions are only added, and decided once: their count, the newest id
+  // and how many were decided say whether anything changed.
+  std::string sql = "SELECT count(*), coalesce(max(id), 0), coalesce(sum(status != 'pending'), 0) FROM submissions";
+  if (!org.empty()) sql += " WHERE org=?";
+  auto st = db_.prepare(sql);
+  if (!org.empty()) st.bind(1, org);
+  st.step();
+  return std::to_string(st.integer(0)) + "-" + std::to_string(st.integer(1)) + "-" + std::to_string(st.integer(2));
+}
+
 void SubmissionStore::decide(std::int64_t id, const std::string& status, const std::string& reason,
                              const std::string& result_head) {
   auto st = db_.prepare("UPDATE submissions SET status=?, reason=?, result_head=? WHERE id=?");

@@ -32,6 +32,8 @@ class SubmissionStore {
   std::optional<Submission> get(std::int64_t id, bool with_patches);
   // Pending and decided submissions, newest first; only `org`'s unless empty.
   std::vector<Submission> list(const std::string& org);
+  // Changes whenever list(org) would: a submission added or decided.
+  std::string stamp(const std::string& org);
   void decide(std::int64_t id, const std::string& status, const std::string& reason, const std::string& result_head);
 
  private:

@@ -32,6 +32,10 @@
 namespace liaison::sync {
 
 inline constexpr const char* kHeadHeader = "X-Liaison-Head";
+// On fetch answers: a stamp of the token's submissions (all for an admin)
+// that changes when GET /v1/submissions would, so a pull asks for the list
+// only then.
+inline constexpr const char* kSubmissionsStampHeader = "X-Liaison-Submissions";
 inline constexpr const char* kPackType = "application/x-git-pack";
 inline constexpr const char* kPatchType = "application/x-liaison-patches";
 inline constexpr const char* kViewSnapshotType = "application/x-liaison-view-snapshot";

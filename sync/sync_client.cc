@@ -78,7 +78,7 @@ Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<st
     std::string url = (url_.tls ? "https://" : "http://") + url_.host + ":" + url_.port + url_.base_path;
     add_remote(store, {"origin", url, token_});
     // The image may be a few commits old: bring the rest as a pull does.
-    if (auto head = fetch(store)) {
+    if (auto head = fetch(store).head) {
       if (*head != image_head) store.fast_forward(*head);
       set_remote_head(store, "origin", *head);
     }
@@ -89,7 +89,7 @@ Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<st
   return store;
 }
 
-std::optional<CommitId> SyncClient::fetch(Store& store, const std::optional<CommitId>& server_head) {
+FetchOutcome SyncClient::fetch(Store& store, const std::optional<CommitId>& server_head) {
   // What we have that the server may know, each covering all before it: our
   // head (the server has it once we pushed or pulled it) and the server's
   // head of last time, when we have it (after a push the server merged, we
@@ -104,10 +104,13 @@ std::optional<CommitId> SyncClient::fetch(Store& store, const std::optional<Comm
   }
   Json req = {{"haves", haves}};
   auto res = send("POST", "/v1/fetch", req.dump(), "application/json");
+  FetchOutcome out;
+  out.submissions_stamp = res.headers[std::string("x-liaison-submissions")];
   auto head = res.headers[std::string("x-liaison-head")];
-  if (head.empty()) return std::nullopt;
+  if (head.empty()) return out;
   if (!res.body.empty()) apply_patches(store.history(), decode_patches(res.body, "fetch"), "fetch");
-  return head;
+  out.head = head;
+  return out;
 }
 
 PushOutcome SyncClient::push(Store& store, const std::optional<CommitId>& server_head) {

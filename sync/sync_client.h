@@ -22,6 +22,11 @@ struct PushOutcome {
   std::int64_t submission = 0;
 };
 
+struct FetchOutcome {
+  std::optional<CommitId> head;   // the server's head; nullopt for an empty server
+  std::string submissions_stamp;  // see kSubmissionsStampHeader; "" if not sent
+};
+
 class SyncClient {
  public:
   SyncClient(const std::string& url, std::string token);
@@ -31,11 +36,10 @@ class SyncClient {
   // Creates `dir` as a copy of the server's history with the view built and
   // remote "origin" (URL and token) set.
   Store clone(const std::filesystem::path& dir, const std::optional<std::string>& org);
-  // Brings the server's new commits into the copy's history (not merged);
-  // returns the server's head, or nullopt for an empty server.
-  // `server_head`, the server's head as last seen, lets the request name a
-  // few commits instead of the last 256.
-  std::optional<CommitId> fetch(Store& store, const std::optional<CommitId>& server_head = std::nullopt);
+  // Brings the server's new commits into the copy's history (not merged).
+  // `server_head`, the server's head as last seen, lets the request name two
+  // commits instead of the last 256.
+  FetchOutcome fetch(Store& store, const std::optional<CommitId>& server_head = std::nullopt);
   // Sends the copy's commits the server lacks. `server_head` is the server
   // head the copy last fetched.
   PushOutcome push(Store& store, const std::optional<CommitId>& server_head);

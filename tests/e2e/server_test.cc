@@ -107,6 +107,31 @@ TEST_F(ServerTest, OutOfScopePushBecomesASubmissionAcceptedOrRejected) {
   EXPECT_NE(shown.find("rejected - Unit names are set by CIS ATC"), std::string::npos) << shown;
 }
 
+TEST_F(ServerTest, PullAsksForSubmissionsOnlyWhenTheirStampChanged) {
+  start_server();
+  clone("cis", cis);
+  clone("osce", osce);
+  clone("hq", admin);
+  std::string id = json({"contact", "add", "--org", "cis-atc", "--role", "Duty officer"}, "cis")["id"];
+  ok({"push"}, "cis");
+  ok({"pull"}, "osce");  // no stamp seen yet: asks (1)
+  ok({"pull"}, "osce");  // unchanged: does not ask
+  ok({"contact", "edit", id, "--hours", "24/7"}, "osce");
+  EXPECT_EQ(json({"push"}, "osce")["result"], "submission");
+  ok({"pull"}, "osce");  // a new submission: asks (2)
+  EXPECT_EQ(json({"status"}, "osce")["submissions"][0]["status"], "pending");
+  ok({"review", "reject", "1", "--reason", "Hours are set by CIS ATC"}, "hq");
+  ok({"pull"}, "osce");  // decided: asks (3)
+  ok({"pull"}, "osce");  // unchanged: does not ask
+  EXPECT_EQ(json({"status"}, "osce")["submissions"][0]["status"], "rejected");
+  stop_server();
+  std::size_t asked = 0;
+  for (std::size_t at = server_log.find("org=osce GET /v1/submissions 200"); at != std::string::npos;
+       at = server_log.find("org=osce GET /v1/submissions 200", at + 1))
+    ++asked;
+  EXPECT_EQ(asked, 3u) << server_log;
+}
+
 TEST_F(ServerTest, ErrorStatuses) {
   start_server({"--max-body", "1"});
   auto u = sync::parse_url(url);
