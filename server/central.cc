@@ -40,10 +40,9 @@ Central::Central(const std::filesystem::path& dir)
   // A long-running server keeps its caches bounded, so that its memory
   // levels off instead of following the size of the history it has read:
   // 32 MB of SQLite pages for the central view, 2 MB (as libgit2 counts:
-  // raw object bytes, about a third of what parsed trees take) of commits
-  // and small trees. Large trees are never cached by libgit2 anyway, and a
-  // bigger cache only held old commits: with 64 MB the server grew by
-  // 2.7 MB per 100 syncs for thousands of syncs.
+  // raw object bytes) of commits and small trees. libgit2 does not cache
+  // trees over 4 KB, so a bigger cache only held old commits: with 64 MB the
+  // server grew by 2.7 MB per 100 syncs for thousands of syncs.
   store_.view().db().exec("PRAGMA cache_size=-32768");
   git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(2) << 20);
 }
