@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 #include <unistd.h>
 #include <pwd.h>
@@ -210,13 +211,16 @@ Json Store::get(Kind kind, const std::string& id) {
 }
 
 void Store::check_references(const std::vector<RecordChange>& changes) {
-  std::map<RecordKey, bool> pending;  // key -> exists after the change
-  for (const auto& c : changes) pending[{c.kind, c.id}] = c.after.has_value();
-  std::map<RecordKey, bool> known;
+  // Keyed by kind and id in one string: hashing beats comparing 100k keys.
+  auto key_of = [](Kind kind, const std::string& id) { return static_cast<char>('0' + static_cast<int>(kind)) + id; };
+  std::unordered_map<std::string, bool> pending;  // key -> exists after the change
+  pending.reserve(changes.size());
+  for (const auto& c : changes) pending[key_of(c.kind, c.id)] = c.after.has_value();
+  std::unordered_map<std::string, bool> known;
   auto exists = [&](Kind kind, const std::string& id) {
-    RecordKey key{kind, id};
+    auto key = key_of(kind, id);
     if (auto it = pending.find(key); it != pending.end()) return it->second;
-    auto [it, fresh] = known.try_emplace(key, false);
+    auto [it, fresh] = known.try_emplace(std::move(key), false);
     if (fresh) it->second = view_.exists(kind, id);
     return it->second;
   };
@@ -231,7 +235,7 @@ void Store::check_references(const std::vector<RecordChange>& changes) {
   for (const auto& c : changes) {
     if (c.after) continue;
     for (const auto& r : view_.referrers(c.kind, c.id, 6)) {
-      if (pending.count(r.key)) continue;  // its new state was checked above
+      if (pending.count(key_of(r.key.kind, r.key.id))) continue;  // its new state was checked above
       throw UserError("cannot remove " + std::string(kind_name(c.kind)) + " " + short_id(c.id) +
                       ": still referred to by " + r.description + " (" + r.field + ")");
     }
@@ -301,13 +305,24 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   auto head = history_.head();
   if (view_.head() != head) catch_up();
 
+  // For a large change, the ids present are read in one scan per kind, and
+  // rows only for records that exist: most of an import is new records.
+  std::map<Kind, std::unordered_set<std::string>> present;
+  if (changes.size() > 2000)
+    for (const auto& c : changes)
+      if (!present.count(c.kind)) present.emplace(c.kind, view_.ids(c.kind));
+  auto current = [&](const RecordChange& c) -> std::optional<Json> {
+    if (auto it = present.find(c.kind); it != present.end() && !it->second.count(c.id)) return std::nullopt;
+    return view_.get(c.kind, c.id);
+  };
+
   std::vector<RecordChange> effective;
   std::vector<FileChange> files;
   bool replaces_rows = false;
   std::vector<std::optional<Json>> befores;
   std::string summary;
   for (auto& c : changes) {
-    auto before = view_.get(c.kind, c.id);
+    auto before = current(c);
     if (!before && !c.after) throw UserError("no " + std::string(kind_name(c.kind)) + " with id '" + c.id + "'");
     if (before && c.after && *before == *c.after) continue;
     if (before && c.after) check_update(c.kind, *before, *c.after);

@@ -381,6 +381,13 @@ bool View::exists(Kind kind, const std::string& id) {
   return found;
 }
 
+std::unordered_set<std::string> View::ids(Kind kind) {
+  auto st = db_.prepare("SELECT id FROM " + std::string(spec(kind).plural));
+  std::unordered_set<std::string> out;
+  while (st.step()) out.insert(st.text(0));
+  return out;
+}
+
 std::vector<std::string> View::ids_with_prefix(Kind kind, const std::string& prefix, int limit) {
   auto st = db_.prepare("SELECT id FROM " + std::string(spec(kind).plural) +
                         " WHERE id >= ?1 AND id < ?1 || x'ff' ORDER BY id LIMIT ?2");

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/canonical_json.h"
@@ -65,6 +66,8 @@ class View {
 
   std::optional<Json> get(Kind kind, const std::string& id);
   bool exists(Kind kind, const std::string& id);
+  // Every id of `kind`: one scan, for checking many records at once.
+  std::unordered_set<std::string> ids(Kind kind);
   // The record behind a row of the full-text index.
   std::optional<std::pair<Kind, Json>> search_hit(std::int64_t rowid);
   // Ids of `kind` starting with `prefix`, at most `limit`.
