@@ -1,5 +1,6 @@
 #include "server/clone_cache.h"
 
+#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -66,9 +67,25 @@ std::string full_pack(const History& history, const CommitId& head) {
   return pack.finish();
 }
 
+// Writes `bytes` to a new file that goes away with the returned TempFile.
+std::unique_ptr<TempFile> image_file(const std::filesystem::path& path, const std::string& bytes) {
+  auto file = std::make_unique<TempFile>(path);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) throw Failure("cannot write " + path.string());
+  return file;
+}
+
+std::filesystem::path images_dir(Central& central) { return central.dir() / "clone-images"; }
+
 }  // namespace
 
-CloneCache::CloneCache(Central& central) : central_(central) {}
+CloneCache::CloneCache(Central& central) : central_(central) {
+  // Images are rebuilt as the server starts; those of an earlier run go.
+  std::filesystem::remove_all(images_dir(central_));
+  std::filesystem::create_directories(images_dir(central_));
+}
 
 CloneCache::~CloneCache() {
   if (builder_.joinable()) builder_.join();
@@ -111,9 +128,10 @@ void CloneCache::build() {
       auto history = History::open(history_dir);
       auto image = std::make_shared<CloneImage>();
       image->head = head;
-      image->pack = std::make_shared<const std::string>(full_pack(history, head));
+      auto base = images_dir(central_) / (std::to_string(++images_built_) + "-" + head);
+      image->pack = image_file(base.string() + ".pack", full_pack(history, head));
       if (with_view) {
-        image->view = std::make_shared<const std::string>(pack_view_snapshot(snapshot.path()));
+        image->view = image_file(base.string() + ".view", pack_view_snapshot(snapshot.path()));
         image->view_layout = kViewLayoutVersion;
       }
       made = std::move(image);

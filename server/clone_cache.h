@@ -23,16 +23,20 @@
 #include <thread>
 
 #include "core/history.h"
+#include "core/temp_file.h"
 
 namespace liaison::server {
 
 class Central;
 
+// The image's parts are files under DATA/clone-images/, removed when the
+// image is dropped (a response being sent holds the image): in memory, a
+// 100k-record image took 80 MB, and its pack grows with the history.
 struct CloneImage {
   CommitId head;
-  std::shared_ptr<const std::string> pack;
-  std::shared_ptr<const std::string> view;  // pack_view_snapshot() bytes, or null
-  int view_layout = 0;                       // kViewLayoutVersion of the snapshot
+  std::unique_ptr<TempFile> pack;
+  std::unique_ptr<TempFile> view;  // pack_view_snapshot() bytes, or null
+  int view_layout = 0;             // kViewLayoutVersion of the snapshot
 };
 
 class CloneCache {
@@ -70,6 +74,7 @@ class CloneCache {
   std::size_t changed_records_ = 0;   // by pushes since the server started
   std::size_t image_mark_ = 0;        // changed_records_ when the image's head was read
   std::size_t building_mark_ = 0;     // the same for the image being built
+  std::size_t images_built_ = 0;      // names image files apart (builder thread only)
   std::thread builder_;
 };
 

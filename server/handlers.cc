@@ -211,7 +211,8 @@ Response clone_route(Central& central, const Request& req) {
     Response r;
     r.content_type = sync::kPackType;
     if (auto image = central.clone_cache().image()) {
-      r.shared_body = image->pack;
+      r.body_file = image->pack->path();
+      r.body_file_owner = image;
       r.headers[sync::kHeadHeader] = image->head;
     }
     return r;
@@ -224,7 +225,8 @@ Response clone_route(Central& central, const Request& req) {
                           ": build the view from history");
   Response r;
   r.content_type = sync::kViewSnapshotType;
-  r.shared_body = image->view;
+  r.body_file = image->view->path();
+  r.body_file_owner = image;
   r.headers[sync::kHeadHeader] = image->head;
   return r;
 }

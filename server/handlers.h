@@ -4,6 +4,7 @@
 // under the central copy's lock.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,9 +24,10 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  // A large body shared between responses (the clone image); used instead
-  // of `body` when set.
-  std::shared_ptr<const std::string> shared_body;
+  // A body sent from a file instead of `body` when set (the parts of the
+  // clone image), and what keeps that file until the response is written.
+  std::filesystem::path body_file;
+  std::shared_ptr<const void> body_file_owner;
   std::map<std::string, std::string> headers;
   std::string org;  // whose token made the request, for the log ("" if none)
 };

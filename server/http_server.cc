@@ -7,8 +7,13 @@
 #include <thread>
 #include <vector>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -78,18 +83,25 @@ class Session {
       response.status = 500;
       response.body = Json{{"error", std::string("internal error: ") + e.what()}}.dump();
     }
-    std::size_t body_size = response.shared_body ? response.shared_body->size() : response.body.size();
-    log_request(response.org, request.method, request.target, response.status, request.body.size(), body_size,
-                std::chrono::steady_clock::now() - started);
-    if (response.shared_body) {
-      // Sent from the shared bytes without a copy; the write keeps them alive.
-      auto res = std::make_shared<http::response<http::span_body<const char>>>(to_status(response.status),
-                                                                               req.version());
-      fill_head(*res, response, req.keep_alive());
-      res->body() = http::span_body<const char>::value_type(response.shared_body->data(), response.shared_body->size());
-      res->prepare_payload();
-      return write(res, response.shared_body);
+    if (!response.body_file.empty()) {
+      // Streamed from the file; the write keeps its owner (the image) alive.
+      http::file_body::value_type file;
+      beast::error_code open_error;
+      file.open(response.body_file.c_str(), beast::file_mode::scan, open_error);
+      if (!open_error) {
+        log_request(response.org, request.method, request.target, response.status, request.body.size(), file.size(),
+                    std::chrono::steady_clock::now() - started);
+        auto res = std::make_shared<http::response<http::file_body>>(to_status(response.status), req.version());
+        fill_head(*res, response, req.keep_alive());
+        res->body() = std::move(file);
+        res->prepare_payload();
+        return write(res, response.body_file_owner);
+      }
+      response.status = 500;
+      response.body = Json{{"error", "internal error: cannot open " + response.body_file.filename().string()}}.dump();
     }
+    log_request(response.org, request.method, request.target, response.status, request.body.size(),
+                response.body.size(), std::chrono::steady_clock::now() - started);
     auto res = std::make_shared<http::response<http::string_body>>(to_status(response.status), req.version());
     fill_head(*res, response, req.keep_alive());
     res->body() = std::move(response.body);
@@ -196,7 +208,13 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
 
 struct HttpServer::Impl {
   Impl(Central& c, const ServerOptions& o)
-      : central(c), options(o), ioc(o.threads), acceptor(ioc), ssl_ctx(net::ssl::context::tls_server), signals(ioc) {}
+      : central(c),
+        options(o),
+        ioc(o.threads),
+        acceptor(ioc),
+        ssl_ctx(net::ssl::context::tls_server),
+        signals(ioc),
+        trim_timer(ioc) {}
   Central& central;
   ServerOptions options;
   net::io_context ioc;
@@ -204,6 +222,23 @@ struct HttpServer::Impl {
   net::ssl::context ssl_ctx;
   bool tls = false;
   net::signal_set signals;
+  net::steady_timer trim_timer;
+
+  // Hands memory freed by finished requests back to the system every 10 s.
+  // Requests run on several threads, each with its own glibc malloc arena,
+  // and freed chunks between live ones stay in the process: without this the
+  // server's resident memory crept up by 1-2 MB per round of 200 syncs while
+  // its live heap stayed level.
+  void trim_memory_periodically() {
+    trim_timer.expires_after(std::chrono::seconds(10));
+    trim_timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+#ifdef __GLIBC__
+      malloc_trim(0);
+#endif
+      trim_memory_periodically();
+    });
+  }
 
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -253,6 +288,7 @@ void HttpServer::run() {
   i.signals.add(SIGTERM);
   i.signals.async_wait([this](beast::error_code, int) { stop(); });
   i.accept();
+  i.trim_memory_periodically();
   std::vector<std::thread> threads;
   for (int t = 1; t < i.options.threads; ++t) threads.emplace_back([&i] { i.ioc.run(); });
   i.ioc.run();
@@ -263,6 +299,7 @@ void HttpServer::stop() {
   net::post(impl_->ioc, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->trim_timer.cancel();
     impl_->ioc.stop();
   });
 }
