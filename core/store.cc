@@ -305,12 +305,14 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   auto head = history_.head();
   if (view_.head() != head) catch_up();
 
-  // For a large change, the ids present are read in one scan per kind, and
-  // rows only for records that exist: most of an import is new records.
+  // When a change is large next to what the view holds (an import), the ids
+  // present are read in one scan per kind, and rows only for records that
+  // exist; a merge of 10k changed records into 100k reads just those rows.
+  std::map<Kind, std::size_t> changed_per_kind;
+  for (const auto& c : changes) ++changed_per_kind[c.kind];
   std::map<Kind, std::unordered_set<std::string>> present;
-  if (changes.size() > 2000)
-    for (const auto& c : changes)
-      if (!present.count(c.kind)) present.emplace(c.kind, view_.ids(c.kind));
+  for (const auto& [kind, n] : changed_per_kind)
+    if (n > 2000 && n * 4 > static_cast<std::size_t>(view_.count(kind))) present.emplace(kind, view_.ids(kind));
   auto current = [&](const RecordChange& c) -> std::optional<Json> {
     if (auto it = present.find(c.kind); it != present.end() && !it->second.count(c.id)) return std::nullopt;
     return view_.get(c.kind, c.id);

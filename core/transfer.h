@@ -22,12 +22,15 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
 // Copies into `target` every object reachable from `want` in `source` that
 // `target` lacks, walking only the commits not reachable from `haves` and
 // skipping subtrees `target` already has, as one pack without delta search.
-// Used between copies on one machine (fetch, push, clone).
+// Past kCopyFilesAbove records to copy, copies the object files instead (see
+// copy_object_files). Used between copies on one machine (fetch, push).
+inline constexpr std::size_t kCopyFilesAbove = 1000;
 void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves);
 
-// Copies the object files (packs and loose objects) of `source` into the
-// empty `target`, as git clone does on one machine: a whole history without
-// reading or recompressing an object.
+// Copies the object files (packs and loose objects) of `source` that
+// `target` does not have, as git clone does on one machine: a whole history
+// without reading or recompressing an object. Files of the same name hold
+// the same objects, so they are skipped.
 void copy_object_files(const History& source, History& target);
 
 // Adds the objects of `pack` to `target`. Throws UserError naming `what`

@@ -7,6 +7,7 @@
 #include "core/merge_session.h"
 #include "core/record.h"
 #include "core/store.h"
+#include "core/transfer.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {
@@ -152,6 +153,46 @@ TEST_F(MergeCopies, CleanMergeMakesOneCommitWithBothParentsAndIsSymmetric) {
   Json merged = a->get(Kind::Contact, kId);
   EXPECT_EQ(merged["role"], "from a");
   EXPECT_EQ(merged["hours"], "from b");
+}
+
+// Past kCopyFilesAbove records, a fetch between copies copies object files
+// instead of objects; either way the merge finds every record it needs.
+TEST_F(MergeCopies, FetchOfManyRecordsCopiesObjectFilesAndMergesThem) {
+  for (std::size_t batch : {kCopyFilesAbove + 200, std::size_t{20}}) {
+    std::vector<RecordChange> adds;
+    for (std::size_t i = 0; i < batch; ++i) {
+      Json rec = contact("added " + std::to_string(i));
+      char id[33];
+      std::snprintf(id, sizeof id, "d%02zx%029zx", batch % 256, i);
+      rec["id"] = id;
+      adds.push_back({Kind::Contact, id, rec});
+    }
+    b->commit(adds, "many");
+    edit(*a, [&](Json& r) { r["hours"] = "a " + std::to_string(batch); });
+    auto packs_before = std::distance(std::filesystem::directory_iterator(dir / "a/history.git/objects/pack"),
+                                      std::filesystem::directory_iterator());
+    ASSERT_EQ(pull(*a, "b").result, MergeOutcome::Result::Merged);
+    auto packs_after = std::distance(std::filesystem::directory_iterator(dir / "a/history.git/objects/pack"),
+                                     std::filesystem::directory_iterator());
+    // Many: b's pack (and its index) copied into a's folder. Few: objects
+    // copied one by one, as loose objects.
+    if (batch > kCopyFilesAbove) {
+      EXPECT_GT(packs_after, packs_before);
+      for (const auto& f : std::filesystem::directory_iterator(dir / "b/history.git/objects/pack"))
+        EXPECT_TRUE(std::filesystem::exists(dir / "a/history.git/objects/pack" / f.path().filename()))
+            << f.path().filename();
+    } else {
+      EXPECT_EQ(packs_after, packs_before);
+    }
+    for (std::size_t i = 0; i < batch; i += 97) {
+      char id[33];
+      std::snprintf(id, sizeof id, "d%02zx%029zx", batch % 256, i);
+      EXPECT_EQ(a->get(Kind::Contact, id)["role"], "added " + std::to_string(i));
+    }
+  }
+  // The merged history reads back whole: every blob of the head is there.
+  EXPECT_EQ(a->history().count_files(*a->history().head(), "contacts"), 1u + kCopyFilesAbove + 200 + 20);
+  EXPECT_EQ(a->view().count(Kind::Contact), static_cast<std::int64_t>(1 + kCopyFilesAbove + 200 + 20));
 }
 
 TEST_F(MergeCopies, ConflictStopsThenResolveAndContinueCommits) {
