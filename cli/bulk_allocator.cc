@@ -19,7 +19,7 @@ constexpr const char* kMarker = "LIAISON_BULK_ALLOCATOR";
 bool is_bulk_command(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "import" || arg == "export" || arg == "doctor") return true;
+    if (arg == "import" || arg == "export" || arg == "doctor" || arg == "pull" || arg == "merge") return true;
   }
   return false;
 }
