@@ -445,6 +445,13 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
 
   // Bulk: blobs, the changed trees and the commit go into one pack.
   PackWriter pack;
+  // A merge commit's records come mostly from the other side's commits,
+  // whose objects the store already holds: looking them up is cheaper than
+  // compressing them again (an import's new records are not looked up).
+  git_odb* odb = nullptr;
+  git_check(git_repository_odb(&odb, repo_.get()), "opening object store");
+  GitOdb odb_guard(odb);
+  if (parents.size() > 1) pack.skip_objects_in(odb);
   TreeEdit root;
   for (const auto& change : changes) {
     TreeEdit* node = &root;
@@ -466,9 +473,6 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
   commit += "author " + signature_line(sig) + "\ncommitter " + signature_line(sig) + "\n\n" + message;
   git_oid commit_id = pack.add(GIT_OBJECT_COMMIT, commit);
   pack.write(dir_);
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, repo_.get()), "opening object store");
-  GitOdb odb_guard(odb);
   git_check(git_odb_refresh(odb), "refreshing object store");
   return oid_hex(commit_id);
 }

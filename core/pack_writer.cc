@@ -70,6 +70,7 @@ git_oid PackWriter::add(git_object_t type, std::string_view content) {
   auto digest = object_sum.finish();
   git_oid oid;
   git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(digest.data()));
+  if (skip_in_ && git_odb_exists_ext(skip_in_, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) return oid;
   if (!added_.insert(digest).second) return oid;  // already in this pack
 
   std::uint64_t offset = kPackHeaderSize + pack_.size();

@@ -23,6 +23,9 @@ class PackWriter {
   // Adds an object (git_object_t GIT_OBJECT_BLOB, _TREE or _COMMIT) and
   // returns its id.
   git_oid add(git_object_t type, std::string_view content);
+  // From now on, objects `odb` already holds are not added (their ids are
+  // still returned): a lookup costs less than compressing them again.
+  void skip_objects_in(git_odb* odb) { skip_in_ = odb; }
   std::size_t size() const { return objects_.size(); }
   // Writes objects/pack/pack-<checksum>.{pack,idx} under `git_dir`.
   // Does nothing when no object was added.
@@ -41,6 +44,7 @@ class PackWriter {
   std::vector<Entry> objects_;
   std::unordered_set<std::string> added_;  // raw ids, so that identical objects are stored once
   Deflater deflater_{1};
+  git_odb* skip_in_ = nullptr;
 };
 
 }  // namespace liaison
