@@ -110,7 +110,25 @@ void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, const std::op
 
 }  // namespace
 
+// Bytes of the source's packs that the target has no file of.
+std::uintmax_t unshared_pack_bytes(const History& source, const History& target) {
+  std::uintmax_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(source.dir() / "objects" / "pack", ec)) {
+    if (entry.path().extension() != ".pack") continue;
+    if (std::filesystem::exists(target.dir() / "objects" / "pack" / entry.path().filename(), ec)) continue;
+    total += entry.file_size(ec);
+  }
+  return total;
+}
+
 void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves) {
+  // A pack the target lacks holds a bulk change (small ones are written as
+  // loose objects): copy the files at once, without walking trees.
+  if (unshared_pack_bytes(source, target) > kCopyFilesAbovePackBytes) {
+    copy_object_files(source, target);
+    return;
+  }
   git_odb* from = nullptr;
   git_check(git_repository_odb(&from, source.raw()), "opening object store");
   GitOdb from_guard(from);
@@ -146,7 +164,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
     git_oid_fromstr(&tree, raw.substr(5, 40).c_str());
     copy_tree(from, to, tree, our_tree, pack, blobs, added);
   }
-  if (blobs.size() > kCopyFilesAbove) {
+  if (blobs.size() > kCopyFilesAboveRecords) {
     // Many records changed on the other side (a bulk import): copying its
     // object files costs a file copy, reading and recompressing each object
     // 80 ms per thousand.

@@ -6,6 +6,7 @@
 // refused with a UserError and leaves no trace.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,9 +23,12 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
 // Copies into `target` every object reachable from `want` in `source` that
 // `target` lacks, walking only the commits not reachable from `haves` and
 // skipping subtrees `target` already has, as one pack without delta search.
-// Past kCopyFilesAbove records to copy, copies the object files instead (see
-// copy_object_files). Used between copies on one machine (fetch, push).
-inline constexpr std::size_t kCopyFilesAbove = 1000;
+// When the source has packs the target lacks of over kCopyFilesAbovePackBytes,
+// or past kCopyFilesAboveRecords records to copy, copies the object files
+// instead (see copy_object_files). Used between copies on one machine
+// (fetch, push).
+inline constexpr std::size_t kCopyFilesAboveRecords = 1000;
+inline constexpr std::uintmax_t kCopyFilesAbovePackBytes = 1 << 20;
 void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves);
 
 // Copies the object files (packs and loose objects) of `source` that

@@ -155,10 +155,10 @@ TEST_F(MergeCopies, CleanMergeMakesOneCommitWithBothParentsAndIsSymmetric) {
   EXPECT_EQ(merged["hours"], "from b");
 }
 
-// Past kCopyFilesAbove records, a fetch between copies copies object files
+// Past kCopyFilesAboveRecords records, a fetch between copies copies object files
 // instead of objects; either way the merge finds every record it needs.
 TEST_F(MergeCopies, FetchOfManyRecordsCopiesObjectFilesAndMergesThem) {
-  for (std::size_t batch : {kCopyFilesAbove + 200, std::size_t{20}}) {
+  for (std::size_t batch : {kCopyFilesAboveRecords + 200, std::size_t{20}}) {
     std::vector<RecordChange> adds;
     for (std::size_t i = 0; i < batch; ++i) {
       Json rec = contact("added " + std::to_string(i));
@@ -176,7 +176,7 @@ TEST_F(MergeCopies, FetchOfManyRecordsCopiesObjectFilesAndMergesThem) {
                                      std::filesystem::directory_iterator());
     // Many: b's pack (and its index) copied into a's folder. Few: objects
     // copied one by one, as loose objects.
-    if (batch > kCopyFilesAbove) {
+    if (batch > kCopyFilesAboveRecords) {
       EXPECT_GT(packs_after, packs_before);
       for (const auto& f : std::filesystem::directory_iterator(dir / "b/history.git/objects/pack"))
         EXPECT_TRUE(std::filesystem::exists(dir / "a/history.git/objects/pack" / f.path().filename()))
@@ -191,8 +191,8 @@ TEST_F(MergeCopies, FetchOfManyRecordsCopiesObjectFilesAndMergesThem) {
     }
   }
   // The merged history reads back whole: every blob of the head is there.
-  EXPECT_EQ(a->history().count_files(*a->history().head(), "contacts"), 1u + kCopyFilesAbove + 200 + 20);
-  EXPECT_EQ(a->view().count(Kind::Contact), static_cast<std::int64_t>(1 + kCopyFilesAbove + 200 + 20));
+  EXPECT_EQ(a->history().count_files(*a->history().head(), "contacts"), 1u + kCopyFilesAboveRecords + 200 + 20);
+  EXPECT_EQ(a->view().count(Kind::Contact), static_cast<std::int64_t>(1 + kCopyFilesAboveRecords + 200 + 20));
 }
 
 TEST_F(MergeCopies, ConflictStopsThenResolveAndContinueCommits) {
