@@ -19,7 +19,14 @@ constexpr const char* kMarker = "LIAISON_BULK_ALLOCATOR";
 bool is_bulk_command(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "import" || arg == "export" || arg == "doctor" || arg == "pull" || arg == "merge") return true;
+    if (arg == "import" || arg == "export" || arg == "doctor" || arg == "merge") return true;
+    if (arg == "pull") {
+      // From a named copy or bundle; a plain `pull` (from the server, in
+      // small steps) starts sooner without.
+      for (int j = i + 1; j < argc; ++j)
+        if (argv[j][0] != '-') return true;
+      return false;
+    }
   }
   return false;
 }

@@ -114,7 +114,10 @@ for round in $(seq "$ROUNDS"); do
   t1=$(now_ms)
   "$LIAISON" -C "$WORK/seed" pull >/dev/null
   present=$("$LIAISON" -C "$WORK/seed" --json list contacts | grep -c "\"Round $round client" || true)
+  # Read once the server has handed freed memory back (it does every 5 s).
+  sleep 6
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+  anon=$(awk '/RssAnon/ {print $2}' "/proc/$SERVER_PID/status")
   say "round $round: $CLIENTS concurrent syncs: failed / present / ms" "$fails/$present/$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')"
-  say "round $round: server resident memory (KB)" "$rss"
+  say "round $round: server resident memory, of which heap (KB)" "$rss/$anon"
 done

@@ -58,6 +58,17 @@ class ServerTest : public CliTest {
     auto r = run_process({LIAISON_BIN, "-C", dir_.string(), "clone", url, copy, "--token", tok}, env());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
+  // Starts the server, clones "cis", "osce" and "hq" (admin), and has cis
+  // add a contact and push it; returns the contact's id.
+  std::string start_with_cis_contact() {
+    start_server();
+    clone("cis", cis);
+    clone("osce", osce);
+    clone("hq", admin);
+    std::string id = json({"contact", "add", "--org", "cis-atc", "--role", "Duty officer"}, "cis")["id"];
+    ok({"push"}, "cis");
+    return id;
+  }
   std::string central_head() {
     auto r = run_process({"/usr/bin/git", "--git-dir", path("data/central/history.git"), "rev-parse", "main"});
     return r.out.substr(0, 40);

@@ -69,12 +69,7 @@ TEST_F(ServerTest, ReaderFetchesButCannotPush) {
 }
 
 TEST_F(ServerTest, OutOfScopePushBecomesASubmissionAcceptedOrRejected) {
-  start_server();
-  clone("cis", cis);
-  clone("osce", osce);
-  clone("hq", admin);
-  std::string id = json({"contact", "add", "--org", "cis-atc", "--role", "Duty officer"}, "cis")["id"];
-  ok({"push"}, "cis");
+  std::string id = start_with_cis_contact();
   ok({"pull"}, "osce");
   std::string before = central_head();
   ok({"contact", "edit", id, "--hours", "24/7"}, "osce");
@@ -108,12 +103,7 @@ TEST_F(ServerTest, OutOfScopePushBecomesASubmissionAcceptedOrRejected) {
 }
 
 TEST_F(ServerTest, PullAsksForSubmissionsOnlyWhenTheirStampChanged) {
-  start_server();
-  clone("cis", cis);
-  clone("osce", osce);
-  clone("hq", admin);
-  std::string id = json({"contact", "add", "--org", "cis-atc", "--role", "Duty officer"}, "cis")["id"];
-  ok({"push"}, "cis");
+  std::string id = start_with_cis_contact();
   ok({"pull"}, "osce");  // no stamp seen yet: asks (1)
   ok({"pull"}, "osce");  // unchanged: does not ask
   ok({"contact", "edit", id, "--hours", "24/7"}, "osce");
