@@ -280,51 +280,74 @@ void Store::start_at(const CommitId& commit) {
 
 std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, const std::string& message,
                                            bool normalized, const std::optional<CommitId>& merge_parent) {
-  // Normalise and drop no-op changes before taking the lock.
-  auto normal = normalized ? std::vector<NormalizedRecord>(input.size()) : normalize_all(input);
+  // A small change is normalised before taking the lock. A large one that
+  // needs normalising (a merge: phone numbers dominate) is normalised on
+  // other threads while this one takes the lock and reads the rows the
+  // records have now, by the ids they were given.
+  bool read_ahead = !normalized && input.size() > 2000;
+  std::future<std::vector<NormalizedRecord>> normalizing;
+  std::vector<NormalizedRecord> normal;
+  if (read_ahead) normalizing = std::async(std::launch::async, [&input] { return normalize_all(input); });
+  else normal = normalized ? std::vector<NormalizedRecord>(input.size()) : normalize_all(input);
+
+  std::optional<Transaction> tx;
+  std::optional<CommitId> head;
+  std::map<Kind, std::unordered_set<std::string>> present;
+  auto take_lock = [&] {
+    tx.emplace(view_.db());
+    head = history_.head();
+    if (view_.head() != head) catch_up();
+    // When a change is large next to what the view holds (an import), the
+    // ids present are read in one scan per kind, and rows only for records
+    // that exist; a merge of 10k changed records into 100k reads just those.
+    std::map<Kind, std::size_t> changed_per_kind;
+    for (const auto& c : input) ++changed_per_kind[c.kind];
+    for (const auto& [kind, n] : changed_per_kind)
+      if (n > 2000 && n * 4 > static_cast<std::size_t>(view_.count(kind))) present.emplace(kind, view_.ids(kind));
+  };
+  auto current = [&](Kind kind, const std::string& id) -> std::optional<Json> {
+    if (auto it = present.find(kind); it != present.end() && !it->second.count(id)) return std::nullopt;
+    return view_.get(kind, id);
+  };
+  std::vector<std::optional<Json>> read_before(read_ahead ? input.size() : 0);
+  if (read_ahead) {
+    take_lock();
+    for (std::size_t i = 0; i < input.size(); ++i)
+      if (!input[i].id.empty()) read_before[i] = current(input[i].kind, input[i].id);
+    normal = normalizing.get();
+  }
+
   std::vector<RecordChange> changes;
+  std::vector<bool> was_read;  // read_before[i] holds changes[i]'s row
   std::unordered_set<std::string> seen;
   seen.reserve(input.size());
   changes.reserve(input.size());
   for (std::size_t i = 0; i < input.size(); ++i) {
     auto& c = input[i];
     RecordChange n{c.kind, std::move(c.id), std::nullopt};
+    std::string given = n.id;
     if (c.after) {
       if (normal[i].error) std::rethrow_exception(normal[i].error);
       n.after = normalized ? std::move(*c.after) : std::move(normal[i].record);
-      std::string given = std::exchange(n.id, record_id(c.kind, *n.after));
+      n.id = record_id(c.kind, *n.after);
       if (!given.empty() && given != n.id)
         throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + given + "'");
     }
     if (!seen.insert(std::string(1, static_cast<char>('0' + static_cast<int>(n.kind))) + n.id).second)
       throw UserError(std::string(kind_name(n.kind)) + " " + short_id(n.id) + " appears twice in one change");
+    was_read.push_back(read_ahead && !given.empty() && given == n.id);
     changes.push_back(std::move(n));
   }
-
-  Transaction tx(view_.db());
-  auto head = history_.head();
-  if (view_.head() != head) catch_up();
-
-  // When a change is large next to what the view holds (an import), the ids
-  // present are read in one scan per kind, and rows only for records that
-  // exist; a merge of 10k changed records into 100k reads just those rows.
-  std::map<Kind, std::size_t> changed_per_kind;
-  for (const auto& c : changes) ++changed_per_kind[c.kind];
-  std::map<Kind, std::unordered_set<std::string>> present;
-  for (const auto& [kind, n] : changed_per_kind)
-    if (n > 2000 && n * 4 > static_cast<std::size_t>(view_.count(kind))) present.emplace(kind, view_.ids(kind));
-  auto current = [&](const RecordChange& c) -> std::optional<Json> {
-    if (auto it = present.find(c.kind); it != present.end() && !it->second.count(c.id)) return std::nullopt;
-    return view_.get(c.kind, c.id);
-  };
+  if (!tx) take_lock();
 
   std::vector<RecordChange> effective;
   std::vector<FileChange> files;
   bool replaces_rows = false;
   std::vector<std::optional<Json>> befores;
   std::string summary;
-  for (auto& c : changes) {
-    auto before = current(c);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    auto& c = changes[i];
+    auto before = was_read[i] ? std::move(read_before[i]) : current(c.kind, c.id);
     if (!before && !c.after) throw UserError("no " + std::string(kind_name(c.kind)) + " with id '" + c.id + "'");
     if (before && c.after && *before == *c.after) continue;
     if (before && c.after) check_update(c.kind, *before, *c.after);
@@ -369,7 +392,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   if (!history_.advance_head(head, id, "liaison: " + full_message.substr(0, full_message.find('\n'))))
     throw Failure("the copy's history moved during the change; nothing was changed, try again");
   view_.set_head(id);
-  tx.commit();
+  tx->commit();
   return id;
 }
 
