@@ -43,6 +43,15 @@ Person default_user() {
   return p;
 }
 
+// Past this many records, a change is normalised on two threads, and read
+// with the bulk paths of commit_impl.
+constexpr std::size_t kLargeChange = 2000;
+
+// One string for a record's kind and id, for hashed sets and maps.
+std::string record_key_string(Kind kind, const std::string& id) {
+  return static_cast<char>('0' + static_cast<int>(kind)) + id;
+}
+
 // normalize_record of each change's record, or the error it threw.
 struct NormalizedRecord {
   Json record;
@@ -65,7 +74,7 @@ std::vector<NormalizedRecord> normalize_all(const std::vector<RecordChange>& cha
       }
     }
   };
-  if (changes.size() <= 2000) {
+  if (changes.size() <= kLargeChange) {
     normalize(0, changes.size());
     return out;
   }
@@ -212,13 +221,12 @@ Json Store::get(Kind kind, const std::string& id) {
 
 void Store::check_references(const std::vector<RecordChange>& changes) {
   // Keyed by kind and id in one string: hashing beats comparing 100k keys.
-  auto key_of = [](Kind kind, const std::string& id) { return static_cast<char>('0' + static_cast<int>(kind)) + id; };
   std::unordered_map<std::string, bool> pending;  // key -> exists after the change
   pending.reserve(changes.size());
-  for (const auto& c : changes) pending[key_of(c.kind, c.id)] = c.after.has_value();
+  for (const auto& c : changes) pending[record_key_string(c.kind, c.id)] = c.after.has_value();
   std::unordered_map<std::string, bool> known;
   auto exists = [&](Kind kind, const std::string& id) {
-    auto key = key_of(kind, id);
+    auto key = record_key_string(kind, id);
     if (auto it = pending.find(key); it != pending.end()) return it->second;
     auto [it, fresh] = known.try_emplace(std::move(key), false);
     if (fresh) it->second = view_.exists(kind, id);
@@ -235,7 +243,7 @@ void Store::check_references(const std::vector<RecordChange>& changes) {
   for (const auto& c : changes) {
     if (c.after) continue;
     for (const auto& r : view_.referrers(c.kind, c.id, 6)) {
-      if (pending.count(key_of(r.key.kind, r.key.id))) continue;  // its new state was checked above
+      if (pending.count(record_key_string(r.key.kind, r.key.id))) continue;  // its new state was checked above
       throw UserError("cannot remove " + std::string(kind_name(c.kind)) + " " + short_id(c.id) +
                       ": still referred to by " + r.description + " (" + r.field + ")");
     }
@@ -284,7 +292,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   // needs normalising (a merge: phone numbers dominate) is normalised on
   // other threads while this one takes the lock and reads the rows the
   // records have now, by the ids they were given.
-  bool read_ahead = !normalized && input.size() > 2000;
+  bool read_ahead = !normalized && input.size() > kLargeChange;
   std::future<std::vector<NormalizedRecord>> normalizing;
   std::vector<NormalizedRecord> normal;
   if (read_ahead) normalizing = std::async(std::launch::async, [&input] { return normalize_all(input); });
@@ -303,7 +311,8 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     std::map<Kind, std::size_t> changed_per_kind;
     for (const auto& c : input) ++changed_per_kind[c.kind];
     for (const auto& [kind, n] : changed_per_kind)
-      if (n > 2000 && n * 4 > static_cast<std::size_t>(view_.count(kind))) present.emplace(kind, view_.ids(kind));
+      if (n > kLargeChange && n * 4 > static_cast<std::size_t>(view_.count(kind)))
+        present.emplace(kind, view_.ids(kind));
   };
   auto current = [&](Kind kind, const std::string& id) -> std::optional<Json> {
     if (auto it = present.find(kind); it != present.end() && !it->second.count(id)) return std::nullopt;
@@ -333,7 +342,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
       if (!given.empty() && given != n.id)
         throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + given + "'");
     }
-    if (!seen.insert(std::string(1, static_cast<char>('0' + static_cast<int>(n.kind))) + n.id).second)
+    if (!seen.insert(record_key_string(n.kind, n.id)).second)
       throw UserError(std::string(kind_name(n.kind)) + " " + short_id(n.id) + " appears twice in one change");
     was_read.push_back(read_ahead && !given.empty() && given == n.id);
     changes.push_back(std::move(n));

@@ -58,18 +58,37 @@ std::string read_raw(git_odb* odb, const git_oid& id) {
   return out;
 }
 
-// The entries of a raw tree: name -> raw object id, both pointing into `data`.
-std::unordered_map<std::string_view, std::string_view> tree_entries(const std::string& data) {
-  std::unordered_map<std::string_view, std::string_view> out;
+// The id of the tree a raw commit names on its first line ("tree <hex>").
+git_oid tree_of_raw_commit(const std::string& raw) {
+  git_oid tree;
+  git_oid_fromstr(&tree, raw.substr(5, 40).c_str());
+  return tree;
+}
+
+// One entry of a raw tree; the views point into the tree's data.
+struct RawTreeEntry {
+  bool is_tree;
+  std::string_view name;
+  std::string_view raw_id;  // GIT_OID_RAWSZ bytes
+};
+
+std::vector<RawTreeEntry> parse_raw_tree(std::string_view data) {
+  std::vector<RawTreeEntry> out;
   std::size_t i = 0;
   while (i < data.size()) {
     auto space = data.find(' ', i);
     auto nul = data.find('\0', space);
-    out.emplace(std::string_view(data).substr(space + 1, nul - space - 1),
-                std::string_view(data).substr(nul + 1, GIT_OID_RAWSZ));
+    out.push_back({data.substr(i, space - i) == "40000", data.substr(space + 1, nul - space - 1),
+                   data.substr(nul + 1, GIT_OID_RAWSZ)});
     i = nul + 1 + GIT_OID_RAWSZ;
   }
   return out;
+}
+
+git_oid oid_of_raw(std::string_view raw_id) {
+  git_oid oid;
+  git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(raw_id.data()));
+  return oid;
 }
 
 // Adds the trees under `tree_id` that `to` lacks to `pack` and lists the
@@ -82,33 +101,21 @@ void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, const std::op
   std::string data = read_raw(from, tree_id);
   pack.add(tree_id, GIT_OBJECT_TREE, data);
   std::string our_data = ours ? read_raw(to, *ours) : std::string();
-  auto our_entries = tree_entries(our_data);
-  std::size_t i = 0;
-  while (i < data.size()) {
-    auto space = data.find(' ', i);
-    auto nul = data.find('\0', space);
-    bool is_tree = data.compare(i, space - i, "40000") == 0;
-    std::string_view name = std::string_view(data).substr(space + 1, nul - space - 1);
-    std::string_view raw_id = std::string_view(data).substr(nul + 1, GIT_OID_RAWSZ);
-    i = nul + 1 + GIT_OID_RAWSZ;
-    auto mine = our_entries.find(name);
-    if (mine != our_entries.end() && mine->second == raw_id) continue;
-    git_oid child;
-    git_oid_fromraw(&child, reinterpret_cast<const unsigned char*>(raw_id.data()));
-    if (is_tree) {
+  std::unordered_map<std::string_view, std::string_view> our_ids;  // name -> raw id
+  for (const auto& e : parse_raw_tree(our_data)) our_ids.emplace(e.name, e.raw_id);
+  for (const auto& entry : parse_raw_tree(data)) {
+    auto mine = our_ids.find(entry.name);
+    if (mine != our_ids.end() && mine->second == entry.raw_id) continue;
+    git_oid child = oid_of_raw(entry.raw_id);
+    if (entry.is_tree) {
       std::optional<git_oid> our_subtree;
-      if (mine != our_entries.end()) {
-        our_subtree.emplace();
-        git_oid_fromraw(&*our_subtree, reinterpret_cast<const unsigned char*>(mine->second.data()));
-      }
+      if (mine != our_ids.end()) our_subtree = oid_of_raw(mine->second);
       copy_tree(from, to, child, our_subtree, pack, blobs, added);
     } else if (!git_odb_exists_ext(to, &child, GIT_ODB_LOOKUP_NO_REFRESH) && added.insert(oid_hex(child)).second) {
       blobs.push_back(child);
     }
   }
 }
-
-}  // namespace
 
 // Bytes of the source's packs that the target has no file of.
 std::uintmax_t unshared_pack_bytes(const History& source, const History& target) {
@@ -121,6 +128,8 @@ std::uintmax_t unshared_pack_bytes(const History& source, const History& target)
   }
   return total;
 }
+
+}  // namespace
 
 void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves) {
   // A pack the target lacks holds a bulk change (small ones are written as
@@ -147,11 +156,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
   }
   // The tree of the target's head, to skip what it holds unchanged.
   std::optional<git_oid> our_tree;
-  if (auto head = target.head()) {
-    std::string raw = read_raw(to, oid_of(*head));
-    our_tree.emplace();
-    git_oid_fromstr(&*our_tree, raw.substr(5, 40).c_str());
-  }
+  if (auto head = target.head()) our_tree = tree_of_raw_commit(read_raw(to, oid_of(*head)));
   ObjectBatch pack;
   std::vector<git_oid> blobs;
   std::set<std::string> added;
@@ -160,9 +165,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
     if (git_odb_exists_ext(to, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
     std::string raw = read_raw(from, oid);
     pack.add(oid, GIT_OBJECT_COMMIT, raw);
-    git_oid tree;
-    git_oid_fromstr(&tree, raw.substr(5, 40).c_str());
-    copy_tree(from, to, tree, our_tree, pack, blobs, added);
+    copy_tree(from, to, tree_of_raw_commit(raw), our_tree, pack, blobs, added);
   }
   if (blobs.size() > kCopyFilesAboveRecords) {
     // Many records changed on the other side (a bulk import): copying its
