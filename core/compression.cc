@@ -1,5 +1,6 @@
 #include "core/compression.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "core/error.h"
@@ -32,37 +33,19 @@ std::string expand_framed(std::string_view frame, const std::string& what, std::
   return plain;
 }
 
-Deflater::Deflater(int level) : stream_(std::make_unique<z_stream>()) {
-  if (deflateInit2(stream_.get(), level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw Failure("setting up compression failed");
+Deflater::Deflater(int level) : compressor_(libdeflate_alloc_compressor(level)) {
+  if (!compressor_) throw Failure("setting up compression failed");
 }
 
-Deflater::~Deflater() {
-  if (stream_) deflateEnd(stream_.get());
-}
-
-Deflater::Deflater(Deflater&&) noexcept = default;
-
-Deflater& Deflater::operator=(Deflater&& other) noexcept {
-  if (this != &other) {
-    if (stream_) deflateEnd(stream_.get());
-    stream_ = std::move(other.stream_);
-  }
-  return *this;
-}
+void Deflater::Free::operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
 
 void Deflater::compress_into(std::string_view input, std::string& out) {
-  z_stream& z = *stream_;
-  if (deflateReset(&z) != Z_OK) throw Failure("compressing data failed");
   std::size_t at = out.size();
-  auto bound = deflateBound(&z, static_cast<uLong>(input.size()));
+  std::size_t bound = libdeflate_zlib_compress_bound(compressor_.get(), input.size());
   out.resize(at + bound);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-  z.avail_in = static_cast<uInt>(input.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data() + at);
-  z.avail_out = static_cast<uInt>(bound);
-  if (deflate(&z, Z_FINISH) != Z_STREAM_END) throw Failure("compressing data failed");
-  out.resize(at + (bound - z.avail_out));
+  std::size_t written = libdeflate_zlib_compress(compressor_.get(), input.data(), input.size(), out.data() + at, bound);
+  if (written == 0) throw Failure("compressing data failed");
+  out.resize(at + written);
 }
 
 }  // namespace liaison

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/canonical_json.h"
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/ids.h"
@@ -89,7 +90,8 @@ std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view 
         apply_defaults(kind, raw, today);
         Json rec = normalize_record(kind, raw);
         std::string id = record_id(kind, rec);
-        changes[i] = RecordChange{kind, std::move(id), std::move(rec)};
+        std::string text = canonical_json(rec);
+        changes[i] = RecordChange{kind, std::move(id), std::move(rec), std::move(text)};
       } catch (const UserError& e) {
         return std::make_pair(i, std::string(e.what()));
       }
@@ -104,7 +106,7 @@ std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view 
   if (first_error)
     throw UserError(std::string(file_name) + where + std::to_string(rows[first_error->first].first) + ": " +
                     first_error->second);
-  std::unordered_set<std::string> ids;
+  std::unordered_set<std::string_view> ids;  // views changes' ids
   ids.reserve(changes.size());
   for (std::size_t i = 0; i < changes.size(); ++i)
     if (!ids.insert(changes[i].id).second)

@@ -29,6 +29,9 @@ struct RecordChange {
   Kind kind;
   std::string id;
   std::optional<Json> after;
+  // canonical_json(*after), when the caller made it already (import does,
+  // on its checking threads); empty: commit() makes it.
+  std::string text = {};
 };
 
 struct DoctorReport {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git sqlite3
-  libgit2-dev libsqlite3-dev libcereal-dev libphonenumber-dev libicu-dev libssl-dev zlib1g-dev
+  libgit2-dev libsqlite3-dev libcereal-dev libphonenumber-dev libicu-dev libssl-dev zlib1g-dev libdeflate-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libgoogle-perftools-dev
   libboost-dev openssl ca-certificates
 )

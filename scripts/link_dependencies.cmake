@@ -1,5 +1,6 @@
 # The third-party libraries liaison links, as one interface target:
-# liaison_dependencies (libgit2, SQLite, libphonenumber, ICU, OpenSSL, zlib).
+# liaison_dependencies (libgit2, SQLite, libphonenumber, ICU, OpenSSL, zlib,
+# libdeflate).
 #
 # With LIAISON_STATIC_DEPS (the default) they come from Debian's static
 # archives and the C++ runtime is linked in too. A dynamically linked liaison
@@ -26,7 +27,7 @@ if(LIAISON_STATIC_DEPS)
     absl_strings_internal absl_throw_delegate absl_raw_logging_internal
     absl_int128 absl_base absl_spinlock_wait
     icui18n icuuc icudata
-    ssl crypto z)
+    ssl crypto z deflate)
   set(static_archives "")
   foreach(name IN LISTS static_names)
     find_library(LIAISON_STATIC_${name} NAMES lib${name}.a)
@@ -53,7 +54,8 @@ else()
   find_package(OpenSSL REQUIRED)
   find_package(ZLIB REQUIRED)
   find_library(PHONENUMBER_LIB phonenumber REQUIRED)
+  find_library(DEFLATE_LIB deflate REQUIRED)
   target_link_libraries(liaison_dependencies INTERFACE
     PkgConfig::LIBGIT2 PkgConfig::SQLITE3 ${PHONENUMBER_LIB} ICU::uc
-    OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB Threads::Threads)
+    OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB ${DEFLATE_LIB} Threads::Threads)
 endif()
