@@ -50,12 +50,13 @@ if(LIAISON_STATIC_DEPS)
 else()
   pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
   pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
-  find_package(ICU REQUIRED COMPONENTS uc)
+  find_package(ICU REQUIRED COMPONENTS uc i18n)
   find_package(OpenSSL REQUIRED)
   find_package(ZLIB REQUIRED)
   find_library(PHONENUMBER_LIB phonenumber REQUIRED)
   find_library(DEFLATE_LIB deflate REQUIRED)
+  find_library(PROTOBUF_LIB protobuf REQUIRED)  # core/phone.cc reads libphonenumber's metadata
   target_link_libraries(liaison_dependencies INTERFACE
-    PkgConfig::LIBGIT2 PkgConfig::SQLITE3 ${PHONENUMBER_LIB} ICU::uc
+    PkgConfig::LIBGIT2 PkgConfig::SQLITE3 ${PHONENUMBER_LIB} ${PROTOBUF_LIB} ICU::i18n ICU::uc
     OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB ${DEFLATE_LIB} Threads::Threads)
 endif()
