@@ -47,11 +47,12 @@ Json row_to_record(Kind kind, const std::vector<const FieldSpec*>& columns, cons
 std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view text, std::string_view file_name,
                                       ImportFormat format) {
   const auto& ks = spec(kind);
-  std::vector<std::pair<std::size_t, Json>> rows;  // line (or index), raw record
+  std::vector<std::pair<std::size_t, Json>> rows;  // line (or index), raw record (CSV: made when checked)
+  std::vector<CsvRow> csv;
+  std::vector<const FieldSpec*> columns;
   if (format == ImportFormat::Csv) {
-    auto csv = parse_csv(text, file_name);
+    csv = parse_csv(text, file_name);
     if (csv.empty()) throw UserError(std::string(file_name) + ": empty file");
-    std::vector<const FieldSpec*> columns;
     std::set<std::string> seen;
     for (const auto& name : csv[0].cells) {
       std::string n = name;
@@ -65,11 +66,7 @@ std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view 
       if (csv[r].cells.size() != columns.size())
         throw UserError(std::string(file_name) + ":" + std::to_string(csv[r].line) + ": expected " +
                         std::to_string(columns.size()) + " fields, found " + std::to_string(csv[r].cells.size()));
-      try {
-        rows.emplace_back(csv[r].line, row_to_record(kind, columns, csv[r].cells));
-      } catch (const UserError& e) {
-        throw UserError(std::string(file_name) + ":" + std::to_string(csv[r].line) + ": " + e.what());
-      }
+      rows.emplace_back(csv[r].line, Json());
     }
   } else {
     auto doc = parse_json(text, file_name);
@@ -79,18 +76,23 @@ std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view 
 
   const char* where = format == ImportFormat::Csv ? ":" : ": record ";
   std::string today = Store::today();
-  // Rows are checked on two threads (phone parsing dominates); the error
+  // Rows are made into records and checked on two threads; the error
   // reported is the first bad row's, as if checked in order.
   std::vector<RecordChange> changes(rows.size());
   auto check_rows = [&](std::size_t from, std::size_t to) -> std::optional<std::pair<std::size_t, std::string>> {
     for (std::size_t i = from; i < to; ++i) {
       auto& raw = rows[i].second;
       try {
+        if (format == ImportFormat::Csv) {
+          raw = row_to_record(kind, columns, csv[i + 1].cells);
+          std::vector<std::string>().swap(csv[i + 1].cells);  // freed here, not on the committing thread
+        }
         if (ks.random_id() && !raw.contains(ks.id_field)) raw[ks.id_field] = new_random_id();
         apply_defaults(kind, raw, today);
         Json rec = normalize_record(kind, raw);
         std::string id = record_id(kind, rec);
         std::string text = canonical_json(rec);
+        raw = Json();  // freed on the thread that made it
         changes[i] = RecordChange{kind, std::move(id), std::move(rec), std::move(text)};
       } catch (const UserError& e) {
         return std::make_pair(i, std::string(e.what()));
