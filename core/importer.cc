@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/canonical_json.h"
@@ -115,13 +116,14 @@ std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view 
       throw UserError(std::string(file_name) + where + std::to_string(rows[i].first) + ": " +
                       std::string(ks.name) + " " + short_id(changes[i].id) + " appears twice");
   // References, with the line that breaks one.
-  std::map<std::pair<Kind, std::string>, bool> known;
+  std::map<Kind, std::unordered_map<std::string, bool>> known;  // few: orgs and areas mostly
   for (std::size_t i = 0; i < changes.size(); ++i) {
     for (const auto& ref : references_of(kind, *changes[i].after)) {
       bool ok = ref.to == kind && ids.count(ref.id);
       if (!ok) {
-        auto [it, fresh] = known.try_emplace({ref.to, ref.id}, false);
-        if (fresh) it->second = store.view().exists(ref.to, ref.id);
+        auto& of_kind = known[ref.to];
+        auto it = of_kind.find(ref.id);
+        if (it == of_kind.end()) it = of_kind.emplace(ref.id, store.view().exists(ref.to, ref.id)).first;
         ok = it->second;
       }
       if (!ok)
