@@ -124,6 +124,14 @@ std::string international_input(std::string_view text) {
   return input;
 }
 
+std::optional<std::string> parse_e164(const std::string& input, std::string_view default_region) {
+  std::string region = default_region.empty() ? "ZZ" : std::string(default_region);
+  PhoneNumber number;
+  if (PhoneNumberUtil::GetInstance()->Parse(input, region, &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+    return std::nullopt;
+  return possible_e164(number);
+}
+
 }  // namespace
 
 // Building the table takes about 6 ms (ICU compiles a pattern per country
@@ -134,24 +142,19 @@ constexpr unsigned kDirectReadingAfter = 1000;
 
 std::optional<std::string> to_e164(std::string_view text, std::string_view default_region) {
   static std::atomic<unsigned> parsed{0};
+  std::string input = international_input(text);
   if (parsed.load(std::memory_order_relaxed) < kDirectReadingAfter) {
     parsed.fetch_add(1, std::memory_order_relaxed);
-    return to_e164_by_parsing(text, default_region);
+    return parse_e164(input, default_region);
   }
-  std::string input = international_input(text);
   if (auto number = read_directly(input)) return possible_e164(*number);
-  return to_e164_by_parsing(text, default_region);
+  return parse_e164(input, default_region);
 }
 
 bool is_read_directly(std::string_view text) { return read_directly(international_input(text)).has_value(); }
 
 std::optional<std::string> to_e164_by_parsing(std::string_view text, std::string_view default_region) {
-  std::string input = international_input(text);
-  std::string region = default_region.empty() ? "ZZ" : std::string(default_region);
-  PhoneNumber number;
-  if (PhoneNumberUtil::GetInstance()->Parse(input, region, &number) != PhoneNumberUtil::NO_PARSING_ERROR)
-    return std::nullopt;
-  return possible_e164(number);
+  return parse_e164(international_input(text), default_region);
 }
 
 }  // namespace liaison
