@@ -50,12 +50,12 @@ void register_transfer(CLI::App& app, Context& ctx) {
     if (format != "csv" && format != "json") throw UserError("--format: must be csv or json");
     auto& store = ctx.open();
     auto text = read_file(i->file);
-    auto changes = read_import(store, *kind, text, base, format == "csv" ? ImportFormat::Csv : ImportFormat::Json);
-    std::string message = i->message.empty() ? "Import " + std::to_string(changes.size()) + " " +
+    auto records = read_import(*kind, text, base, format == "csv" ? ImportFormat::Csv : ImportFormat::Json);
+    std::size_t count = records.changes.size();
+    std::string message = i->message.empty() ? "Import " + std::to_string(count) + " " +
                                                    std::string(spec(*kind).plural) + " from " + base
                                              : i->message;
-    std::size_t count = changes.size();
-    auto commit = store.commit(std::move(changes), message, true);
+    auto commit = commit_import(store, std::move(records), message);
     if (ctx.json) {
       print_json({{"imported", count}, {"kind", spec(*kind).plural}, {"commit", commit.value_or("")}});
       return;

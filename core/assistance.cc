@@ -24,7 +24,7 @@ std::string tree_cte(bool filtered) {
 }
 
 const char* kCoverCte =
-    "cover(need) AS (SELECT DISTINCT l.value FROM offers_needs l JOIN offers o ON o.id = l.id"
+    "cover(need) AS (SELECT DISTINCT l.value FROM offers_needs l JOIN offers o ON o.rid = l.rid"
     " WHERE o.status != 'cancelled' AND (:provider IS NULL OR o.provider = :provider))";
 
 void check_filters(View& view, const MatrixOptions& o) {
@@ -206,8 +206,8 @@ Duplicates duplicates(View& view) {
   Duplicates d;
   {
     auto st = view.db().prepare(
-        "SELECT l.value, o.json FROM offers_needs l JOIN offers o ON o.id = l.id WHERE o.status != 'cancelled'"
-        " AND l.value IN (SELECT l2.value FROM offers_needs l2 JOIN offers o2 ON o2.id = l2.id"
+        "SELECT l.value, o.json FROM offers_needs l JOIN offers o ON o.rid = l.rid WHERE o.status != 'cancelled'"
+        " AND l.value IN (SELECT l2.value FROM offers_needs l2 JOIN offers o2 ON o2.rid = l2.rid"
         "   WHERE o2.status != 'cancelled' GROUP BY l2.value HAVING count(DISTINCT o2.provider) > 1)"
         " ORDER BY l.value, o.provider, o.id");
     std::string current;
@@ -223,7 +223,7 @@ Duplicates duplicates(View& view) {
   {
     auto st = view.db().prepare(
         "SELECT o.kind, a.value, r.value, group_concat(o.id) FROM offers o"
-        " JOIN offers_areas a ON a.id = o.id JOIN offers_recipients r ON r.id = o.id"
+        " JOIN offers_areas a ON a.rid = o.rid JOIN offers_recipients r ON r.rid = o.rid"
         " WHERE o.status != 'cancelled' GROUP BY 1, 2, 3 HAVING count(*) > 1");
     std::map<std::pair<std::string, std::string>, Duplicates::LookAlike> pairs;
     while (st.step()) {
@@ -313,13 +313,13 @@ Coverage coverage(View& view, int stale_days, const std::string& today) {
   const std::string tree = "WITH RECURSIVE " + tree_cte(false) + " ";
   fill("SELECT org, count(*), total(last_verified IS NULL OR last_verified < ?) FROM contacts"
        " WHERE status = 'active' GROUP BY org",
-       tree + "SELECT c.org, tree.top, count(DISTINCT c.id) FROM contacts c JOIN contacts_areas ca ON ca.id = c.id"
+       tree + "SELECT c.org, tree.top, count(DISTINCT c.id) FROM contacts c JOIN contacts_areas ca ON ca.rid = c.rid"
               " JOIN tree ON tree.code = ca.value WHERE c.status = 'active' GROUP BY 1, 2",
        "SELECT id, coalesce(acronym, name) FROM orgs", c.orgs);
   fill("SELECT oc.value, count(*), total(c.last_verified IS NULL OR c.last_verified < ?) FROM contacts c"
-       " JOIN orgs_countries oc ON oc.id = c.org WHERE c.status = 'active' GROUP BY 1",
-       tree + "SELECT oc.value, tree.top, count(DISTINCT c.id) FROM contacts c JOIN orgs_countries oc ON oc.id = c.org"
-              " JOIN contacts_areas ca ON ca.id = c.id JOIN tree ON tree.code = ca.value"
+       " JOIN orgs g ON g.id = c.org JOIN orgs_countries oc ON oc.rid = g.rid WHERE c.status = 'active' GROUP BY 1",
+       tree + "SELECT oc.value, tree.top, count(DISTINCT c.id) FROM contacts c JOIN orgs g ON g.id = c.org"
+              " JOIN orgs_countries oc ON oc.rid = g.rid JOIN contacts_areas ca ON ca.rid = c.rid JOIN tree ON tree.code = ca.value"
               " WHERE c.status = 'active' GROUP BY 1, 2",
        "SELECT DISTINCT oc.value, s.name FROM orgs_countries oc JOIN states s ON s.code = oc.value", c.states);
   return c;

@@ -1,11 +1,8 @@
 #include "core/importer.h"
 
 #include <future>
-#include <map>
 #include <optional>
 #include <set>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "core/canonical_json.h"
 #include "core/csv.h"
@@ -45,8 +42,11 @@ Json row_to_record(Kind kind, const std::vector<const FieldSpec*>& columns, cons
 
 }  // namespace
 
-std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view text, std::string_view file_name,
-                                      ImportFormat format) {
+std::string ImportedRecords::where(std::size_t change) const {
+  return file_name + (format == ImportFormat::Csv ? ":" : ": record ") + std::to_string(lines[change]);
+}
+
+ImportedRecords read_import(Kind kind, std::string_view text, std::string_view file_name, ImportFormat format) {
   const auto& ks = spec(kind);
   std::vector<std::pair<std::size_t, Json>> rows;  // line (or index), raw record (CSV: made when checked)
   std::vector<CsvRow> csv;
@@ -94,7 +94,8 @@ std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view 
         std::string id = record_id(kind, rec);
         std::string text = canonical_json(rec);
         raw = Json();  // freed on the thread that made it
-        changes[i] = RecordChange{kind, std::move(id), std::move(rec), std::move(text)};
+        auto row = make_view_row(kind, rec);
+        changes[i] = RecordChange{kind, std::move(id), std::move(rec), std::move(text), std::move(row)};
       } catch (const UserError& e) {
         return std::make_pair(i, std::string(e.what()));
       }
@@ -109,29 +110,18 @@ std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view 
   if (first_error)
     throw UserError(std::string(file_name) + where + std::to_string(rows[first_error->first].first) + ": " +
                     first_error->second);
-  std::unordered_set<std::string_view> ids;  // views changes' ids
-  ids.reserve(changes.size());
-  for (std::size_t i = 0; i < changes.size(); ++i)
-    if (!ids.insert(changes[i].id).second)
-      throw UserError(std::string(file_name) + where + std::to_string(rows[i].first) + ": " +
-                      std::string(ks.name) + " " + short_id(changes[i].id) + " appears twice");
-  // References, with the line that breaks one.
-  std::map<Kind, std::unordered_map<std::string, bool>> known;  // few: orgs and areas mostly
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    for (const auto& ref : references_of(kind, *changes[i].after)) {
-      bool ok = ref.to == kind && ids.count(ref.id);
-      if (!ok) {
-        auto& of_kind = known[ref.to];
-        auto it = of_kind.find(ref.id);
-        if (it == of_kind.end()) it = of_kind.emplace(ref.id, store.view().exists(ref.to, ref.id)).first;
-        ok = it->second;
-      }
-      if (!ok)
-        throw UserError(std::string(file_name) + where + std::to_string(rows[i].first) + ": " +
-                        std::string(ref.field) + ": unknown " + std::string(kind_name(ref.to)) + " '" + ref.id + "'");
-    }
+  ImportedRecords out{std::string(file_name), format, std::move(changes), {}};
+  out.lines.reserve(rows.size());
+  for (const auto& row : rows) out.lines.push_back(row.first);
+  return out;
+}
+
+std::optional<CommitId> commit_import(Store& store, ImportedRecords records, const std::string& message) {
+  try {
+    return store.commit(std::move(records.changes), message, true);
+  } catch (const RecordError& e) {
+    throw UserError(records.where(e.index) + ": " + e.what());
   }
-  return changes;
 }
 
 }  // namespace liaison

@@ -1,11 +1,12 @@
 // Import: turns a CSV file (header row naming the fields, set members
-// separated by ';') or a JSON array of records into record changes for one
-// commit. Every row is checked before anything is written; the first bad row
-// throws UserError "FILE:LINE: field: reason" and nothing is imported.
-// Rows with an id that exists already replace that record; rows without one
-// get a fresh id.
+// separated by ';') or a JSON array of records into record changes, and
+// commits them as one commit. Every row is checked before anything is
+// written; the first bad row throws UserError "FILE:LINE: ... reason" and
+// nothing is imported. Rows with an id that exists already replace that
+// record; rows without one get a fresh id.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,22 @@ namespace liaison {
 
 enum class ImportFormat { Csv, Json };
 
-std::vector<RecordChange> read_import(Store& store, Kind kind, std::string_view text, std::string_view file_name,
-                                      ImportFormat format);
+struct ImportedRecords {
+  std::string file_name;
+  ImportFormat format;
+  std::vector<RecordChange> changes;  // normalised, with their canonical text and view row
+  std::vector<std::size_t> lines;     // where changes[i] is: its line (CSV) or record number (JSON)
+  // "contacts.csv:12", "contacts.json: record 12"
+  std::string where(std::size_t change) const;
+};
+
+// Reads and checks every row on its own (fields, values, phones...).
+ImportedRecords read_import(Kind kind, std::string_view text, std::string_view file_name, ImportFormat format);
+
+// Commits what read_import read, as one commit. What only the whole copy
+// can tell (an id given twice, a reference to no record, a status change
+// not allowed) is checked by the store, under its lock, and reported with
+// the row's place in the file.
+std::optional<CommitId> commit_import(Store& store, ImportedRecords records, const std::string& message);
 
 }  // namespace liaison

@@ -24,19 +24,19 @@ FilterColumns filter_columns(Kind kind) {
   const std::string areas_cte = "(SELECT code FROM area_tree)";
   switch (kind) {
     case Kind::Org:
-      return {"t.parent", "", "t.id IN (SELECT id FROM orgs_countries WHERE value=:state)", "t.id"};
+      return {"t.parent", "", "t.rid IN (SELECT rid FROM orgs_countries WHERE value=:state)", "t.id"};
     case Kind::Area:
       return {"", "t.id IN " + areas_cte, "", "t.id"};
     case Kind::Contact:
-      return {"t.org", "t.id IN (SELECT id FROM contacts_areas WHERE value IN " + areas_cte + ")", "",
+      return {"t.org", "t.rid IN (SELECT rid FROM contacts_areas WHERE value IN " + areas_cte + ")", "",
               "t.org, coalesce(t.name, t.role), t.id",
-              "EXISTS (SELECT 1 FROM contacts_areas ca WHERE ca.id = t.id AND ca.value IN " + areas_cte + ")"};
+              "EXISTS (SELECT 1 FROM contacts_areas ca WHERE ca.rid = t.rid AND ca.value IN " + areas_cte + ")"};
     case Kind::Need:
       return {"t.org", "t.area IN " + areas_cte, "t.state=:state",
               "CASE t.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, t.raised, t.id"};
     case Kind::Offer:
-      return {"t.provider", "t.id IN (SELECT id FROM offers_areas WHERE value IN " + areas_cte + ")",
-              "t.id IN (SELECT id FROM offers_recipients WHERE value=:state)", "t.provider, t.title, t.id"};
+      return {"t.provider", "t.rid IN (SELECT rid FROM offers_areas WHERE value IN " + areas_cte + ")",
+              "t.rid IN (SELECT rid FROM offers_recipients WHERE value=:state)", "t.provider, t.title, t.id"};
   }
   return {};
 }

@@ -22,6 +22,9 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Statement& bind(int index, std::string_view text);
+  // Binds text without copying it: the caller keeps it alive and unchanged
+  // until the statement has been stepped and reset (bulk inserts).
+  Statement& bind_static(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
   Statement& bind_null(int index);
   Statement& bind_blob(int index, std::string_view bytes);

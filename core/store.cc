@@ -1,11 +1,14 @@
 #include "core/store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <future>
 #include <cstdlib>
 #include <map>
+#include <numeric>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <unistd.h>
@@ -242,7 +245,7 @@ Json Store::get(Kind kind, const std::string& id) {
   return *rec;
 }
 
-void Store::check_references(const std::vector<RecordChange>& changes) {
+void Store::check_references(const std::vector<RecordChange>& changes, const std::vector<std::size_t>& origin) {
   // Hashed, viewing the changes' ids: an import checks 100k records.
   KeyMap<bool> pending;  // exists after the change
   pending.reserve(changes.size());
@@ -256,19 +259,21 @@ void Store::check_references(const std::vector<RecordChange>& changes) {
     known.emplace(KeyView{kind, known_ids.emplace_back(id)}, found);
     return found;
   };
-  for (const auto& c : changes) {
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& c = changes[i];
     if (!c.after) continue;
-    for (const auto& ref : references_of(c.kind, *c.after)) {
+    for (const auto& ref : references_of(c.kind, *c.row)) {
       if (!exists(ref.to, ref.id))
-        throw UserError(describe_record(c.kind, *c.after) + ": " + std::string(ref.field) + ": unknown " +
-                        std::string(kind_name(ref.to)) + " '" + ref.id + "'");
+        throw RecordError(origin[i], describe_record(c.kind, *c.after) + ": " + std::string(ref.field) +
+                                         ": unknown " + std::string(kind_name(ref.to)) + " '" + ref.id + "'");
     }
   }
-  for (const auto& c : changes) {
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& c = changes[i];
     if (c.after) continue;
     for (const auto& r : view_.referrers(c.kind, c.id, 6)) {
       if (pending.count({r.key.kind, r.key.id})) continue;  // its new state was checked above
-      throw UserError("cannot remove " + std::string(kind_name(c.kind)) + " " + short_id(c.id) +
+      throw RecordError(origin[i], "cannot remove " + std::string(kind_name(c.kind)) + " " + short_id(c.id) +
                       ": still referred to by " + r.description + " (" + r.field + ")");
     }
   }
@@ -355,14 +360,21 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   changes.reserve(input.size());
   for (std::size_t i = 0; i < input.size(); ++i) {
     auto& c = input[i];
-    RecordChange n{c.kind, std::move(c.id), std::nullopt, normalized ? std::move(c.text) : std::string()};
+    RecordChange n{c.kind, std::move(c.id), std::nullopt, normalized ? std::move(c.text) : std::string(),
+                   normalized ? std::move(c.row) : std::nullopt};
     bool given = !n.id.empty();
     if (c.after) {
-      if (normal[i].error) std::rethrow_exception(normal[i].error);
+      if (normal[i].error) {
+        try {
+          std::rethrow_exception(normal[i].error);
+        } catch (const UserError& e) {
+          throw RecordError(i, e.what());
+        }
+      }
       n.after = normalized ? std::move(*c.after) : std::move(normal[i].record);
-      std::string id = record_id(c.kind, *n.after);
+      std::string id = n.row ? n.row->id : record_id(c.kind, *n.after);
       if (given && id != n.id)
-        throw UserError(describe_record(c.kind, *n.after) + ": id does not match '" + n.id + "'");
+        throw RecordError(i, describe_record(c.kind, *n.after) + ": id does not match '" + n.id + "'");
       n.id = std::move(id);
     }
     was_read.push_back(read_ahead && given);
@@ -370,12 +382,14 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   }
   KeySet seen;  // views changes' ids, which stay where they are from here on
   seen.reserve(changes.size());
-  for (const auto& c : changes)
-    if (!seen.insert({c.kind, c.id}).second)
-      throw UserError(std::string(kind_name(c.kind)) + " " + short_id(c.id) + " appears twice in one change");
+  for (std::size_t i = 0; i < changes.size(); ++i)
+    if (!seen.insert({changes[i].kind, changes[i].id}).second)
+      throw RecordError(i, std::string(kind_name(changes[i].kind)) + " " + short_id(changes[i].id) +
+                               " appears twice in one change");
   if (!tx) take_lock();
 
   std::vector<RecordChange> effective;
+  std::vector<std::size_t> origin;  // effective[j] is changes[origin[j]]
   std::vector<FileChange> files;
   bool replaces_rows = false;
   std::vector<std::optional<Json>> befores;
@@ -383,9 +397,16 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   for (std::size_t i = 0; i < changes.size(); ++i) {
     auto& c = changes[i];
     auto before = was_read[i] ? std::move(read_before[i]) : current(c.kind, c.id);
-    if (!before && !c.after) throw UserError("no " + std::string(kind_name(c.kind)) + " with id '" + c.id + "'");
+    if (!before && !c.after) throw RecordError(i, "no " + std::string(kind_name(c.kind)) + " with id '" + c.id + "'");
     if (before && c.after && *before == *c.after) continue;
-    if (before && c.after) check_update(c.kind, *before, *c.after);
+    if (before && c.after) {
+      try {
+        check_update(c.kind, *before, *c.after);
+      } catch (const UserError& e) {
+        throw RecordError(i, e.what());
+      }
+    }
+    if (c.after && !c.row) c.row = make_view_row(c.kind, *c.after);
     std::optional<std::string> text;
     if (c.after) text = c.text.empty() ? canonical_json(*c.after) : std::move(c.text);
     files.push_back({record_path(c.kind, c.id), std::move(text)});
@@ -393,9 +414,10 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     if (effective.empty()) summary = describe_change(c.kind, before, c.after);
     befores.push_back(std::move(before));
     effective.push_back(std::move(c));
+    origin.push_back(i);
   }
   if (effective.empty() && !merge_parent) return std::nullopt;
-  check_references(effective);
+  check_references(effective, origin);
 
   std::string full_message = message.empty() ? summary : message;
   full_message += "\n\nLiaison-Org: " + org() + "\n";
@@ -413,12 +435,21 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   bool bulk = effective.size() > 5000 && !replaces_rows;
   std::future<void> freeing;
   try {
-    if (bulk) view_.begin_bulk();
-    for (std::size_t i = 0; i < effective.size(); ++i) {
+    // A bulk load goes in id order, so the id index grows at its end
+    // instead of taking each row at a random place.
+    std::vector<std::size_t> order(effective.size());
+    std::iota(order.begin(), order.end(), 0);
+    if (bulk) {
+      view_.begin_bulk();
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return std::tie(effective[a].kind, effective[a].id) < std::tie(effective[b].kind, effective[b].id);
+      });
+    }
+    for (std::size_t i : order) {
       const auto& c = effective[i];
       if (!c.after) view_.remove(c.kind, c.id);
-      else if (befores[i]) view_.replace(c.kind, *befores[i], *c.after, *files[i].content);
-      else view_.insert(c.kind, *c.after, *files[i].content);
+      else if (befores[i]) view_.replace(c.kind, *befores[i], *c.after, *c.row, *files[i].content);
+      else view_.insert(c.kind, *c.row, *files[i].content);
     }
     // The records are in the view: another thread frees them while indexes
     // are built and the transaction commits.
@@ -486,11 +517,11 @@ void Store::catch_up() {
 }
 
 void Store::load_view(const CommitId& head) {
-  // One thread reads and parses the records while this one writes them:
+  // One thread reads the records and makes their rows while this one writes them:
   // for a clone of 100k records the two halves take about as long.
   struct Parsed {
     Kind kind;
-    Json record;
+    ViewRow row;
     std::string text;
   };
   using Batch = std::vector<Parsed>;
@@ -505,7 +536,7 @@ void Store::load_view(const CommitId& head) {
         if (stopped) return;
         auto key = parse_record_path(path);
         if (!key) return;
-        batch.push_back({key->kind, parse_json(content, path), std::string(content)});
+        batch.push_back({key->kind, make_view_row(key->kind, parse_json(content, path)), std::string(content)});
         if (batch.size() == kBatch) {
           stopped = !queue.push(std::move(batch));
           batch = Batch();
@@ -522,7 +553,7 @@ void Store::load_view(const CommitId& head) {
     view_.clear_records();
     view_.begin_bulk();
     while (auto batch = queue.pop())
-      for (const auto& p : *batch) view_.insert(p.kind, p.record, p.text);
+      for (const auto& p : *batch) view_.insert(p.kind, p.row, p.text);
     view_.end_bulk();
   } catch (...) {
     queue.abandon();

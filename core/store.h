@@ -32,6 +32,16 @@ struct RecordChange {
   // canonical_json(*after), when the caller made it already (import does,
   // on its checking threads); empty: commit() makes it.
   std::string text = {};
+  // make_view_row(kind, *after), likewise: made by an import, with `text`.
+  std::optional<ViewRow> row = {};
+};
+
+// A change refused because of one of its records: `index` is that record's
+// place in the list given to commit(), so an import can name its line.
+class RecordError : public UserError {
+ public:
+  RecordError(std::size_t index, const std::string& message) : UserError(message), index(index) {}
+  std::size_t index;
 };
 
 struct DoctorReport {
@@ -79,7 +89,9 @@ class Store {
   // are normalised; unchanged records are dropped; with nothing left to
   // change, returns nullopt and writes nothing. `normalized` skips the
   // normalisation step for records that come from normalize_record already
-  // (import checks each row itself to report its line).
+  // (import checks each row itself to report its line). A record that
+  // breaks a rule across records (an id twice, a reference to no record, a
+  // status change not allowed) throws RecordError naming its index.
   std::optional<CommitId> commit(std::vector<RecordChange> changes, const std::string& message,
                                  bool normalized = false);
 
@@ -116,7 +128,9 @@ class Store {
   void apply_to_view(const std::vector<FileDiff>& diffs);
   // Empties the view and loads every record of `head` into it (bulk path).
   void load_view(const CommitId& head);
-  void check_references(const std::vector<RecordChange>& changes);
+  // Throws RecordError(origin[i]) for the first of `changes` that refers to
+  // a record that will not exist, or removes one still referred to.
+  void check_references(const std::vector<RecordChange>& changes, const std::vector<std::size_t>& origin);
 
   std::filesystem::path dir_;
   History history_;

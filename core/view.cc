@@ -41,13 +41,15 @@ std::vector<std::pair<std::string, std::string>> secondary_indexes() {
     std::string table(ks.plural);
     for (const auto* f : scalar_columns(ks))
       if (f->type == ValueType::Ref || f->type == ValueType::State || f->name == "status") {
+        if (kind == Kind::Contact && f->name == "org") continue;  // contacts_listed starts with org
         auto name = table + "_by_" + std::string(f->name);
         out.emplace_back(name, "CREATE INDEX IF NOT EXISTS " + name + " ON " + table + "(" + quoted(f->name) + ")");
       }
     for (const auto& f : ks.fields) {
       if (!has_set_table(f)) continue;
+      // The table's own key (rid, value) finds a record's members; this
+      // index (value, rid) finds the records holding a member.
       auto st = set_table(kind, f);
-      out.emplace_back(st + "_by_id", "CREATE INDEX IF NOT EXISTS " + st + "_by_id ON " + st + "(id)");
       out.emplace_back(st + "_by_value", "CREATE INDEX IF NOT EXISTS " + st + "_by_value ON " + st + "(value)");
     }
   }
@@ -55,6 +57,33 @@ std::vector<std::pair<std::string, std::string>> secondary_indexes() {
 }
 
 int kind_index(Kind kind) { return static_cast<int>(kind); }
+
+// Which fields of a kind make its row: scalar columns in table order, then
+// the fields with set tables in schema order.
+struct RowLayout {
+  std::vector<const FieldSpec*> columns;
+  std::vector<const FieldSpec*> sets;
+};
+
+const RowLayout& row_layout(Kind kind) {
+  static const auto layouts = [] {
+    std::array<RowLayout, kAllKinds.size()> out;
+    for (Kind k : kAllKinds) {
+      auto& layout = out[kind_index(k)];
+      layout.columns = scalar_columns(spec(k));
+      for (const auto& f : spec(k).fields)
+        if (has_set_table(f)) layout.sets.push_back(&f);
+    }
+    return out;
+  }();
+  return layouts[kind_index(kind)];
+}
+
+// The json column: the canonical text without its final newline.
+std::string_view json_column(std::string_view canonical_text) {
+  if (canonical_text.ends_with('\n')) canonical_text.remove_suffix(1);
+  return canonical_text;
+}
 
 bool is_cjk(char32_t c) {
   return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
@@ -97,6 +126,44 @@ std::string fts_prepare(std::string_view text) {
   return out;
 }
 
+ViewRow make_view_row(Kind kind, const Json& record) {
+  const auto& layout = row_layout(kind);
+  ViewRow row;
+  row.id = record_id(kind, record);
+  auto add_text = [&row](const std::string& text) {
+    ViewRow::Cell cell{ViewRow::Cell::Text, static_cast<std::uint32_t>(row.texts.size()),
+                       static_cast<std::uint32_t>(text.size())};
+    row.texts += text;
+    return cell;
+  };
+  row.columns.reserve(layout.columns.size());
+  for (const auto* f : layout.columns) {
+    auto it = record.find(f->name);
+    if (it == record.end()) row.columns.push_back({});
+    else if (it->is_boolean()) row.columns.push_back({ViewRow::Cell::Integer, 0, 0, it->get<bool>() ? 1 : 0});
+    else row.columns.push_back(add_text(it->get_ref<const std::string&>()));
+  }
+  for (std::uint32_t s = 0; s < layout.sets.size(); ++s) {
+    auto it = record.find(layout.sets[s]->name);
+    if (it == record.end()) continue;
+    for (const auto& v : *it) row.members.emplace_back(s, add_text(v.get_ref<const std::string&>()));
+  }
+  row.search_text = fts_prepare(searchable_text(kind, record));
+  return row;
+}
+
+std::vector<Reference> references_of(Kind kind, const ViewRow& row) {
+  const auto& layout = row_layout(kind);
+  std::vector<Reference> out;
+  for (std::size_t c = 0; c < layout.columns.size(); ++c)
+    if (layout.columns[c]->type == ValueType::Ref && row.columns[c].type == ViewRow::Cell::Text)
+      out.push_back({layout.columns[c]->name, *layout.columns[c]->ref, std::string(row.text(row.columns[c]))});
+  for (const auto& [set, member] : row.members)
+    if (layout.sets[set]->type == ValueType::Ref)
+      out.push_back({layout.sets[set]->name, *layout.sets[set]->ref, std::string(row.text(member))});
+  return out;
+}
+
 struct View::KindStatements {
   Statement find_rid;
   Statement find_row;
@@ -109,7 +176,6 @@ struct View::KindStatements {
   std::vector<std::pair<const FieldSpec*, Statement>> insert_sets;
   Statement insert_fts;
   Statement update_row;
-  std::vector<const FieldSpec*> columns;  // scalar_columns, in statement order
 };
 
 View View::open(const std::filesystem::path& path) {
@@ -157,7 +223,9 @@ void View::create_schema() {
     for (const auto* f : scalar_columns(ks)) sql += ", " + quoted(f->name);
     sql += ", json TEXT NOT NULL);";
     for (const auto& f : ks.fields)
-      if (has_set_table(f)) sql += "CREATE TABLE IF NOT EXISTS " + set_table(kind, f) + "(id TEXT NOT NULL, value TEXT NOT NULL);";
+      if (has_set_table(f))
+        sql += "CREATE TABLE IF NOT EXISTS " + set_table(kind, f) +
+               "(rid INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(rid, value)) WITHOUT ROWID;";
   }
   for (const auto& [name, create] : secondary_indexes()) sql += create + ";";
   db_.exec(sql);
@@ -175,14 +243,14 @@ View::KindStatements& View::statements(Kind kind) {
   if (it != statements_.end()) return *it->second;
   const auto& ks = spec(kind);
   std::string table(ks.plural);
-  auto columns = scalar_columns(ks);
+  const auto& columns = row_layout(kind).columns;
   std::string insert = "INSERT INTO " + table + "(id";
   std::string values = "VALUES(?";
   for (const auto* f : columns) {
     insert += ", " + quoted(f->name);
     values += ",?";
   }
-  insert += ", json) " + values + ",?) RETURNING rid";
+  insert += ", json) " + values + ",?)";
   std::string update = "UPDATE " + table + " SET ";
   for (const auto* f : columns) update += quoted(f->name) + "=?, ";
   update += "json=? WHERE rid=?";
@@ -198,13 +266,11 @@ View::KindStatements& View::statements(Kind kind) {
       {},
       db_.prepare("INSERT INTO temp.search_pending(rowid, body) VALUES(?,?)"),
       db_.prepare(update),
-      columns,
   };
-  for (const auto& f : ks.fields) {
-    if (!has_set_table(f)) continue;
-    auto st = set_table(kind, f);
-    s->delete_sets.push_back(db_.prepare("DELETE FROM " + st + " WHERE id=?"));
-    s->insert_sets.emplace_back(&f, db_.prepare("INSERT INTO " + st + "(id, value) VALUES(?,?)"));
+  for (const auto* f : row_layout(kind).sets) {  // in ViewRow::members' numbering
+    auto st = set_table(kind, *f);
+    s->delete_sets.push_back(db_.prepare("DELETE FROM " + st + " WHERE rid=?"));
+    s->insert_sets.emplace_back(f, db_.prepare("INSERT OR IGNORE INTO " + st + "(rid, value) VALUES(?,?)"));
   }
   statements_[kind].reset(s);
   return *s;
@@ -249,7 +315,7 @@ void View::remove(Kind kind, const std::string& id) {
   s.delete_pending.bind(1, fts_rowid).run();
   if (sqlite3_changes(db_.raw()) == 0)
     s.forget_fts.bind(1, fts_rowid).bind(2, fts_prepare(searchable_text(kind, old))).run();
-  for (auto& d : s.delete_sets) d.bind(1, id).run();
+  for (auto& d : s.delete_sets) d.bind(1, rid).run();
 }
 
 void View::put(Kind kind, const Json& record, std::string_view canonical_text) {
@@ -258,68 +324,68 @@ void View::put(Kind kind, const Json& record, std::string_view canonical_text) {
 }
 
 void View::replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text) {
-  std::string id = record_id(kind, record);
+  if (canonical_text.empty()) replace(kind, before, record, make_view_row(kind, record), record.dump());
+  else replace(kind, before, record, make_view_row(kind, record), canonical_text);
+}
+
+void View::replace(Kind kind, const Json& before, const Json& record, const ViewRow& row,
+                   std::string_view canonical_text) {
+  auto json = json_column(canonical_text);
   auto& s = statements(kind);
-  s.find_rid.bind(1, id);
+  s.find_rid.bind(1, row.id);
   bool found = s.find_rid.step();
   auto rid = found ? s.find_rid.integer(0) : 0;
   s.find_rid.reset();
   if (!found) {
-    insert(kind, record, canonical_text);
+    insert(kind, row, json);
     return;
   }
   // The row is updated where it is, and only the set tables and the
   // full-text entry whose content changed are touched: a merge typically
   // changes one or two fields of thousands of records.
-  int col = bind_columns(s.update_row, 1, kind, record, canonical_text);
+  int col = bind_columns(s.update_row, 1, row, json);
   s.update_row.bind(col, rid).run();
-  for (std::size_t i = 0; i < s.insert_sets.size(); ++i) {
-    auto& [field, insert_set] = s.insert_sets[i];
+  for (std::uint32_t i = 0; i < s.insert_sets.size(); ++i) {
+    const auto* field = s.insert_sets[i].first;
     auto old_value = before.find(field->name), new_value = record.find(field->name);
     bool had = old_value != before.end(), has = new_value != record.end();
     if (had == has && (!has || *old_value == *new_value)) continue;
-    s.delete_sets[i].bind(1, id).run();
-    if (has)
-      for (const auto& v : *new_value) insert_set.bind(1, id).bind(2, v.get<std::string>()).run();
+    s.delete_sets[i].bind(1, rid).run();
+    for (const auto& [set, member] : row.members)
+      if (set == i) s.insert_sets[i].second.bind(1, rid).bind_static(2, row.text(member)).run();
   }
-  auto old_text = searchable_text(kind, before), new_text = searchable_text(kind, record);
-  if (old_text == new_text) return;
+  auto old_text = fts_prepare(searchable_text(kind, before));
+  if (old_text == row.search_text) return;
   auto fts_rowid = rid * 8 + kind_index(kind);
   s.delete_pending.bind(1, fts_rowid).run();
-  if (sqlite3_changes(db_.raw()) == 0) s.forget_fts.bind(1, fts_rowid).bind(2, fts_prepare(old_text)).run();
-  s.insert_fts.bind(1, fts_rowid).bind(2, fts_prepare(new_text)).run();
+  if (sqlite3_changes(db_.raw()) == 0) s.forget_fts.bind(1, fts_rowid).bind(2, old_text).run();
+  s.insert_fts.bind(1, fts_rowid).bind_static(2, row.search_text).run();
 }
 
-int View::bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text) {
-  for (const auto* f : statements(kind).columns) {
-    auto it = record.find(f->name);
-    if (it == record.end()) st.bind_null(col++);
-    else if (it->is_boolean()) st.bind(col++, static_cast<std::int64_t>(it->get<bool>()));
-    else st.bind(col++, it->get<std::string>());
+int View::bind_columns(Statement& st, int col, const ViewRow& row, std::string_view json) {
+  for (const auto& cell : row.columns) {
+    if (cell.type == ViewRow::Cell::Null) st.bind_null(col++);
+    else if (cell.type == ViewRow::Cell::Integer) st.bind(col++, cell.integer);
+    else st.bind_static(col++, row.text(cell));
   }
-  if (canonical_text.empty()) {
-    st.bind(col++, record.dump());
-  } else {
-    canonical_text.remove_suffix(canonical_text.ends_with('\n') ? 1 : 0);
-    st.bind(col++, canonical_text);
-  }
+  st.bind_static(col++, json);
   return col;
 }
 
 void View::insert(Kind kind, const Json& record, std::string_view canonical_text) {
-  std::string id = record_id(kind, record);
+  if (canonical_text.empty()) insert(kind, make_view_row(kind, record), record.dump());
+  else insert(kind, make_view_row(kind, record), canonical_text);
+}
+
+void View::insert(Kind kind, const ViewRow& row, std::string_view canonical_text) {
   auto& s = statements(kind);
-  s.insert_row.bind(1, id);
-  bind_columns(s.insert_row, 2, kind, record, canonical_text);
-  if (!s.insert_row.step()) throw Failure("inserting into view failed");
-  auto rid = s.insert_row.integer(0);
-  s.insert_row.reset();
-  for (auto& [field, stmt] : s.insert_sets) {
-    auto it = record.find(field->name);
-    if (it == record.end()) continue;
-    for (const auto& v : *it) stmt.bind(1, id).bind(2, v.get<std::string>()).run();
-  }
-  s.insert_fts.bind(1, rid * 8 + kind_index(kind)).bind(2, fts_prepare(searchable_text(kind, record))).run();
+  s.insert_row.bind_static(1, row.id);
+  bind_columns(s.insert_row, 2, row, json_column(canonical_text));
+  s.insert_row.run();
+  auto rid = sqlite3_last_insert_rowid(db_.raw());
+  for (const auto& [set, member] : row.members)
+    s.insert_sets[set].second.bind(1, rid).bind_static(2, row.text(member)).run();
+  s.insert_fts.bind(1, rid * 8 + kind_index(kind)).bind_static(2, row.search_text).run();
 }
 
 void View::begin_bulk() {
@@ -404,7 +470,7 @@ std::vector<View::Referrer> View::referrers(Kind kind, const std::string& id, in
     for (const auto& f : ks.fields) {
       if (f.type != ValueType::Ref || f.ref != kind) continue;
       std::string sql = f.is_set ? "SELECT t.json FROM " + set_table(from, f) + " s JOIN " + std::string(ks.plural) +
-                                       " t ON t.id = s.id WHERE s.value=? LIMIT ?"
+                                       " t ON t.rid = s.rid WHERE s.value=? LIMIT ?"
                                  : "SELECT json FROM " + std::string(ks.plural) + " WHERE " + quoted(f.name) +
                                        "=? LIMIT ?";
       auto st = db_.prepare(sql);

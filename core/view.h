@@ -6,9 +6,11 @@
 //  * the reference table of states and regions;
 //  * local settings that are not history (the copy's org, the user, remotes).
 // Table layout is generated from schema.h, so queries can rely on
-// <plural>(id, <field>..., json) and <plural>_<set field>(id, value).
+// <plural>(rid, id, <field>..., json) and <plural>_<set field>(rid, value),
+// where rid is the row's integer key in <plural>.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "core/canonical_json.h"
+#include "core/record.h"
 #include "core/schema.h"
 #include "core/sqlite_db.h"
 
@@ -31,7 +34,30 @@ std::string set_table(Kind kind, const FieldSpec& field);
 std::string fts_prepare(std::string_view text);
 
 // The version of the table layout; a view of another layout is rebuilt.
-inline constexpr int kViewLayoutVersion = 3;
+inline constexpr int kViewLayoutVersion = 4;
+
+// A record's row in the view: its id, column values, set members and
+// full-text body, taken from the record alone. Making it walks the record's
+// JSON, the costly half of loading a record, so bulk loads make rows on the
+// threads that check or read the records, and the thread holding the
+// database only binds them.
+struct ViewRow {
+  struct Cell {
+    enum Type : std::uint8_t { Null, Text, Integer } type = Null;
+    std::uint32_t offset = 0, size = 0;  // a Text cell's place in `texts`
+    std::int64_t integer = 0;
+  };
+  std::string id;
+  std::string texts;                                     // every text cell, one after another
+  std::vector<Cell> columns;                             // the kind's scalar columns, in table order
+  std::vector<std::pair<std::uint32_t, Cell>> members;   // (set table, in schema order; member)
+  std::string search_text;                               // fts_prepare(searchable_text(record))
+  std::string_view text(const Cell& cell) const { return {texts.data() + cell.offset, cell.size}; }
+};
+ViewRow make_view_row(Kind kind, const Json& record);
+// Every record the row's record refers to: references_of(kind, record),
+// read from the row.
+std::vector<Reference> references_of(Kind kind, const ViewRow& row);
 
 class View {
  public:
@@ -54,8 +80,11 @@ class View {
   // so its full-text rowid, stay) and rewrites only the set rows and the
   // full-text entry whose content changed.
   void replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text = {});
+  void replace(Kind kind, const Json& before, const Json& record, const ViewRow& row, std::string_view canonical_text);
   // Adds a record known to be absent.
   void insert(Kind kind, const Json& record, std::string_view canonical_text = {});
+  // The same from its row (make_view_row) and canonical text.
+  void insert(Kind kind, const ViewRow& row, std::string_view canonical_text);
   void remove(Kind kind, const std::string& id);
   // Around a bulk load inside one transaction: drop the secondary indexes,
   // then build them again in one pass.
@@ -89,9 +118,10 @@ class View {
   void create_schema();
   struct KindStatements;
   KindStatements& statements(Kind kind);
-  // Binds the scalar columns and json of `record` from column `col` on;
-  // returns the next column.
-  int bind_columns(Statement& st, int col, Kind kind, const Json& record, std::string_view canonical_text);
+  // Binds the scalar columns of `row` and then `json` from column `col` on,
+  // without copying: both must outlive the statement's step. Returns the
+  // next column.
+  static int bind_columns(Statement& st, int col, const ViewRow& row, std::string_view json);
 
   Database db_;
   std::map<Kind, std::shared_ptr<KindStatements>> statements_;

@@ -189,6 +189,54 @@ TEST_F(CliTest, ImportIsOneCommitAndABadRowImportsNothing) {
   EXPECT_EQ(json({"status"})["records"]["contacts"], 3);
 }
 
+TEST_F(CliTest, ImportNamesTheLineOfARowTheCopyRefuses) {
+  // Checks across records (an id given twice, a reference to no record, a
+  // status change not allowed) are the store's, under its lock; the error
+  // still names the row's line, and nothing is imported.
+  init();
+  std::string before = head();
+  auto refused = [&](const std::string& file, const std::string& text, const std::string& kind) {
+    write(file, text);
+    auto r = liaison({"import", path(file), "--kind", kind});
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(head(), before);
+    return r.err;
+  };
+  std::string header = "id,org,role\n";
+  auto err = refused("unknown-org.csv",
+                     header + "cccc0000000000000000000000000001,osce,Analyst\n"
+                              "cccc0000000000000000000000000002,no-such-org,Analyst\n",
+                     "contacts");
+  EXPECT_NE(err.find("unknown-org.csv:3: contact cccc0000"), std::string::npos) << err;
+  EXPECT_NE(err.find("org: unknown org 'no-such-org'"), std::string::npos) << err;
+  err = refused("twice.csv",
+                header + "cccc0000000000000000000000000001,osce,Analyst\n"
+                         "cccc0000000000000000000000000002,osce,Analyst\n"
+                         "cccc0000000000000000000000000001,unodc,Adviser\n",
+                "contacts");
+  EXPECT_NE(err.find("twice.csv:4: contact cccc0000 appears twice"), std::string::npos) << err;
+  err = refused("areas.json", R"([{"id": "cccc0000000000000000000000000001", "org": "osce", "role": "Analyst",)"
+                              R"( "areas": ["border", "no-such-area"]}])",
+                "contacts");
+  EXPECT_NE(err.find("areas.json: record 1: "), std::string::npos) << err;
+  EXPECT_NE(err.find("areas: unknown area 'no-such-area'"), std::string::npos) << err;
+  EXPECT_EQ(json({"status"})["records"]["contacts"], 0);
+
+  // A need imported open cannot be imported again as fulfilled.
+  write("needs.csv", "id,org,area,title,status\ndddd0000000000000000000000000001,osce,border,Scanners,open\n");
+  ok({"import", path("needs.csv")});
+  before = head();
+  err = refused("needs-again.csv",
+                "id,org,area,title,status\n"
+                "dddd0000000000000000000000000002,osce,border,Dogs,open\n"
+                "dddd0000000000000000000000000001,osce,border,Scanners,fulfilled\n",
+                "needs");
+  EXPECT_NE(err.find("needs-again.csv:3: "), std::string::npos) << err;
+  EXPECT_NE(err.find("status: cannot go from open to fulfilled"), std::string::npos) << err;
+  EXPECT_EQ(json({"status"})["records"]["needs"], 1);
+}
+
 TEST_F(CliTest, ListFiltersSearchAndStale) {
   init();
   write("contacts.csv", kContactsCsv);

@@ -1,0 +1,112 @@
+// Unit tests of the view (core/view.h): rows made from records away from
+// the database, the references read from them, and a view of an older
+// table layout rebuilt from history when the copy opens.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "core/store.h"
+#include "core/view.h"
+#include "tests/unit/temp_copy.h"
+
+namespace liaison {
+namespace {
+
+const std::string kContact = "abc00000000000000000000000000001";
+const std::string kNeed = "abc00000000000000000000000000002";
+const std::string kOffer = "abc00000000000000000000000000003";
+
+std::vector<std::tuple<std::string, Kind, std::string>> sorted(const std::vector<Reference>& refs) {
+  std::vector<std::tuple<std::string, Kind, std::string>> out;
+  for (const auto& r : refs) out.emplace_back(std::string(r.field), r.to, r.id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Json sample_contact() {
+  return normalize_record(Kind::Contact, {{"id", kContact},
+                                          {"org", "osce"},
+                                          {"role", "Customs liaison officer"},
+                                          {"name", "Amina Diallo"},
+                                          {"available_24_7", true},
+                                          {"languages", {"fr", "en"}},
+                                          {"areas", {"border", "legislation"}},
+                                          {"emails", {"amina.diallo@example.org"}},
+                                          {"status", "active"}});
+}
+
+TEST(ViewRow, HoldsTheColumnsMembersAndSearchTextOfItsRecord) {
+  Json contact = sample_contact();
+  auto row = make_view_row(Kind::Contact, contact);
+  EXPECT_EQ(row.id, kContact);
+  std::vector<std::string> texts;
+  int integers = 0, nulls = 0;
+  for (const auto& cell : row.columns) {
+    if (cell.type == ViewRow::Cell::Text) texts.emplace_back(row.text(cell));
+    if (cell.type == ViewRow::Cell::Integer) integers += static_cast<int>(cell.integer);
+    if (cell.type == ViewRow::Cell::Null) ++nulls;
+  }
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "osce"), texts.end());
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "Amina Diallo"), texts.end());
+  EXPECT_EQ(integers, 1) << "available_24_7 is the one boolean, and it is true";
+  EXPECT_GT(nulls, 0) << "last_verified is absent";
+  std::vector<std::string> members;
+  for (const auto& [set, cell] : row.members) members.emplace_back(row.text(cell));
+  std::sort(members.begin(), members.end());
+  EXPECT_EQ(members, (std::vector<std::string>{"border", "en", "fr", "legislation"}));
+  EXPECT_EQ(row.search_text, fts_prepare(searchable_text(Kind::Contact, contact)));
+}
+
+TEST(ViewRow, ReferencesAreTheRecordsReferences) {
+  Json need = normalize_record(Kind::Need, {{"id", kNeed}, {"org", "osce"}, {"state", "KZ"}, {"area", "border"},
+                                            {"title", "Scanners"}, {"priority", "high"}, {"status", "open"},
+                                            {"raised", "2026-01-01"}});
+  Json offer = normalize_record(Kind::Offer, {{"id", kOffer},
+                                              {"provider", "unodc"},
+                                              {"title", "Workshop"},
+                                              {"kind", "training"},
+                                              {"status", "planned"},
+                                              {"areas", {"border", "legislation"}},
+                                              {"recipients", {"KZ", "TJ"}},
+                                              {"needs", {kNeed}}});
+  Json org = normalize_record(Kind::Org, {{"slug", "example-org"}, {"name", "Example Org"}, {"kind", "ngo"},
+                                          {"parent", "osce"}, {"countries", {"KZ"}}});
+  Json area = normalize_record(Kind::Area, {{"code", "example-area"}, {"name", "Example"}, {"parent", "border"}});
+  std::vector<std::pair<Kind, Json>> records = {
+      {Kind::Contact, sample_contact()}, {Kind::Need, need}, {Kind::Offer, offer}, {Kind::Org, org}, {Kind::Area, area}};
+  for (const auto& [kind, record] : records) {
+    auto from_json = references_of(kind, record);
+    EXPECT_FALSE(from_json.empty()) << kind_name(kind);
+    EXPECT_EQ(sorted(references_of(kind, make_view_row(kind, record))), sorted(from_json)) << kind_name(kind);
+  }
+}
+
+TEST(ViewLayout, AViewOfAnOlderLayoutIsRebuiltFromHistory) {
+  test::TempDir dir;
+  auto copy = dir / "copy";
+  {
+    auto store = Store::init(copy, {"cis-atc", Person{"Unit Test", "unit.test@example.org"}, true});
+    store.commit({{Kind::Contact, kContact, sample_contact()}}, "");
+    store.view().set_setting("remote.origin", "https://central.example.org");
+  }
+  {
+    // What an earlier liaison left: set tables keyed by record id.
+    auto db = Database::open(copy / "view.db");
+    db.exec("DROP TABLE contacts_areas; CREATE TABLE contacts_areas(id TEXT NOT NULL, value TEXT NOT NULL);"
+            "INSERT INTO contacts_areas VALUES('" + kContact + "', 'border'); PRAGMA user_version=3;");
+  }
+  auto store = Store::open(copy);
+  auto& db = store.view().db();
+  EXPECT_EQ(db.scalar("PRAGMA user_version"), std::to_string(kViewLayoutVersion));
+  EXPECT_EQ(db.scalar("SELECT group_concat(a.value, ' ') FROM contacts_areas a JOIN contacts c ON c.rid = a.rid"
+                      " WHERE c.id = ?",
+                      kContact),
+            "border legislation");
+  EXPECT_EQ(store.view().setting("remote.origin"), "https://central.example.org") << "settings are kept";
+  EXPECT_EQ(store.view().count(Kind::Contact), 1);
+  EXPECT_TRUE(store.doctor().ok());
+}
+
+}  // namespace
+}  // namespace liaison
