@@ -444,7 +444,7 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
   }
 
   // Bulk: blobs, the changed trees and the commit go into one pack.
-  PackWriter pack;
+  PackWriter pack(pack_compression_level());
   // A merge commit's records come mostly from the other side's commits,
   // whose objects the store already holds: looking them up is cheaper than
   // compressing them again (an import's new records are not looked up).
@@ -475,6 +475,17 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
   pack.write(dir_);
   git_check(git_odb_refresh(odb), "refreshing object store");
   return oid_hex(commit_id);
+}
+
+int History::pack_compression_level() const {
+  git_config* config = nullptr;
+  git_check(git_repository_config_snapshot(&config, repo_.get()), "reading the history's git config");
+  std::int32_t level = 0;
+  int rc = git_config_get_int32(&level, config, "core.compression");
+  git_config_free(config);
+  if (rc == GIT_ENOTFOUND) return 0;
+  if (rc < 0 || level < -1 || level > 9) throw UserError("history.git config: core.compression must be -1 to 9");
+  return level == -1 ? 6 : level;
 }
 
 bool History::advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog) {

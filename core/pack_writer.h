@@ -1,5 +1,6 @@
 // PackWriter: writes many objects into a repository as one git pack and its
-// version-2 index, without deltas and at a fast compression level. It exists
+// version-2 index, without deltas and at a fast compression level (or none:
+// stored deflate blocks, which git reads like any other). It exists
 // because writing 100k records as loose objects (one fsynced file each) takes
 // seconds; one pack takes a fraction of that. The pack and index are fsynced
 // and renamed into objects/pack only when complete, so a crash leaves either
@@ -20,6 +21,8 @@ namespace liaison {
 
 class PackWriter {
  public:
+  // `level`: the objects' deflate level, 0 (stored) to 12.
+  explicit PackWriter(int level = 1) : deflater_(level) {}
   // Adds an object (git_object_t GIT_OBJECT_BLOB, _TREE or _COMMIT) and
   // returns its id.
   git_oid add(git_object_t type, std::string_view content);
@@ -43,7 +46,7 @@ class PackWriter {
   std::string pack_;  // without the 12-byte header, filled in write()
   std::vector<Entry> objects_;
   std::unordered_set<std::string> added_;  // raw ids, so that identical objects are stored once
-  Deflater deflater_{1};
+  Deflater deflater_;
   git_odb* skip_in_ = nullptr;
 };
 

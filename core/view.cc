@@ -93,8 +93,7 @@ bool is_cjk(char32_t c) {
 }  // namespace
 
 bool has_set_table(const FieldSpec& field) {
-  return field.is_set && (field.type == ValueType::Ref || field.type == ValueType::State ||
-                          field.type == ValueType::Language);
+  return field.is_set && (field.type == ValueType::Ref || field.type == ValueType::State);
 }
 
 std::string set_table(Kind kind, const FieldSpec& field) {

@@ -25,7 +25,10 @@
 
 namespace liaison {
 
-// True for set fields that get their own table (references, states, languages).
+// True for set fields that get their own table: the ones queries join on,
+// references (areas, needs) and states (countries, recipients). Other sets
+// (emails, phones, languages...) live in the json column and the full-text
+// index only.
 bool has_set_table(const FieldSpec& field);
 std::string set_table(Kind kind, const FieldSpec& field);
 

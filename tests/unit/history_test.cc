@@ -280,6 +280,50 @@ TEST_F(HistoryTest, BulkCommitIsOneValidPack) {
   EXPECT_TRUE(h.log(contact_path(1)).front().id == bulk);
 }
 
+// Bytes of the newest pack under `git_dir`.
+std::uintmax_t newest_pack_size(const std::filesystem::path& git_dir) {
+  auto newest = std::filesystem::file_time_type::min();
+  std::uintmax_t size = 0;
+  for (const auto& e : std::filesystem::directory_iterator(git_dir / "objects" / "pack"))
+    if (e.path().extension() == ".pack" && e.last_write_time() >= newest) {
+      newest = e.last_write_time();
+      size = e.file_size();
+    }
+  return size;
+}
+
+TEST_F(HistoryTest, BulkPacksAreStoredUnlessCoreCompressionIsSet) {
+  // 200 files of 2 KB that compress well: stored, the pack holds every byte;
+  // with core.compression set, a fraction of them. Both are sound packs.
+  auto files = [](const std::string& version) {
+    std::vector<FileChange> out;
+    for (int i = 0; i < 200; ++i) {
+      std::string text;
+      while (text.size() < 2000) text += "{\"role\": \"Focal point for border security\", \"v\": \"" + version + "\"}\n";
+      out.push_back({contact_path(i), text + std::to_string(i)});
+    }
+    return out;
+  };
+  EXPECT_EQ(h.pack_compression_level(), 0);
+  auto first = h.write_commit({}, files("1"), kAuthor, "stored");
+  ASSERT_TRUE(h.advance_head(std::nullopt, first, "stored"));
+  EXPECT_GT(newest_pack_size(git_dir), 200u * 2000);
+
+  ASSERT_EQ(git(git_dir, "config core.compression 6"), 0);
+  EXPECT_EQ(h.pack_compression_level(), 6);
+  auto second = h.write_commit({first}, files("2"), kAuthor, "compressed");
+  ASSERT_TRUE(h.advance_head(first, second, "compressed"));
+  EXPECT_LT(newest_pack_size(git_dir), 200u * 2000 / 4);
+  EXPECT_EQ(git(git_dir, "fsck --full --strict --no-dangling"), 0);
+  EXPECT_EQ(h.read_file(first, contact_path(7)), files("1")[7].content);
+  EXPECT_EQ(git_output(git_dir, "show main:" + contact_path(7)), files("2")[7].content);
+
+  ASSERT_EQ(git(git_dir, "config core.compression -1"), 0);
+  EXPECT_EQ(h.pack_compression_level(), 6) << "-1 is zlib's default";
+  ASSERT_EQ(git(git_dir, "config core.compression 12"), 0);
+  EXPECT_THROW(h.pack_compression_level(), UserError);
+}
+
 TEST_F(HistoryTest, BulkTreeEqualsTheTreeLibgit2Builds) {
   // The same changes written in small batches (libgit2's tree builder) and
   // in one bulk commit (our tree writer) give the same tree id.
