@@ -489,12 +489,16 @@ Json Store::update(Kind kind, const std::string& id, const Json& record) {
 
 void Store::remove(Kind kind, const std::string& id) { commit({{kind, id, std::nullopt}}, ""); }
 
-void Store::apply_to_view(const std::vector<FileDiff>& diffs) {
+void Store::apply_to_view(const std::vector<BlobDiff>& diffs) {
   for (const auto& d : diffs) {
     auto key = parse_record_path(d.path);
     if (!key) continue;
-    if (d.new_content) view_.put(key->kind, parse_json(*d.new_content, d.path));
-    else view_.remove(key->kind, key->id);
+    if (d.new_blob) {
+      auto text = history_.read_blob(*d.new_blob);
+      view_.put(key->kind, parse_json(text, d.path), text);
+    } else {
+      view_.remove(key->kind, key->id);
+    }
   }
 }
 
@@ -510,7 +514,14 @@ void Store::catch_up() {
   } else if (!seen) {
     load_view(*head);
   } else {
-    apply_to_view(history_.diff(seen, *head));
+    // Row by row, with the indexes kept up to date, unless the change
+    // outweighs what the view holds (a central copy taking a 100k-record
+    // import): then the bulk load of every record is the faster way.
+    auto diffs = history_.diff_blobs(seen, *head);
+    std::int64_t held = 0;
+    for (Kind kind : kAllKinds) held += view_.count(kind);
+    if (diffs.size() > kLargeChange && static_cast<std::int64_t>(diffs.size()) * 2 > held) load_view(*head);
+    else apply_to_view(diffs);
   }
   view_.set_head(head);
   if (tx) tx->commit();

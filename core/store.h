@@ -125,7 +125,7 @@ class Store {
       : dir_(std::move(dir)), history_(std::move(history)), view_(std::move(view)) {}
   std::optional<CommitId> commit_impl(std::vector<RecordChange> changes, const std::string& message, bool normalized,
                                       const std::optional<CommitId>& merge_parent);
-  void apply_to_view(const std::vector<FileDiff>& diffs);
+  void apply_to_view(const std::vector<BlobDiff>& diffs);
   // Empties the view and loads every record of `head` into it (bulk path).
   void load_view(const CommitId& head);
   // Throws RecordError(origin[i]) for the first of `changes` that refers to

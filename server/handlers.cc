@@ -56,7 +56,7 @@ Response integrate(Central& central, const Identity& who, const std::string& pat
   if (is_ancestor(q, pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
   auto base = merge_base(q, central_head, pushed);
   auto contribs = contributions(q, base, central_head, pushed);
-  validate_contributions(q, pushed, contribs);
+  validate_contributions(contribs);
   bool allowed = true;
   for (const auto& c : contribs) allowed = allowed && may_change(who, c);
   if (!allowed) {

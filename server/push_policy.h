@@ -23,6 +23,7 @@ struct Contribution {
   std::string id;
   std::optional<Json> before;  // at the merge base
   std::optional<Json> after;   // at the pushed head
+  std::optional<std::string> text = {};  // the file at the pushed head, as pushed
 };
 
 std::vector<Contribution> contributions(const History& history, const std::optional<CommitId>& base,
@@ -30,8 +31,7 @@ std::vector<Contribution> contributions(const History& history, const std::optio
 
 // Throws UserError naming the record and the reason for a record that is
 // malformed, not canonical, or stored under the wrong path.
-void validate_contributions(const History& history, const CommitId& pushed_head,
-                            const std::vector<Contribution>& contributions);
+void validate_contributions(const std::vector<Contribution>& contributions);
 
 // The organization owning a record version ("" for areas: admins only).
 std::string owner_of(Kind kind, const Json& record);

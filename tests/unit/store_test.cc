@@ -287,6 +287,31 @@ TEST_F(StoreTest, CatchUpBringsABehindViewToTheHistoryHead) {
   EXPECT_TRUE(after.ok()) << (after.problems.empty() ? "" : after.problems.front());
 }
 
+TEST_F(StoreTest, CatchUpOfAChangeLargerThanTheViewReloadsIt) {
+  // A central copy fast-forwarded to a 3000-record import, with one of its
+  // own records removed on the way: the view is loaded again in bulk, and
+  // ends up the same as one caught up record by record.
+  s().commit({{Kind::Contact, kA1, contact(kA1, "cis-atc", "Jane Roe")}}, "");
+  auto head = *s().history().head();
+  std::vector<FileChange> files{{record_path(Kind::Contact, kA1), std::nullopt}};
+  for (int i = 0; i < 3000; ++i) {
+    char id[33];
+    std::snprintf(id, sizeof id, "%032x", i + 1);
+    Json c = contact(id, i % 2 ? "osce" : "unodc", "Person " + std::to_string(i));
+    c["areas"] = {"border"};
+    files.push_back({record_path(Kind::Contact, id), canonical_json(normalize_record(Kind::Contact, c))});
+  }
+  auto next = s().history().write_commit({head}, files, Person{"Other Process", "other@example.org"}, "Bulk");
+  ASSERT_TRUE(s().history().advance_head(head, next, "test"));
+  s().catch_up();
+  EXPECT_EQ(s().view().head(), next);
+  EXPECT_EQ(s().view().count(Kind::Contact), 3000);
+  EXPECT_FALSE(s().view().exists(Kind::Contact, kA1));
+  EXPECT_EQ(s().view().db().scalar("SELECT count(*) FROM contacts_areas"), "3000");
+  EXPECT_GT(s().view().count(Kind::Org), 20) << "the records already there were loaded again";
+  EXPECT_TRUE(s().doctor().ok());
+}
+
 TEST_F(StoreTest, CommitCatchesUpABehindViewFirst) {
   auto head = *s().history().head();
   Json added = normalize_record(Kind::Contact, contact(kB1, "osce", "John Doe"));
