@@ -8,6 +8,7 @@
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 #include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "core/compression.h"
 #include "core/error.h"
@@ -176,7 +177,12 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
       git_tree_update u{};
       u.path = c.path.c_str();
       if (c.content) {
-        git_check(git_blob_create_from_buffer(&blobs[i], r, c.content->data(), c.content->size()), "writing blob");
+        // Straight into the memory backend: the object store's write path
+        // first looks for the object in every backend, a file-system
+        // lookup per blob (2 s of a 100k-record push).
+        blobs[i] = object_id(GIT_OBJECT_BLOB, *c.content);
+        git_check(mempack->write(mempack, &blobs[i], c.content->data(), c.content->size(), GIT_OBJECT_BLOB),
+                  "writing blob");
         created.emplace_back(blobs[i], GIT_OBJECT_BLOB);
         u.action = GIT_TREE_UPDATE_UPSERT;
         u.id = blobs[i];
@@ -228,7 +234,7 @@ void StagedPatches::write(History& target) {
   git_odb* main_odb = nullptr;
   git_check(git_repository_odb(&main_odb, target.raw()), "opening object store");
   GitOdb main_guard(main_odb);
-  ObjectBatch batch;
+  ObjectBatch batch(target.pack_compression_level());
   std::set<std::string> packed;
   for (const auto& [id, type] : created_) {
     if (!packed.insert(oid_hex(id)).second) continue;

@@ -57,10 +57,7 @@ std::string to_hex(std::string_view bytes) {
 
 }  // namespace
 
-git_oid PackWriter::add(git_object_t type, std::string_view content) {
-  // The object id is the SHA-1 of "<type> <size>\0<content>". OpenSSL's
-  // SHA-1 is several times faster than libgit2's collision-detecting one,
-  // and these are objects we produce ourselves.
+git_oid object_id(git_object_t type, std::string_view content) {
   static const char* type_names[] = {"", "commit", "tree", "blob", "tag"};
   std::string header = std::string(type_names[type]) + " " + std::to_string(content.size());
   header.push_back('\0');
@@ -70,8 +67,14 @@ git_oid PackWriter::add(git_object_t type, std::string_view content) {
   auto digest = object_sum.finish();
   git_oid oid;
   git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(digest.data()));
+  return oid;
+}
+
+git_oid PackWriter::add(git_object_t type, std::string_view content) {
+  git_oid oid = object_id(type, content);
   if (skip_in_ && git_odb_exists_ext(skip_in_, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) return oid;
-  if (!added_.insert(digest).second) return oid;  // already in this pack
+  if (!added_.insert(std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ)).second)
+    return oid;  // already in this pack
 
   std::uint64_t offset = kPackHeaderSize + pack_.size();
   std::size_t start = pack_.size();

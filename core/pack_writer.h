@@ -19,6 +19,11 @@
 
 namespace liaison {
 
+// The id git gives an object: the SHA-1 of "<type> <size>\0<content>",
+// computed with OpenSSL (several times faster than libgit2's
+// collision-detecting SHA-1; these are objects liaison makes or checks).
+git_oid object_id(git_object_t type, std::string_view content);
+
 class PackWriter {
  public:
   // `level`: the objects' deflate level, 0 (stored) to 12.

@@ -157,7 +157,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
   // The tree of the target's head, to skip what it holds unchanged.
   std::optional<git_oid> our_tree;
   if (auto head = target.head()) our_tree = tree_of_raw_commit(read_raw(to, oid_of(*head)));
-  ObjectBatch pack;
+  ObjectBatch pack(target.pack_compression_level());
   std::vector<git_oid> blobs;
   std::set<std::string> added;
   git_oid oid;
