@@ -33,6 +33,7 @@ using GitOdb = GitPtr<git_odb, git_odb_free>;
 using GitSignature = GitPtr<git_signature, git_signature_free>;
 using GitObject = GitPtr<git_object, git_object_free>;
 using GitIndexer = GitPtr<git_indexer, git_indexer_free>;
+using GitConfig = GitPtr<git_config, git_config_free>;
 
 // Throws Failure("<what>: <libgit2 message>") when `code` is an error.
 inline void git_check(int code, const std::string& what) {

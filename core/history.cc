@@ -480,12 +480,16 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
 int History::pack_compression_level() const {
   git_config* config = nullptr;
   git_check(git_repository_config_snapshot(&config, repo_.get()), "reading the history's git config");
-  std::int32_t level = 0;
-  int rc = git_config_get_int32(&level, config, "core.compression");
-  git_config_free(config);
-  if (rc == GIT_ENOTFOUND) return 0;
-  if (rc < 0 || level < -1 || level > 9) throw UserError("history.git config: core.compression must be -1 to 9");
-  return level == -1 ? 6 : level;
+  GitConfig guard(config);
+  // As git does for packs: pack.compression, else core.compression.
+  for (const char* name : {"pack.compression", "core.compression"}) {
+    std::int32_t level = 0;
+    int rc = git_config_get_int32(&level, config, name);
+    if (rc == GIT_ENOTFOUND) continue;
+    if (rc < 0 || level < -1 || level > 9) throw UserError(std::string("git config: ") + name + " must be -1 to 9");
+    return level == -1 ? 6 : level;
+  }
+  return 0;
 }
 
 bool History::advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog) {

@@ -93,7 +93,7 @@ class History {
   // Writes a commit with `changes` applied to `parents[0]`'s tree (the
   // empty tree if none). Does not move the head. A large change goes into
   // one pack whose objects are stored uncompressed unless the repository's
-  // git config sets core.compression (pack_compression_level()).
+  // git config sets a level (pack_compression_level()).
   CommitId write_commit(const std::vector<CommitId>& parents, const std::vector<FileChange>& changes,
                         const Person& author, const std::string& message);
   // Moves refs/heads/main from `expected` to `next` atomically; false if the
@@ -107,7 +107,8 @@ class History {
                               const std::optional<CommitId>& from = std::nullopt) const;
 
   // The deflate level of the packs write_commit writes: git's
-  // core.compression when set (-1 meaning zlib's default, 6), else 0.
+  // pack.compression or core.compression when set (-1 meaning zlib's
+  // default, 6), else 0.
   // Compressing 100k records costs about 1 s of CPU, a third of an import,
   // to save a quarter of the pack (300-byte JSON compresses little on its
   // own); `git gc` compresses them later, with deltas, far better.

@@ -1,9 +1,11 @@
 // Import: turns a CSV file (header row naming the fields, set members
 // separated by ';') or a JSON array of records into record changes, and
 // commits them as one commit. Every row is checked before anything is
-// written; the first bad row throws UserError "FILE:LINE: ... reason" and
-// nothing is imported. Rows with an id that exists already replace that
-// record; rows without one get a fresh id.
+// written, and a bad row throws UserError "FILE:LINE: ... reason": the
+// first row that is bad on its own (a field, a value), else the row the
+// store's checks across records stop at. Nothing is imported then. Rows
+// with an id that exists already replace that record; rows without one get
+// a fresh id.
 #pragma once
 
 #include <optional>

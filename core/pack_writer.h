@@ -20,8 +20,9 @@
 namespace liaison {
 
 // The id git gives an object: the SHA-1 of "<type> <size>\0<content>",
-// computed with OpenSSL (several times faster than libgit2's
-// collision-detecting SHA-1; these are objects liaison makes or checks).
+// computed with OpenSSL, several times faster than libgit2's SHA-1. That
+// one detects collision attacks, so bytes from another copy or the network
+// are hashed by libgit2 instead; this is for objects liaison makes itself.
 git_oid object_id(git_object_t type, std::string_view content);
 
 class PackWriter {

@@ -61,7 +61,11 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, "running query");
+  // The message first: resetting keeps it, but the statement must not stay
+  // stopped with bindings that may point at memory the caller frees.
+  std::string message = std::string("running query: ") + sqlite3_errmsg(db_);
+  reset();
+  throw Failure(message);
 }
 
 void Statement::run() {

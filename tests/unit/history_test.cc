@@ -320,7 +320,9 @@ TEST_F(HistoryTest, BulkPacksAreStoredUnlessCoreCompressionIsSet) {
 
   ASSERT_EQ(git(git_dir, "config core.compression -1"), 0);
   EXPECT_EQ(h.pack_compression_level(), 6) << "-1 is zlib's default";
-  ASSERT_EQ(git(git_dir, "config core.compression 12"), 0);
+  ASSERT_EQ(git(git_dir, "config pack.compression 2"), 0);
+  EXPECT_EQ(h.pack_compression_level(), 2) << "pack.compression comes first, as in git";
+  ASSERT_EQ(git(git_dir, "config pack.compression 12"), 0);
   EXPECT_THROW(h.pack_compression_level(), UserError);
 }
 
