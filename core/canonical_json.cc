@@ -7,40 +7,60 @@
 
 namespace liaison {
 
-Json parse_json(std::string_view text, std::string_view what) {
-  // nlohmann keeps the last of duplicate keys; we refuse them instead, so a
-  // record never silently loses a value.
-  std::vector<std::set<std::string>> keys_per_object;
+namespace {
+
+// A SAX pass that only looks for a key given twice in one object. nlohmann
+// keeps the last of duplicate keys; liaison refuses them, so a record never
+// silently loses a value. Parsing with nlohmann's per-event callback instead
+// took 3.5 s for a 47 MB import file; the plain parse and this pass, a
+// fraction of that.
+class DuplicateKeyFinder : public nlohmann::json_sax<Json> {
+ public:
   std::string duplicate;
-  auto reject_duplicates = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-        keys_per_object.emplace_back();
-        break;
-      case Json::parse_event_t::object_end:
-        keys_per_object.pop_back();
-        break;
-      case Json::parse_event_t::key: {
-        auto key = parsed.get<std::string>();
-        if (!keys_per_object.back().insert(key).second && duplicate.empty()) duplicate = key;
-        break;
-      }
-      default:
-        break;
-    }
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    keys_.emplace_back();
     return true;
-  };
+  }
+  bool key(string_t& key) override {
+    if (!keys_.back().insert(key).second && duplicate.empty()) duplicate = key;
+    return duplicate.empty();
+  }
+  bool end_object() override {
+    keys_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  std::vector<std::set<std::string>> keys_;  // of each object being read
+};
+
+}  // namespace
+
+Json parse_json(std::string_view text, std::string_view what) {
   Json value;
   try {
-    value = Json::parse(text.begin(), text.end(), reject_duplicates);
+    value = Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {
     std::string reason = e.what();
     auto pos = reason.find("] ");
     if (pos != std::string::npos) reason = reason.substr(pos + 2);
     throw UserError(std::string(what) + ": malformed JSON: " + reason);
   }
-  if (!duplicate.empty())
-    throw UserError(std::string(what) + ": duplicate key \"" + duplicate + "\"");
+  DuplicateKeyFinder finder;
+  Json::sax_parse(text.begin(), text.end(), &finder);
+  if (!finder.duplicate.empty())
+    throw UserError(std::string(what) + ": duplicate key \"" + finder.duplicate + "\"");
   return value;
 }
 
