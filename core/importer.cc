@@ -48,7 +48,8 @@ std::string ImportedRecords::where(std::size_t change) const {
 
 ImportedRecords read_import(Kind kind, std::string_view text, std::string_view file_name, ImportFormat format) {
   const auto& ks = spec(kind);
-  std::vector<std::pair<std::size_t, Json>> rows;  // line (or index), raw record (CSV: made when checked)
+  ImportedRecords out{std::string(file_name), format, {}, {}};
+  std::vector<Json> raws;  // out.lines[i]'s record as read (CSV: made when checked)
   std::vector<CsvRow> csv;
   std::vector<const FieldSpec*> columns;
   if (format == ImportFormat::Csv) {
@@ -64,25 +65,29 @@ ImportedRecords read_import(Kind kind, std::string_view text, std::string_view f
       columns.push_back(f);
     }
     for (std::size_t r = 1; r < csv.size(); ++r) {
+      out.lines.push_back(csv[r].line);
       if (csv[r].cells.size() != columns.size())
-        throw UserError(std::string(file_name) + ":" + std::to_string(csv[r].line) + ": expected " +
-                        std::to_string(columns.size()) + " fields, found " + std::to_string(csv[r].cells.size()));
-      rows.emplace_back(csv[r].line, Json());
+        throw UserError(out.where(r - 1) + ": expected " + std::to_string(columns.size()) + " fields, found " +
+                        std::to_string(csv[r].cells.size()));
     }
+    raws.resize(out.lines.size());
   } else {
     auto doc = parse_json(text, file_name);
     if (!doc.is_array()) throw UserError(std::string(file_name) + ": expected a JSON array of records");
-    for (std::size_t i = 0; i < doc.size(); ++i) rows.emplace_back(i + 1, doc[i]);
+    for (std::size_t i = 0; i < doc.size(); ++i) {
+      out.lines.push_back(i + 1);
+      raws.push_back(std::move(doc[i]));
+    }
   }
 
-  const char* where = format == ImportFormat::Csv ? ":" : ": record ";
   std::string today = Store::today();
   // Rows are made into records and checked on two threads; the error
   // reported is the first bad row's, as if checked in order.
-  std::vector<RecordChange> changes(rows.size());
+  auto& changes = out.changes;
+  changes.resize(raws.size());
   auto check_rows = [&](std::size_t from, std::size_t to) -> std::optional<std::pair<std::size_t, std::string>> {
     for (std::size_t i = from; i < to; ++i) {
-      auto& raw = rows[i].second;
+      auto& raw = raws[i];
       try {
         if (format == ImportFormat::Csv) {
           raw = row_to_record(kind, columns, csv[i + 1].cells);
@@ -102,17 +107,12 @@ ImportedRecords read_import(Kind kind, std::string_view text, std::string_view f
     }
     return std::nullopt;
   };
-  std::size_t half = rows.size() > 2000 ? rows.size() / 2 : rows.size();
-  auto second = std::async(std::launch::async, check_rows, half, rows.size());
+  std::size_t half = raws.size() > 2000 ? raws.size() / 2 : raws.size();
+  auto second = std::async(std::launch::async, check_rows, half, raws.size());
   auto first_error = check_rows(0, half);
   auto second_error = second.get();
   if (!first_error) first_error = second_error;
-  if (first_error)
-    throw UserError(std::string(file_name) + where + std::to_string(rows[first_error->first].first) + ": " +
-                    first_error->second);
-  ImportedRecords out{std::string(file_name), format, std::move(changes), {}};
-  out.lines.reserve(rows.size());
-  for (const auto& row : rows) out.lines.push_back(row.first);
+  if (first_error) throw UserError(out.where(first_error->first) + ": " + first_error->second);
   return out;
 }
 

@@ -322,11 +322,6 @@ void View::put(Kind kind, const Json& record, std::string_view canonical_text) {
   insert(kind, record, canonical_text);
 }
 
-void View::replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text) {
-  if (canonical_text.empty()) replace(kind, before, record, make_view_row(kind, record), record.dump());
-  else replace(kind, before, record, make_view_row(kind, record), canonical_text);
-}
-
 void View::replace(Kind kind, const Json& before, const Json& record, const ViewRow& row,
                    std::string_view canonical_text) {
   auto json = json_column(canonical_text);

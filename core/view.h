@@ -81,8 +81,8 @@ class View {
   // Like put, for a caller that holds the record as the view has it now
   // (`before`, as get returned it): updates the row in place (its rid, and
   // so its full-text rowid, stay) and rewrites only the set rows and the
-  // full-text entry whose content changed.
-  void replace(Kind kind, const Json& before, const Json& record, std::string_view canonical_text = {});
+  // full-text entry whose content changed. `row` is make_view_row(kind,
+  // record) and `canonical_text` canonical_json(record).
   void replace(Kind kind, const Json& before, const Json& record, const ViewRow& row, std::string_view canonical_text);
   // Adds a record known to be absent.
   void insert(Kind kind, const Json& record, std::string_view canonical_text = {});
