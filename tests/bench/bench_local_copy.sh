@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark of the local copy (issue: import, list, search, show, edit).
+# Benchmark of the local copy (issue: import, list, search, show, edit; also
+# the import of the same records exported as JSON).
 # Usage: bench_local_copy.sh BUILD_DIR [SIZES...]   (default sizes: 1000 10000 100000)
 # Prints medians. Baseline in the same run: git add + git commit of the same
 # records as files (the tree of the imported commit, checked out).
@@ -20,7 +21,7 @@ now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
 time_ms() {
   local t0 t1
   t0=$(now_ms)
-  "$@" >/dev/null
+  "$@" >/dev/null || { echo "bench: failed: $*" >&2; return 1; }
   t1=$(now_ms)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'
 }
@@ -43,6 +44,19 @@ for N in "${SIZES[@]}"; do
     imports+=("$(time_ms "$LIAISON" -C "$WORK/c$N" import "$WORK/gen$N/contacts.csv")")
   done
   printf '%-9s %-34s %10s\n' "$N" "liaison import contacts.csv" "$(printf '%s\n' "${imports[@]}" | median)"
+
+  # The same records as a JSON array (an export), into a fresh copy.
+  mkdir -p "$WORK/json$N"
+  "$LIAISON" -C "$WORK/c$N" export --kind contacts --format json --out "$WORK/json$N/contacts.json" >/dev/null 2>&1
+  json_imports=()
+  for r in $(seq $runs); do
+    rm -rf "$WORK/j$N"
+    "$LIAISON" init "$WORK/j$N" --org cis-atc >/dev/null
+    "$LIAISON" -C "$WORK/j$N" import "$WORK/gen$N/orgs.csv" >/dev/null
+    json_imports+=("$(time_ms "$LIAISON" -C "$WORK/j$N" import "$WORK/json$N/contacts.json")")
+  done
+  printf '%-9s %-34s %10s\n' "$N" "liaison import contacts.json" "$(printf '%s\n' "${json_imports[@]}" | median)"
+  rm -rf "$WORK/j$N" "$WORK/json$N"
 
   # Baseline: the same records as files, git add + git commit.
   rm -rf "$WORK/files$N"
