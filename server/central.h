@@ -4,11 +4,18 @@
 // All access to the central copy goes through lock(): requests that read or
 // change it are serialised, so concurrent pushes never interleave and the
 // head always moves by compare-and-swap from the state each push examined.
+// Reads do not take it: tokens are checked through TokenStore's own
+// connection, health and fetch answer from the published head (set after
+// every head move, once its objects are written) with a History handle of
+// the read pool and a server.db connection of their own.
+// Only one Central at a time serves a data folder (DIR/server.lock).
 #pragma once
 
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include "core/sqlite_db.h"
 #include "core/store.h"
@@ -17,6 +24,51 @@
 namespace liaison::server {
 
 class CloneCache;
+class Central;
+
+// A History handle of Central's read pool (libgit2 repositories are not
+// shared between threads); back in the pool when the lease goes.
+class HistoryLease {
+ public:
+  HistoryLease(HistoryLease&&) noexcept = default;
+  HistoryLease& operator=(HistoryLease&&) = delete;
+  ~HistoryLease();
+  const History& operator*() const { return *history_; }
+  const History* operator->() const { return history_.get(); }
+
+ private:
+  friend class Central;
+  HistoryLease(Central& owner, std::unique_ptr<History> history) : owner_(&owner), history_(std::move(history)) {}
+  Central* owner_;
+  std::unique_ptr<History> history_;
+};
+
+// Central's read connection to server.db, held alone while the lease lives.
+class ReadDb {
+ public:
+  Database& operator*() { return *db_; }
+  Database* operator->() { return db_; }
+
+ private:
+  friend class Central;
+  ReadDb(std::mutex& mutex, Database& db) : lock_(mutex), db_(&db) {}
+  std::unique_lock<std::mutex> lock_;
+  Database* db_;
+};
+
+// An flock on DIR/server.lock, held while it lives; UserError when another
+// process holds it.
+class FolderLock {
+ public:
+  explicit FolderLock(const std::filesystem::path& dir);
+  ~FolderLock();
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 
 class Central {
  public:
@@ -29,20 +81,42 @@ class Central {
   std::unique_lock<std::mutex> lock() { return std::unique_lock<std::mutex>(mutex_); }
   Store& store() { return store_; }        // only under lock()
   Database& db() { return db_; }           // only under lock()
-  TokenStore& tokens() { return tokens_; }  // only under lock()
+  TokenStore& tokens() { return tokens_; }  // thread-safe, without lock()
   const std::filesystem::path& dir() const { return dir_; }
   // What clones are served (thread-safe; takes lock() itself when needed).
   CloneCache& clone_cache() { return *clone_cache_; }
+
+  // The head reads are served from (nullopt: empty history). Thread-safe,
+  // never waits for lock().
+  std::optional<CommitId> published_head() const;
+  // Publishes the central history's head: call under lock() after every
+  // head move (its objects must be written already). Never throws.
+  void publish_head();
+  // A History handle for reads without lock(); it sees every object of the
+  // published head.
+  HistoryLease read_history();
+  // server.db for reads without lock() (WAL: they see the last commit).
+  ReadDb read_db() { return ReadDb(read_db_mutex_, read_db_); }
 
   // Appends a line to the audit log (under lock()).
   void audit(const std::string& org, const std::string& action, const std::string& detail);
 
  private:
+  friend class HistoryLease;
+  void return_history(std::unique_ptr<History> history);
+
   std::filesystem::path dir_;
+  FolderLock folder_lock_;  // before anything touches the folder
   std::mutex mutex_;
   Store store_;
   Database db_;
   TokenStore tokens_;
+  mutable std::mutex head_mutex_;
+  std::optional<CommitId> published_head_;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<History>> history_pool_;
+  std::mutex read_db_mutex_;
+  Database read_db_;
   std::unique_ptr<CloneCache> clone_cache_;  // last: its builder thread stops first
 };
 

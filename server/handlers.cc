@@ -118,8 +118,9 @@ std::optional<std::int64_t> submission_id(const std::string& target, const std::
 // The submissions a token sees: its organization's, or all for an admin.
 std::string submissions_scope(const Identity& who) { return who.role == Role::Admin ? "" : who.org; }
 
-Response route(Central& central, const Identity& who, const Request& req) {
-  auto& store = central.store();
+// Routes that only read, without the central lock: the published head, a
+// History handle of the read pool and the read connection to server.db.
+std::optional<Response> read_route(Central& central, const Identity& who, const Request& req) {
   const auto& t = req.target;
   if (req.method == "GET" && t == "/v1/whoami") return json_response(200, {{"org", who.org}, {"role", role_name(who.role)}});
   if (req.method == "POST" && t == "/v1/fetch") {
@@ -133,15 +134,25 @@ Response route(Central& central, const Identity& who, const Request& req) {
     }
     Response r;
     r.content_type = sync::kPatchType;
-    r.headers[sync::kSubmissionsStampHeader] =
-        SubmissionStore(central.db()).stamp(submissions_scope(who));
-    auto head = store.history().head();
+    {
+      // Read before the head: a stamp is never newer than the head sent
+      // with it, so a submission accepted in between shows at the next pull.
+      auto db = central.read_db();
+      r.headers[sync::kSubmissionsStampHeader] = SubmissionStore(*db).stamp(submissions_scope(who));
+    }
+    auto head = central.published_head();
     if (!head) return r;
     r.headers[sync::kHeadHeader] = *head;
-    auto patches = make_patches(store.history(), *head, haves);
+    auto history = central.read_history();
+    auto patches = make_patches(*history, *head, haves);
     if (!patches.empty()) r.body = encode_patches(patches);
     return r;
   }
+  return std::nullopt;
+}
+
+Response route(Central& central, const Identity& who, const Request& req) {
+  const auto& t = req.target;
   if (req.method == "POST" && t == "/v1/push") {
     if (who.role == Role::Reader) return error(403, "a reader token may fetch but not push");
     auto push = sync::decode_push(req.body);
@@ -233,35 +244,56 @@ Response clone_route(Central& central, const Request& req) {
 
 }  // namespace
 
-Response handle(Central& central, const Request& request) {
-  if (request.method == "GET" && request.target == "/v1/health") {
+bool needs_token(std::string_view method, std::string_view target) {
+  return !(method == "GET" && target == "/v1/health");
+}
+
+bool offers_token(std::string_view authorization) {
+  return authorization.starts_with("Bearer ") && authorization.size() > 7;
+}
+
+std::optional<Identity> authenticate(Central& central, std::string_view authorization) {
+  if (!offers_token(authorization)) return std::nullopt;
+  return central.tokens().authenticate(std::string(authorization.substr(7)));
+}
+
+Response unauthenticated(std::string_view authorization) {
+  return error(401, offers_token(authorization) ? "unknown or revoked token" : "a bearer token is required");
+}
+
+Response handle(Central& central, const Request& request, const Identity& who) {
+  auto answer = [&]() -> Response {
+    if (!needs_token(request.method, request.target))
+      return json_response(200, {{"status", "ok"}, {"head", central.published_head().value_or("")}});
+    if (is_clone_route(request)) return clone_route(central, request);
+    if (auto r = read_route(central, who, request)) return std::move(*r);
     auto lock = central.lock();
-    return json_response(200, {{"status", "ok"}, {"head", central.store().history().head().value_or("")}});
-  }
-  std::string token;
-  if (request.authorization.starts_with("Bearer ")) token = request.authorization.substr(7);
-  auto lock = central.lock();
-  auto who = central.tokens().authenticate(token);
-  if (!who) return error(401, token.empty() ? "a bearer token is required" : "unknown or revoked token");
-  if (is_clone_route(request)) {
-    lock.unlock();
-    auto r = clone_route(central, request);
-    r.org = who->org;
-    return r;
-  }
+    try {
+      auto r = route(central, who, request);
+      central.publish_head();  // whatever moved the head (a push, an accepted submission)
+      return r;
+    } catch (...) {
+      central.publish_head();
+      throw;
+    }
+  };
+  Response r;
   try {
-    auto r = route(central, *who, request);
-    r.org = who->org;
-    return r;
+    r = answer();
   } catch (const ConflictError& e) {
-    auto r = error(409, e.what());
-    r.org = who->org;
-    return r;
+    r = error(409, e.what());
   } catch (const UserError& e) {
-    auto r = error(400, e.what());
-    r.org = who->org;
-    return r;
+    r = error(400, e.what());
   }
+  r.org = who.org;
+  return r;
+}
+
+Response handle(Central& central, const Request& request) {
+  if (!needs_token(request.method, request.target)) return handle(central, request, Identity{});
+  auto who = authenticate(central, request.authorization);
+  if (!who) return unauthenticated(request.authorization);
+  return handle(central, request, *who);
 }
 
 }  // namespace liaison::server

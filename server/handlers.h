@@ -1,13 +1,21 @@
 // The request handler of liaisond: a plain function from a request to a
 // response, apart from the connection code so it can be tested without
-// sockets. It authenticates the bearer token, routes, and runs each route
-// under the central copy's lock.
+// sockets. It authenticates the bearer token, routes, and runs the routes
+// that change central (push, the review queue) under the central copy's
+// lock. Health, token checks, whoami, fetch and clone do not wait for it:
+// a long push holds up no reader.
+//
+// The connection code authenticates a request as soon as its header is in
+// (authenticate()), before reading its body, then calls handle() with the
+// identity; handle(central, request) does both, for tests.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "server/central.h"
 
@@ -18,6 +26,7 @@ struct Request {
   std::string target;
   std::string authorization;  // the Authorization header
   std::string body;
+  std::string client_address;  // the peer's IP address, for the log and the audit
 };
 
 struct Response {
@@ -32,6 +41,20 @@ struct Response {
   std::string org;  // whose token made the request, for the log ("" if none)
 };
 
+// Whether the route needs a token: all but GET /v1/health.
+bool needs_token(std::string_view method, std::string_view target);
+// The identity the Authorization header's bearer token proves; nullopt for
+// none, an unknown or a revoked token. Does not take the central lock.
+std::optional<Identity> authenticate(Central& central, std::string_view authorization);
+// Whether the Authorization header offers a token at all (a failed attempt,
+// when authenticate() refuses it).
+bool offers_token(std::string_view authorization);
+// The 401 answer to a request authenticate() refused.
+Response unauthenticated(std::string_view authorization);
+
+// Answers a request whose token authenticate() accepted as `who`.
+Response handle(Central& central, const Request& request, const Identity& who);
+// Authenticates the request (unless it needs no token), then as above.
 Response handle(Central& central, const Request& request);
 
 }  // namespace liaison::server

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <ctime>
+#include <limits>
+#include <string_view>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -11,6 +13,7 @@
 #include <malloc.h>
 #endif
 
+#include <boost/asio/ip/network_v6.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -33,8 +36,16 @@ namespace {
 
 std::mutex log_mutex;
 
-void log_request(const std::string& org, const std::string& method, const std::string& target, int status,
-                 std::size_t in, std::size_t out, std::chrono::steady_clock::duration took) {
+std::string one_line(std::string text) {
+  for (auto& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
+// `failure` says what went wrong behind a 500, for the operator.
+void log_request(const std::string& client, const std::string& org, std::string_view method, std::string_view target,
+                 int status, std::size_t in, std::size_t out, std::chrono::steady_clock::duration took,
+                 const std::string& failure) {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
@@ -42,68 +53,192 @@ void log_request(const std::string& org, const std::string& method, const std::s
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
   auto ms = std::chrono::duration_cast<std::chrono::microseconds>(took).count() / 1000.0;
   std::lock_guard<std::mutex> lock(log_mutex);
-  std::cerr << when << " org=" << (org.empty() ? "-" : org) << " " << method << " " << target << " " << status
-            << " in=" << in << " out=" << out << " " << ms << "ms\n";
+  std::cerr << when << " client=" << client << " org=" << (org.empty() ? "-" : org) << " "
+            << (method.empty() ? "-" : method) << " " << (target.empty() ? "-" : target) << " " << status
+            << " in=" << in << " out=" << out << " " << ms << "ms";
+  if (!failure.empty()) std::cerr << " error=" << one_line(failure);
+  std::cerr << "\n";
 }
 
 http::status to_status(int code) { return static_cast<http::status>(code); }
 
+Response error_response(http::status status, const std::string& message) {
+  Response r;
+  r.status = static_cast<int>(status);
+  r.body = Json{{"error", message}}.dump();
+  return r;
+}
+
+// The client sees that something failed; what failed goes to the log.
+Response internal_error() {
+  return error_response(http::status::internal_server_error, "internal error (the server's log says more)");
+}
+
+std::string client_address(tcp::socket& socket) {
+  beast::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "-";
+  auto a = endpoint.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
+  return a.to_string();
+}
+
+// What failed sign-ins are counted by: the address, or its /64 for IPv6,
+// where one host commonly holds a whole /64.
+std::string sign_in_key(const std::string& client) {
+  beast::error_code ec;
+  auto a = net::ip::make_address(client, ec);
+  if (ec || !a.is_v6()) return client;
+  return net::ip::make_network_v6(a.to_v6(), 64).canonical().to_string();
+}
+
+// After a refusal the session reads and drops what the client still sends,
+// up to these many bytes, so that closing does not reset the connection
+// before the client has read the answer. Little for a client without a
+// valid token: its body is not worth reading.
+constexpr std::size_t kDrainAuthenticated = 64u << 20;
+constexpr std::size_t kDrainUnauthenticated = 1u << 20;
+
 template <class Derived>
 class Session {
  public:
-  Session(Central& central, const ServerOptions& options) : central_(central), options_(options) {}
+  Session(Central& central, const ServerOptions& options, SignInLimiter& limiter, std::string client)
+      : central_(central), options_(options), limiter_(limiter), client_(std::move(client)) {}
 
   void do_read() {
     parser_.emplace();
-    parser_->body_limit(options_.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+    // The body limit applies once the token is checked (on_header). Not
+    // boost::none: Beast 1.74 compares the Content-Length with the optional
+    // and takes none for a limit smaller than any.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    request_ = Request{};
+    request_.client_address = client_;
+    who_.reset();
+    beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
+    http::async_read_header(derived().stream(), buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, derived().shared_from_this()));
+  }
+
+  // The header is in, the body not yet: check the token first.
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    started_ = std::chrono::steady_clock::now();
+    const auto& head = parser_->get();
+    request_.method = std::string(head.method_string());
+    request_.target = std::string(head.target());
+    request_.authorization = std::string(head[http::field::authorization]);
+    if (needs_token(request_.method, request_.target)) {
+      auto key = sign_in_key(client_);
+      if (auto wait = limiter_.wait(key); wait.count() > 0) {
+        auto r = error_response(http::status::too_many_requests, "too many failed sign-ins from " + key +
+                                                                     ", try again in " + std::to_string(wait.count()) + " s");
+        r.headers["Retry-After"] = std::to_string(wait.count());
+        return refuse(std::move(r), kDrainUnauthenticated);
+      }
+      try {
+        who_ = authenticate(central_, request_.authorization);
+      } catch (const std::exception& e) {
+        return refuse(internal_error(), kDrainUnauthenticated, std::string("checking a token: ") + e.what());
+      }
+      if (!who_) {
+        if (offers_token(request_.authorization)) limiter_.failed(key);
+        return refuse(unauthenticated(request_.authorization), kDrainUnauthenticated);
+      }
+    }
+    if (auto length = parser_->content_length(); length && *length > options_.body_limit)
+      return refuse(too_large(), kDrainAuthenticated);
+    parser_->body_limit(options_.body_limit);
+    if (parser_->is_done()) return on_read({}, 0);
+    if (beast::iequals(head[http::field::expect], "100-continue")) return send_continue();
+    read_body();
+  }
+
+  void read_body() {
     beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
     http::async_read(derived().stream(), buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, derived().shared_from_this()));
   }
 
+  // A client that waits for "100 Continue" before its body gets it only
+  // now, with its token checked.
+  void send_continue() {
+    auto res = std::make_shared<http::response<http::empty_body>>(http::status::continue_, parser_->get().version());
+    beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
+    auto self = derived().shared_from_this();
+    http::async_write(derived().stream(), *res, [self, res](beast::error_code ec, std::size_t) {
+      if (!ec) self->read_body();
+    });
+  }
+
   void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream) return derived().do_close();
-    if (ec) {
-      if (ec == http::error::body_limit) return send_error(http::status::payload_too_large, "request body is too large");
-      if (ec == http::error::header_limit) return send_error(http::status::request_header_fields_too_large, "headers are too large");
-      if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::eof ||
-          ec == net::error::connection_reset)
-        return;
-      return send_error(http::status::bad_request, "malformed HTTP request: " + ec.message());
-    }
-    auto started = std::chrono::steady_clock::now();
-    auto req = parser_->release();
-    Request request{std::string(req.method_string()), std::string(req.target()),
-                    std::string(req[http::field::authorization]), std::move(req.body())};
+    if (ec) return on_read_error(ec);
+    request_.body = std::move(parser_->get().body());
     Response response;
+    std::string failure;
     try {
-      response = handle(central_, request);
+      response = who_ ? handle(central_, request_, *who_) : handle(central_, request_);
     } catch (const std::exception& e) {
-      response.status = 500;
-      response.body = Json{{"error", std::string("internal error: ") + e.what()}}.dump();
+      failure = e.what();
+      response = internal_error();
+      if (who_) response.org = who_->org;
     }
+    respond(std::move(response), parser_->get().keep_alive(), failure);
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::end_of_stream) return derived().do_close();
+    if (!parser_->is_header_done()) started_ = std::chrono::steady_clock::now();
+    if (ec == http::error::body_limit) return refuse(too_large(), kDrainAuthenticated);
+    if (ec == http::error::header_limit)
+      return refuse(error_response(http::status::request_header_fields_too_large, "headers are too large"),
+                    kDrainUnauthenticated);
+    if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::eof ||
+        ec == net::error::connection_reset)
+      return;
+    refuse(error_response(http::status::bad_request, "malformed HTTP request: " + ec.message()), kDrainUnauthenticated);
+  }
+
+  Response too_large() {
+    auto r = error_response(http::status::payload_too_large,
+                            "request body is too large (at most " + std::to_string(options_.body_limit >> 20) + " MB)");
+    if (who_) r.org = who_->org;
+    return r;
+  }
+
+  // Answers without reading (the rest of) the body and closes the connection.
+  void refuse(Response response, std::size_t drain_limit, const std::string& failure = "") {
+    drain_limit_ = drain_limit;
+    respond(std::move(response), false, failure);
+  }
+
+  // Sends `response` and logs it; without keep_alive the connection closes after.
+  void respond(Response response, bool keep_alive, std::string failure) {
+    unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    auto took = std::chrono::steady_clock::now() - started_;
     if (!response.body_file.empty()) {
       // Streamed from the file; the write keeps its owner (the image) alive.
       http::file_body::value_type file;
       beast::error_code open_error;
       file.open(response.body_file.c_str(), beast::file_mode::scan, open_error);
       if (!open_error) {
-        log_request(response.org, request.method, request.target, response.status, request.body.size(), file.size(),
-                    std::chrono::steady_clock::now() - started);
-        auto res = std::make_shared<http::response<http::file_body>>(to_status(response.status), req.version());
-        fill_head(*res, response, req.keep_alive());
+        log_request(client_, response.org, request_.method, request_.target, response.status, request_.body.size(),
+                    file.size(), took, failure);
+        auto res = std::make_shared<http::response<http::file_body>>(to_status(response.status), version);
+        fill_head(*res, response, keep_alive);
         res->body() = std::move(file);
         res->prepare_payload();
         return write(res, response.body_file_owner);
       }
-      response.status = 500;
-      response.body = Json{{"error", "internal error: cannot open " + response.body_file.filename().string()}}.dump();
+      failure = "cannot open " + response.body_file.string() + ": " + open_error.message();
+      auto org = response.org;
+      response = internal_error();
+      response.org = org;
     }
-    log_request(response.org, request.method, request.target, response.status, request.body.size(),
-                response.body.size(), std::chrono::steady_clock::now() - started);
-    auto res = std::make_shared<http::response<http::string_body>>(to_status(response.status), req.version());
-    fill_head(*res, response, req.keep_alive());
+    log_request(client_, response.org, request_.method, request_.target, response.status, request_.body.size(),
+                response.body.size(), took, failure);
+    auto res = std::make_shared<http::response<http::string_body>>(to_status(response.status), version);
+    fill_head(*res, response, keep_alive);
     res->body() = std::move(response.body);
     res->prepare_payload();
     write(res);
@@ -115,23 +250,6 @@ class Session {
     res.set(http::field::content_type, response.content_type);
     for (const auto& [k, v] : response.headers) res.set(k, v);
     res.keep_alive(keep_alive);
-  }
-
-  void send_error(http::status status, const std::string& message) {
-    std::string method = "-", target = "-";
-    if (parser_) {
-      method = std::string(parser_->get().method_string());
-      target = std::string(parser_->get().target());
-    }
-    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
-    res->set(http::field::server, "liaisond");
-    res->set(http::field::content_type, "application/json");
-    res->body() = Json{{"error", message}}.dump();
-    res->keep_alive(false);
-    res->prepare_payload();
-    log_request("", method.empty() ? "-" : method, target.empty() ? "-" : target, static_cast<int>(status), 0,
-                res->body().size(), {});
-    write(res);
   }
 
   // Writes `res`; `keep` holds whatever its body points into until then.
@@ -150,14 +268,20 @@ class Session {
   Derived& derived() { return static_cast<Derived&>(*this); }
   Central& central_;
   const ServerOptions& options_;
+  SignInLimiter& limiter_;
+  const std::string client_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  Request request_;                 // method, target, authorization once the header is in
+  std::optional<Identity> who_;     // the token's identity, for routes that need one
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::size_t drain_limit_ = kDrainAuthenticated;
 };
 
 class PlainSession : public Session<PlainSession>, public std::enable_shared_from_this<PlainSession> {
  public:
-  PlainSession(tcp::socket&& socket, Central& central, const ServerOptions& options)
-      : Session(central, options), stream_(std::move(socket)) {}
+  PlainSession(tcp::socket&& socket, Central& central, const ServerOptions& options, SignInLimiter& limiter)
+      : Session(central, options, limiter, client_address(socket)), stream_(std::move(socket)) {}
   beast::tcp_stream& stream() { return stream_; }
   void start() { do_read(); }
   void do_close() {
@@ -167,15 +291,13 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
   }
 
  private:
-  // After refusing a request early (413), read and drop what the client is
-  // still sending for a while, so closing does not reset the connection
-  // before the client has read the answer.
+  // Reads and drops what the client still sends (see kDrainAuthenticated).
   void drain() {
     stream_.expires_after(std::chrono::seconds(5));
     auto self = shared_from_this();
     stream_.async_read_some(net::buffer(drain_buffer_), [self](beast::error_code ec, std::size_t n) {
       self->drained_ += n;
-      if (!ec && self->drained_ < (64u << 20)) self->drain();
+      if (!ec && self->drained_ < self->drain_limit_) self->drain();
     });
   }
   beast::tcp_stream stream_;
@@ -185,8 +307,9 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
 
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
  public:
-  TlsSession(tcp::socket&& socket, net::ssl::context& ctx, Central& central, const ServerOptions& options)
-      : Session(central, options), stream_(std::move(socket), ctx) {}
+  TlsSession(tcp::socket&& socket, net::ssl::context& ctx, Central& central, const ServerOptions& options,
+             SignInLimiter& limiter)
+      : Session(central, options, limiter, client_address(socket)), stream_(std::move(socket), ctx) {}
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
   void start() {
     beast::get_lowest_layer(stream_).expires_after(options_.timeout);
@@ -214,7 +337,8 @@ struct HttpServer::Impl {
         acceptor(ioc),
         ssl_ctx(net::ssl::context::tls_server),
         signals(ioc),
-        trim_timer(ioc) {}
+        trim_timer(ioc),
+        limiter(o.sign_in) {}
   Central& central;
   ServerOptions options;
   net::io_context ioc;
@@ -223,6 +347,7 @@ struct HttpServer::Impl {
   bool tls = false;
   net::signal_set signals;
   net::steady_timer trim_timer;
+  SignInLimiter limiter;
 
   // Hands memory freed by finished requests back to the system every 5 s.
   // Requests run on several threads, each with its own glibc malloc arena,
@@ -243,8 +368,8 @@ struct HttpServer::Impl {
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
-        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options)->start();
-        else std::make_shared<PlainSession>(std::move(socket), central, options)->start();
+        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options, limiter)->start();
+        else std::make_shared<PlainSession>(std::move(socket), central, options, limiter)->start();
       }
       if (acceptor.is_open()) accept();
     });

@@ -1,9 +1,16 @@
 // The network side of liaisond: a Boost.Beast HTTP/1.1 server, plain or TLS,
 // one session object per connection (kept alive by shared_from_this), with
 // limits at the edge: header size, body size, and a timeout on every read
-// and write, so a slow or broken client never holds up the others. Each
-// request is handed to handle() (handlers.h) and logged as one line
-// (time, org, route, status, bytes, duration), never with its token.
+// and write, so a slow or broken client never holds up the others.
+//
+// A request's token is checked as soon as its header is in, before its body
+// is read: a request without a valid token is answered 401 and its
+// connection closed, whatever body it announces, and the body limit applies
+// to authenticated requests only (413 at once when Content-Length exceeds
+// it). A client address that failed too many token checks is answered 429
+// for a while (rate_limit.h). Each request is handed to handle()
+// (handlers.h) and logged as one line (time, client address, org, route,
+// status, bytes, duration; error=... for a 500), never with its token.
 #pragma once
 
 #include <chrono>
@@ -12,6 +19,7 @@
 #include <string>
 
 #include "server/central.h"
+#include "server/rate_limit.h"
 
 namespace liaison::server {
 
@@ -22,6 +30,7 @@ struct ServerOptions {
   std::size_t body_limit = 256u << 20;
   std::size_t header_limit = 16u << 10;
   std::chrono::seconds timeout{60};
+  SignInLimits sign_in;  // failed token checks allowed per client address
   int threads = 4;
 };
 

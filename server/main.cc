@@ -2,6 +2,7 @@
 //   liaisond init DIR [--org SLUG]
 //   liaisond --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]
 //   liaisond token create|list|revoke --data DIR ...
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -68,17 +69,19 @@ int main(int argc, char** argv) {
     }
     if (data.empty()) throw UserError("--data: give the data folder");
     if (token->parsed()) {
-      Central central(data);
-      auto lock = central.lock();
+      // Only server.db: a server running on the folder keeps its central
+      // copy and clone images, and reads the tokens table on every check.
+      if (!Central::exists(data)) throw UserError("no liaisond data in " + data + " (run 'liaisond init DIR')");
+      TokenStore tokens(std::filesystem::path(data) / "server.db");
       if (create->parsed()) {
         if (!is_slug(token_org)) throw UserError("--org: '" + token_org + "' is not an organization slug");
-        std::cout << central.tokens().create(token_org, parse_role(token_role)) << "\n";
+        std::cout << tokens.create(token_org, parse_role(token_role)) << "\n";
       } else if (list->parsed()) {
-        for (const auto& t : central.tokens().list())
+        for (const auto& t : tokens.list())
           std::cout << t.id << "\t" << t.org << "\t" << role_name(t.role) << "\t" << t.created
                     << (t.revoked ? "\trevoked" : "") << "\n";
       } else {
-        central.tokens().revoke(revoke_id);
+        tokens.revoke(revoke_id);
         std::cout << "Revoked token " << revoke_id << "\n";
       }
       return 0;

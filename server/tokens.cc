@@ -39,7 +39,7 @@ std::string sha256_hex(std::string_view data) {
   return out;
 }
 
-TokenStore::TokenStore(Database& db) : db_(db) {
+TokenStore::TokenStore(const std::filesystem::path& path) : db_(Database::open(path)) {
   db_.exec(
       "CREATE TABLE IF NOT EXISTS tokens(id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, org TEXT NOT NULL,"
       " role TEXT NOT NULL, created TEXT NOT NULL DEFAULT (datetime('now')), revoked INTEGER NOT NULL DEFAULT 0)");
@@ -54,6 +54,7 @@ std::string TokenStore::create(const std::string& org, Role role) {
     token.push_back(hex[b >> 4]);
     token.push_back(hex[b & 0xF]);
   }
+  std::lock_guard<std::mutex> lock(mutex_);
   auto st = db_.prepare("INSERT INTO tokens(hash, org, role) VALUES(?,?,?)");
   st.bind(1, sha256_hex(token)).bind(2, org).bind(3, role_name(role)).run();
   return token;
@@ -61,6 +62,7 @@ std::string TokenStore::create(const std::string& org, Role role) {
 
 std::optional<Identity> TokenStore::authenticate(const std::string& token) {
   if (!token.starts_with("lz_") || token.size() != 51) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
   auto st = db_.prepare("SELECT id, org, role FROM tokens WHERE hash=? AND revoked=0");
   st.bind(1, sha256_hex(token));
   if (!st.step()) return std::nullopt;
@@ -68,6 +70,7 @@ std::optional<Identity> TokenStore::authenticate(const std::string& token) {
 }
 
 std::vector<TokenInfo> TokenStore::list() {
+  std::lock_guard<std::mutex> lock(mutex_);
   std::vector<TokenInfo> out;
   auto st = db_.prepare("SELECT id, org, role, created, revoked FROM tokens ORDER BY id");
   while (st.step()) out.push_back({st.integer(0), st.text(1), parse_role(st.text(2)), st.text(3), st.integer(4) != 0});
@@ -75,6 +78,7 @@ std::vector<TokenInfo> TokenStore::list() {
 }
 
 void TokenStore::revoke(std::int64_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
   auto st = db_.prepare("UPDATE tokens SET revoked=1 WHERE id=?");
   st.bind(1, id).run();
   if (sqlite3_changes(db_.raw()) == 0) throw UserError("no token with id " + std::to_string(id));

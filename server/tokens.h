@@ -3,8 +3,15 @@
 //   reader  fetch only (donors)
 //   editor  may change the records its organization owns
 //   admin   may change everything and work the review queue
+//
+// Thread-safe: a TokenStore has a connection to server.db and a mutex of its
+// own, so token checks never wait for the central copy's lock, and it reads
+// the table on every check, so tokens created or revoked by `liaisond
+// token` while a server runs count at once.
 #pragma once
 
+#include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +41,8 @@ struct TokenInfo {
 
 class TokenStore {
  public:
-  explicit TokenStore(Database& db);
+  // Opens server.db at `path` (created if missing) and its tokens table.
+  explicit TokenStore(const std::filesystem::path& path);
   // Returns the new token's text; it cannot be recovered later.
   std::string create(const std::string& org, Role role);
   // nullopt for an unknown, malformed or revoked token.
@@ -43,7 +51,8 @@ class TokenStore {
   void revoke(std::int64_t id);
 
  private:
-  Database& db_;
+  std::mutex mutex_;
+  Database db_;
 };
 
 std::string sha256_hex(std::string_view data);

@@ -1,0 +1,123 @@
+// Unit tests of the request handler (server/handlers.h) without sockets:
+// what must not wait for the central copy's lock — health, token checks,
+// whoami, fetch — is answered while another thread holds it, and the
+// published head follows what the locked routes did.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "core/commit_patch.h"
+#include "core/error.h"
+#include "server/central.h"
+#include "server/handlers.h"
+#include "sync/protocol.h"
+#include "tests/unit/temp_copy.h"
+
+namespace liaison::server {
+namespace {
+
+using namespace std::chrono_literals;
+
+class HandlersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Central::init(dir / "data", "un-ctc");
+    central = std::make_unique<Central>(dir / "data");
+    token = central->tokens().create("cis-atc", Role::Editor);
+  }
+  Request request(const std::string& method, const std::string& target, const std::string& tok,
+                  const std::string& body = "") {
+    return Request{method, target, tok.empty() ? "" : "Bearer " + tok, body, "192.0.2.7"};
+  }
+  // Answers `req` on another thread; fails the test unless it is answered
+  // within 5 s.
+  Response answered_while_locked(const Request& req) {
+    auto lock = central->lock();
+    auto answer = std::async(std::launch::async, [&] { return handle(*central, req); });
+    if (answer.wait_for(5s) != std::future_status::ready) {
+      ADD_FAILURE() << req.method << " " << req.target << " waited for the central lock";
+      lock.unlock();
+    }
+    return answer.get();
+  }
+
+  test::TempDir dir;
+  std::unique_ptr<Central> central;
+  std::string token;
+};
+
+TEST_F(HandlersTest, ReadsAreAnsweredWhileThePushLockIsHeld) {
+  auto head = central->published_head();
+  ASSERT_TRUE(head.has_value());
+
+  auto health = answered_while_locked(request("GET", "/v1/health", ""));
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(Json::parse(health.body)["head"], *head);
+
+  auto whoami = answered_while_locked(request("GET", "/v1/whoami", token));
+  EXPECT_EQ(whoami.status, 200);
+  EXPECT_EQ(Json::parse(whoami.body)["org"], "cis-atc");
+  EXPECT_EQ(whoami.org, "cis-atc");
+
+  auto bad = answered_while_locked(request("GET", "/v1/whoami", "lz_" + std::string(48, '0')));
+  EXPECT_EQ(bad.status, 401);
+  auto none = answered_while_locked(request("POST", "/v1/push", "", "x"));
+  EXPECT_EQ(none.status, 401);
+
+  auto fetch = answered_while_locked(request("POST", "/v1/fetch", token, "{\"haves\":[]}"));
+  ASSERT_EQ(fetch.status, 200) << fetch.body;
+  EXPECT_EQ(fetch.headers[sync::kHeadHeader], *head);
+  EXPECT_FALSE(fetch.headers[sync::kSubmissionsStampHeader].empty());
+  auto patches = decode_patches(fetch.body, "fetch answer");
+  ASSERT_FALSE(patches.empty());
+  EXPECT_EQ(patches.back().id, *head);
+
+  // Fetching from the head itself: nothing new.
+  auto again = answered_while_locked(request("POST", "/v1/fetch", token, "{\"haves\":[\"" + *head + "\"]}"));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_TRUE(again.body.empty());
+}
+
+TEST_F(HandlersTest, TokensCreatedAndRevokedElsewhereCountAtOnce) {
+  // Another connection to server.db, as `liaisond token` uses.
+  TokenStore other(dir / "data" / "server.db");
+  auto fresh = other.create("osce", Role::Reader);
+  EXPECT_EQ(handle(*central, request("GET", "/v1/whoami", fresh)).status, 200);
+  for (const auto& t : other.list())
+    if (t.org == "osce") other.revoke(t.id);
+  EXPECT_EQ(handle(*central, request("GET", "/v1/whoami", fresh)).status, 401);
+  EXPECT_EQ(handle(*central, request("GET", "/v1/whoami", token)).status, 200);
+}
+
+TEST_F(HandlersTest, HealthAnswersThePublishedHead) {
+  auto before = central->published_head();
+  ASSERT_TRUE(before.has_value());
+  // A head moved behind the server's back is not served until published:
+  // publish_head() is what makes objects visible to readers.
+  CommitId next;
+  {
+    auto lock = central->lock();
+    auto& history = central->store().history();
+    next = history.write_commit({*before}, {{"unit-test.txt", std::string("x\n")}}, Person{"T", "t@example.org"},
+                                "test\n");
+    ASSERT_TRUE(history.advance_head(before, next, "test"));
+  }
+  EXPECT_EQ(Json::parse(handle(*central, request("GET", "/v1/health", "")).body)["head"], *before);
+  {
+    auto lock = central->lock();
+    central->publish_head();
+  }
+  EXPECT_EQ(Json::parse(handle(*central, request("GET", "/v1/health", "")).body)["head"], next);
+}
+
+TEST_F(HandlersTest, ASecondServerOnTheSameFolderIsRefused) {
+  try {
+    Central second(dir / "data");
+    ADD_FAILURE() << "a second Central opened the same data folder";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("server.lock"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace liaison::server
