@@ -118,6 +118,10 @@ std::optional<std::int64_t> submission_id(const std::string& target, const std::
 // The submissions a token sees: its organization's, or all for an admin.
 std::string submissions_scope(const Identity& who) { return who.role == Role::Admin ? "" : who.org; }
 
+bool is_commit_hex(const std::string& text) {
+  return text.size() == 40 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 // Routes that only read, without the central lock: the published head, a
 // History handle of the read pool and the read connection to server.db.
 std::optional<Response> read_route(Central& central, const Identity& who, const Request& req) {
@@ -129,7 +133,7 @@ std::optional<Response> read_route(Central& central, const Identity& who, const 
       return error(400, "fetch request needs \"haves\": [commit ids]");
     std::vector<CommitId> haves;
     for (const auto& h : body["haves"]) {
-      if (!h.is_string()) return error(400, "\"haves\" must be commit ids");
+      if (!h.is_string() || !is_commit_hex(h.get<std::string>())) return error(400, "\"haves\" must be commit ids");
       haves.push_back(h.get<std::string>());
     }
     Response r;

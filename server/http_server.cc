@@ -65,7 +65,7 @@ http::status to_status(int code) { return static_cast<http::status>(code); }
 Response error_response(http::status status, const std::string& message) {
   Response r;
   r.status = static_cast<int>(status);
-  r.body = Json{{"error", message}}.dump();
+  r.body = Json{{"error", message}}.dump(-1, ' ', false, Json::error_handler_t::replace);
   return r;
 }
 

@@ -76,6 +76,8 @@ TEST_F(HandlersTest, ReadsAreAnsweredWhileThePushLockIsHeld) {
   auto again = answered_while_locked(request("POST", "/v1/fetch", token, "{\"haves\":[\"" + *head + "\"]}"));
   EXPECT_EQ(again.status, 200);
   EXPECT_TRUE(again.body.empty());
+  // What is not a commit id is malformed, not an internal error.
+  EXPECT_EQ(handle(*central, request("POST", "/v1/fetch", token, "{\"haves\":[\"HEAD~1\"]}")).status, 400);
 }
 
 TEST_F(HandlersTest, TokensCreatedAndRevokedElsewhereCountAtOnce) {
