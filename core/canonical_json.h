@@ -14,7 +14,10 @@ namespace liaison {
 using Json = nlohmann::json;
 
 // Parses strict JSON. Throws UserError naming `what` (a file or field) when
-// the text is malformed, is not valid UTF-8, or repeats a key in one object.
+// the text is malformed, is not valid UTF-8, repeats a key in one object, or
+// nests arrays and objects deeper than kMaxJsonDepth (liaison's own JSON
+// nests three levels at most).
+inline constexpr std::size_t kMaxJsonDepth = 64;
 Json parse_json(std::string_view text, std::string_view what);
 
 // Serialises `value` canonically, with the trailing newline.

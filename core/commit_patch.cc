@@ -105,19 +105,101 @@ std::string encode_patches(const std::vector<CommitPatch>& patches) {
   return compress_framed(raw.str(), 6);
 }
 
-std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string& what) {
-  std::string plain = expand_framed(blob, what + ": patch data");
-  std::vector<CommitPatch> out;
-  try {
-    std::istringstream in(plain);
-    cereal::PortableBinaryInputArchive ar(in);
-    std::uint32_t format = 0;
-    ar(format);
-    if (format != kPatchFormat) throw UserError(what + ": unknown patch format " + std::to_string(format));
-    ar(out);
-  } catch (const cereal::Exception&) {
-    throw UserError(what + ": patch data is malformed");
+namespace {
+
+// Reads the patches as cereal's PortableBinaryOutputArchive writes them: a
+// byte naming the byte order of what follows (1 little-endian, 0 big), then
+// numbers in that order, sizes as 64 bits, a string as its size then its
+// bytes, an optional as a flag (1: absent) then its value. cereal itself
+// would resize a vector or a string to whatever size it reads; here every
+// count and length is checked against the limits and against the bytes left
+// before anything is allocated for it.
+class PatchReader {
+ public:
+  PatchReader(std::string_view in, const std::string& what) : in_(in), what_(what) {
+    unsigned order = byte();
+    if (order > 1) fail("starts with an unknown byte order");
+    little_endian_ = order == 1;
   }
+
+  std::uint64_t number(std::size_t bytes) {
+    auto raw = take(bytes);
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < bytes; ++i)
+      value = (value << 8) | static_cast<unsigned char>(raw[little_endian_ ? bytes - 1 - i : i]);
+    return value;
+  }
+
+  // A count of items that take at least `min_bytes` each: at most `limit`,
+  // and no more than the bytes left can hold.
+  std::size_t count(std::size_t limit, std::size_t min_bytes, const char* items) {
+    std::uint64_t n = number(8);
+    if (n > limit) over(n, limit, items);
+    if (n > in_.size() / min_bytes) fail("is cut short (" + std::to_string(n) + " " + items + " announced)");
+    return static_cast<std::size_t>(n);
+  }
+
+  std::string text(std::size_t limit, const char* of) {
+    std::uint64_t n = number(8);
+    if (n > limit) over(n, limit, of);
+    return std::string(take(n));
+  }
+
+  // cereal's flag for an optional: true when it holds no value.
+  bool absent() {
+    unsigned b = byte();
+    if (b > 1) fail("holds a malformed flag");
+    return b == 1;
+  }
+
+  std::size_t left() const { return in_.size(); }
+
+  [[noreturn]] void fail(const std::string& why) const { throw UserError(what_ + ": patch data " + why); }
+
+ private:
+  [[noreturn]] void over(std::uint64_t n, std::uint64_t limit, const char* of) const {
+    fail("announces " + std::to_string(n) + " " + of + ", more than the " + std::to_string(limit) + " allowed");
+  }
+
+  std::string_view take(std::uint64_t n) {
+    if (n > in_.size()) fail("is cut short");
+    auto out = in_.substr(0, static_cast<std::size_t>(n));
+    in_.remove_prefix(static_cast<std::size_t>(n));
+    return out;
+  }
+
+  unsigned byte() { return static_cast<unsigned char>(take(1)[0]); }
+
+  std::string_view in_;
+  const std::string& what_;
+  bool little_endian_ = true;
+};
+
+}  // namespace
+
+std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string& what, const DecodeLimits& limits) {
+  std::string plain = expand_framed(blob, what + ": patch data", limits);
+  PatchReader in(plain, what);
+  auto format = in.number(4);
+  if (format != kPatchFormat) throw UserError(what + ": unknown patch format " + std::to_string(format));
+  // The least a patch takes: its id (size and 40 digits), its text's size
+  // and its count of changes; a change: its path's size and the flag.
+  constexpr std::size_t kMinPatchBytes = 8 + GIT_OID_HEXSZ + 8 + 8;
+  constexpr std::size_t kMinChangeBytes = 8 + 1;
+  std::vector<CommitPatch> out(in.count(limits.max_commits, kMinPatchBytes, "commits"));
+  std::size_t changes_left = limits.max_changes;
+  for (auto& p : out) {
+    p.id = in.text(GIT_OID_HEXSZ, "bytes of commit id");
+    if (!is_commit_id(p.id)) in.fail("holds a malformed commit id");
+    p.raw = in.text(limits.max_commit_bytes, "bytes of commit text");
+    p.changes.resize(in.count(changes_left, kMinChangeBytes, "file changes"));
+    changes_left -= p.changes.size();
+    for (auto& c : p.changes) {
+      c.path = in.text(limits.max_path_bytes, "bytes of path");
+      if (!in.absent()) c.content = in.text(limits.max_record_bytes, "bytes of record");
+    }
+  }
+  if (in.left() != 0) in.fail("has " + std::to_string(in.left()) + " bytes after its end");
   return out;
 }
 

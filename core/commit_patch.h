@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/decode_limits.h"
 #include "core/history.h"
 
 namespace liaison {
@@ -31,10 +32,14 @@ struct CommitPatch {
 std::vector<CommitPatch> make_patches(const History& history, const CommitId& want,
                                       const std::vector<CommitId>& haves);
 
-// Encodes patches as one compressed binary blob and back. decode throws
-// UserError naming `what` for a truncated or corrupted blob.
+// Encodes patches as one compressed binary blob and back (the layout of
+// cereal's portable binary archive, which wrote them first). decode throws
+// UserError naming `what` for a truncated, corrupted or padded blob, a
+// malformed commit id, or a size, count or length over `limits` (checked
+// before anything is allocated for it).
 std::string encode_patches(const std::vector<CommitPatch>& patches);
-std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string& what);
+std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string& what,
+                                        const DecodeLimits& limits = DecodeLimits{});
 
 // Commits rebuilt and verified in quarantine, not yet in the repository.
 // history() reads the repository plus the staged objects, so callers can

@@ -1,5 +1,6 @@
 #include "core/transfer.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "core/canonical_json.h"
 #include "core/commit_patch.h"
+#include "core/decode_limits.h"
 #include "core/durable_file.h"
 #include "core/error.h"
 #include "core/object_batch.h"
@@ -77,7 +79,11 @@ std::vector<RawTreeEntry> parse_raw_tree(std::string_view data) {
   std::size_t i = 0;
   while (i < data.size()) {
     auto space = data.find(' ', i);
-    auto nul = data.find('\0', space);
+    auto nul = space == std::string_view::npos ? space : data.find('\0', space);
+    // A tree from another copy's pack is not checked by libgit2's indexer:
+    // a malformed one must not send this loop past the end.
+    if (nul == std::string_view::npos || data.size() - nul - 1 < GIT_OID_RAWSZ)
+      throw UserError("a tree object is malformed");
     out.push_back({data.substr(i, space - i) == "40000", data.substr(space + 1, nul - space - 1),
                    data.substr(nul + 1, GIT_OID_RAWSZ)});
     i = nul + 1 + GIT_OID_RAWSZ;
@@ -249,29 +255,49 @@ bool looks_like_bundle(const std::filesystem::path& file) {
   return in && start == kBundleMagic;
 }
 
-Bundle read_bundle(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw UserError("cannot read " + file.string());
-  std::stringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
+Bundle read_bundle(const std::filesystem::path& file, const DecodeLimits& limits) {
   std::string name = file.filename().string();
-  if (!text.starts_with(kBundleMagic)) throw UserError(name + ": not a liaison bundle");
-  auto eol = text.find('\n', kBundleMagic.size());
-  if (eol == std::string::npos) throw UserError(name + ": bundle header is cut short");
-  Json header = parse_json(std::string_view(text).substr(kBundleMagic.size(), eol - kBundleMagic.size()), name);
+  std::ifstream in(file, std::ios::binary);
+  std::error_code ec;
+  auto file_size = std::filesystem::file_size(file, ec);
+  if (!in || ec) throw UserError("cannot read " + file.string());
+  // The header line, read within its limit; then exactly the payload it
+  // announces, once the file is known to hold that many bytes.
+  std::string head(std::min<std::uintmax_t>(file_size, kBundleMagic.size() + limits.max_bundle_header_bytes + 1),
+                   '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  if (!in) throw UserError("cannot read " + file.string());
+  if (!head.starts_with(kBundleMagic)) throw UserError(name + ": not a liaison bundle");
+  auto eol = head.find('\n', kBundleMagic.size());
+  if (eol == std::string::npos)
+    throw UserError(name + (head.size() < file_size ? ": bundle header is too long" : ": bundle header is cut short"));
+  Json header = parse_json(std::string_view(head).substr(kBundleMagic.size(), eol - kBundleMagic.size()), name);
   Bundle b;
+  std::uint64_t size = 0;
   try {
     b.head = header.at("head").get<std::string>();
     b.prerequisites = header.at("prerequisites").get<std::vector<std::string>>();
-    auto size = header.at("payload_bytes").get<std::size_t>();
-    b.payload = text.substr(eol + 1);
-    if (b.payload.size() != size)
-      throw UserError(name + ": bundle is truncated or padded (" + std::to_string(b.payload.size()) + " of " +
-                      std::to_string(size) + " bytes)");
+    const auto& bytes = header.at("payload_bytes");
+    if (!bytes.is_number_unsigned()) throw UserError(name + ": bundle header is malformed");
+    size = bytes.get<std::uint64_t>();
   } catch (const Json::exception&) {
     throw UserError(name + ": bundle header is malformed");
   }
+  if (!is_commit_id(b.head)) throw UserError(name + ": bundle header names a malformed head");
+  for (const auto& p : b.prerequisites)
+    if (!is_commit_id(p)) throw UserError(name + ": bundle header names a malformed prerequisite");
+  if (size > limits.max_expanded_bytes)
+    throw UserError(name + ": bundle announces " + std::to_string(size) + " bytes of patches, more than the " +
+                    std::to_string(limits.max_expanded_bytes) + " allowed");
+  std::uintmax_t payload_start = eol + 1;
+  if (file_size - payload_start != size)
+    throw UserError(name + ": bundle is truncated or padded (" + std::to_string(file_size - payload_start) + " of " +
+                    std::to_string(size) + " bytes)");
+  b.payload.assign(head, payload_start);
+  std::size_t have = b.payload.size();
+  b.payload.resize(size);
+  in.read(b.payload.data() + have, static_cast<std::streamsize>(size - have));
+  if (!in && size != have) throw UserError(name + ": bundle is truncated (it changed while read)");
   return b;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/decode_limits.h"
 #include "core/history.h"
 
 namespace liaison {
@@ -53,9 +54,10 @@ struct Bundle {
 // `since`, into `file`.
 Bundle make_bundle(const History& source, const std::optional<CommitId>& since);
 void write_bundle(const Bundle& bundle, const std::filesystem::path& file);
-// Reads and checks the header; throws UserError for a file that is not a
-// liaison bundle or is cut short.
-Bundle read_bundle(const std::filesystem::path& file);
+// Reads and checks the header (its length, the ids, the payload's size,
+// within `limits`); throws UserError for a file that is not a liaison
+// bundle, is cut short or padded, or announces too much.
+Bundle read_bundle(const std::filesystem::path& file, const DecodeLimits& limits = DecodeLimits{});
 // True if the file starts like a liaison bundle.
 bool looks_like_bundle(const std::filesystem::path& file);
 

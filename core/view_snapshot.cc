@@ -50,13 +50,22 @@ std::string pack_view_snapshot(const std::filesystem::path& file) {
   return compress_framed(read_file_bytes(file), 1);
 }
 
-void install_view_snapshot(std::string_view packed, const std::filesystem::path& file) {
-  std::string bytes = expand_framed(packed, "view snapshot", 1ULL << 34);
-  {
+void install_view_snapshot(std::string_view packed, const std::filesystem::path& file, const DecodeLimits& limits) {
+  try {
+    // Expanded straight into the file: a snapshot is the largest thing a
+    // clone receives, and memory need not hold it.
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw Failure("cannot write " + file.string());
+    expand_framed_to(packed, "view snapshot", limits.max_snapshot_bytes, limits, [&](std::string_view piece) {
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      if (!out) throw Failure("cannot write " + file.string());
+    });
     out.flush();
     if (!out) throw Failure("cannot write " + file.string());
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(file, ignored);
+    throw;
   }
   try {
     auto db = Database::open(file);
@@ -66,6 +75,11 @@ void install_view_snapshot(std::string_view packed, const std::filesystem::path&
     // The view is data only: a trigger would run code on our writes.
     if (db.scalar("SELECT count(*) FROM sqlite_schema WHERE type='trigger'") != "0")
       throw UserError("it holds triggers");
+    // Nor views, nor virtual tables but the search index's.
+    if (db.scalar("SELECT count(*) FROM sqlite_schema WHERE type='view'") != "0") throw UserError("it holds views");
+    if (db.scalar("SELECT count(*) FROM sqlite_schema WHERE sql LIKE 'CREATE VIRTUAL TABLE%' AND "
+                  "NOT (name = 'search' AND sql LIKE 'CREATE VIRTUAL TABLE search USING fts5(%')") != "0")
+      throw UserError("it holds foreign virtual tables");
   } catch (const Error& e) {
     std::filesystem::remove(file);
     throw UserError(std::string("view snapshot refused: ") + e.what());

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/decode_limits.h"
 #include "core/sqlite_db.h"
 
 namespace liaison {
@@ -26,8 +27,11 @@ void write_view_snapshot(Database& view_db, const std::filesystem::path& file);
 
 // A snapshot file as bytes for the wire (compressed), and back into a file.
 std::string pack_view_snapshot(const std::filesystem::path& file);
-// Throws UserError when the bytes are damaged or not a SQLite database;
-// leaves no file behind then.
-void install_view_snapshot(std::string_view packed, const std::filesystem::path& file);
+// Throws UserError when the bytes are damaged, expand past
+// limits.max_snapshot_bytes or the ratio limit, or are not a SQLite database
+// of data only (no settings, triggers, views, or virtual tables but FTS5);
+// leaves no file behind then. Expands to the file, never to memory whole.
+void install_view_snapshot(std::string_view packed, const std::filesystem::path& file,
+                           const DecodeLimits& limits = DecodeLimits{});
 
 }  // namespace liaison

@@ -49,7 +49,7 @@ namespace {
 template <class Stream>
 HttpResponse exchange(Stream& stream, const Url& url, const std::string& method, const std::string& target,
                       const std::string& token, const std::string& body, const std::string& content_type,
-                      std::chrono::seconds timeout) {
+                      std::chrono::seconds timeout, std::uint64_t max_body_bytes) {
   http::request<http::string_body> req{http::string_to_verb(method), url.base_path + target, 11};
   req.set(http::field::host, url.host);
   req.set(http::field::user_agent, "liaison/0.1");
@@ -66,9 +66,18 @@ HttpResponse exchange(Stream& stream, const Url& url, const std::string& method,
   // answer is still worth reading.
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(1ULL << 31);
+  parser.body_limit(max_body_bytes);
+  auto too_large = [&] {
+    return Failure("the answer of " + url.host + ":" + url.port + " is larger than the " +
+                   std::to_string(max_body_bytes) + " bytes allowed");
+  };
   beast::error_code read_error;
-  http::read(stream, buffer, parser, read_error);
+  // The announced length is checked here, before the body is read: the
+  // parser's own check missed a Content-Length that came with the header.
+  http::read_header(stream, buffer, parser, read_error);
+  if (!read_error && parser.content_length() && *parser.content_length() > max_body_bytes) throw too_large();
+  if (!read_error) http::read(stream, buffer, parser, read_error);
+  if (read_error == http::error::body_limit) throw too_large();
   if (read_error) throw boost::system::system_error(write_error ? write_error : read_error);
   auto& res = parser.get();
   HttpResponse out;
@@ -86,7 +95,7 @@ HttpResponse exchange(Stream& stream, const Url& url, const std::string& method,
 
 HttpResponse http_request(const Url& url, const std::string& method, const std::string& target,
                           const std::string& token, const std::string& body, const std::string& content_type,
-                          std::chrono::seconds timeout) {
+                          std::chrono::seconds timeout, std::uint64_t max_body_bytes) {
   try {
     net::io_context ioc;
     tcp::resolver resolver(ioc);
@@ -95,7 +104,7 @@ HttpResponse http_request(const Url& url, const std::string& method, const std::
       beast::tcp_stream stream(ioc);
       stream.expires_after(timeout);
       stream.connect(endpoints);
-      auto out = exchange(stream, url, method, target, token, body, content_type, timeout);
+      auto out = exchange(stream, url, method, target, token, body, content_type, timeout, max_body_bytes);
       beast::error_code ec;
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       return out;
@@ -111,7 +120,7 @@ HttpResponse http_request(const Url& url, const std::string& method, const std::
     beast::get_lowest_layer(stream).expires_after(timeout);
     beast::get_lowest_layer(stream).connect(endpoints);
     stream.handshake(net::ssl::stream_base::client);
-    auto out = exchange(stream, url, method, target, token, body, content_type, timeout);
+    auto out = exchange(stream, url, method, target, token, body, content_type, timeout, max_body_bytes);
     beast::error_code ec;
     stream.shutdown(ec);
     return out;

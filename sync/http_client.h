@@ -5,8 +5,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
+
+#include "core/decode_limits.h"
 
 namespace liaison::sync {
 
@@ -25,11 +28,13 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // lower-case names
 };
 
-// Sends one request. Throws Failure when the server cannot be reached or
-// the exchange breaks off.
+// Sends one request. Throws Failure when the server cannot be reached, the
+// exchange breaks off, or the answer's body is larger than `max_body_bytes`
+// (read no further: a hostile server cannot make the client hold more).
 HttpResponse http_request(const Url& url, const std::string& method, const std::string& target,
                           const std::string& token, const std::string& body = "",
                           const std::string& content_type = "application/json",
-                          std::chrono::seconds timeout = std::chrono::seconds(120));
+                          std::chrono::seconds timeout = std::chrono::seconds(120),
+                          std::uint64_t max_body_bytes = DecodeLimits{}.max_response_bytes);
 
 }  // namespace liaison::sync

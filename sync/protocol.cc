@@ -1,6 +1,7 @@
 #include "sync/protocol.h"
 
 #include "core/canonical_json.h"
+#include "core/decode_limits.h"
 #include "core/error.h"
 
 namespace liaison::sync {
@@ -11,8 +12,11 @@ std::string encode_push(const PushRequest& push) {
 }
 
 PushRequest decode_push(std::string_view body) {
-  auto eol = body.find('\n');
-  if (eol == std::string_view::npos) throw UserError("push body has no header line");
+  // Two ids and their names: a longer line is not a push header.
+  constexpr std::size_t kMaxHeaderBytes = 1024;
+  auto eol = body.substr(0, kMaxHeaderBytes + 1).find('\n');
+  if (eol == std::string_view::npos)
+    throw UserError(body.size() > kMaxHeaderBytes ? "push header is too long" : "push body has no header line");
   Json header = parse_json(body.substr(0, eol), "push header");
   PushRequest out;
   try {
@@ -21,6 +25,8 @@ PushRequest decode_push(std::string_view body) {
   } catch (const Json::exception&) {
     throw UserError("push header needs \"base\" and \"head\" strings");
   }
+  if (!is_commit_id(out.head)) throw UserError("push header: \"head\" is not a commit id");
+  if (!out.base.empty() && !is_commit_id(out.base)) throw UserError("push header: \"base\" is not a commit id");
   out.patches = std::string(body.substr(eol + 1));
   return out;
 }

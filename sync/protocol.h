@@ -47,7 +47,8 @@ struct PushRequest {
   std::string patches;
 };
 std::string encode_push(const PushRequest& push);
-// Throws UserError on a malformed body.
+// Throws UserError on a malformed body: no header line within 1 KB, or
+// "head" not a commit id, or "base" neither a commit id nor "".
 PushRequest decode_push(std::string_view body);
 
 }  // namespace liaison::sync

@@ -119,5 +119,15 @@ TEST(ParseJson, AcceptsValidUtf8AndEscapes) {
   EXPECT_EQ(v["name"], "\xD0\x96\xD0\xB0");
 }
 
+TEST(ParseJson, RefusesNestingDeeperThanTheLimit) {
+  auto deep = [](std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  EXPECT_EQ(parse_json(deep(kMaxJsonDepth), "ok.json").size(), 1u);
+  auto msg = error_of(deep(kMaxJsonDepth + 1), "deep.json");
+  EXPECT_NE(msg.find("deep.json: JSON nested deeper than 64 levels"), std::string::npos) << msg;
+  // Deep enough to overflow the stack of a recursive dump, if it got that far.
+  EXPECT_THROW(parse_json(std::string(1000000, '[') + std::string(1000000, ']'), "bomb.json"), UserError);
+  EXPECT_THROW(parse_json(std::string(500000, '['), "open.json"), UserError);
+}
+
 }  // namespace
 }  // namespace liaison

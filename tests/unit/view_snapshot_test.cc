@@ -2,7 +2,6 @@
 // adopts one (Store::start_at): settings never travel, damaged or hostile
 // snapshots are refused without a trace, a snapshot is kept only when it
 // matches the commit being installed, and otherwise the view is rebuilt.
-// Also the framed compression both use (core/compression.h).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -104,6 +103,31 @@ TEST_F(ViewSnapshotTest, SnapshotWithATriggerOrSettingsIsRefused) {
   EXPECT_THROW(install_view_snapshot(pack_view_snapshot(dir / "snap.db"), dir / "settings.db"), UserError);
 }
 
+TEST_F(ViewSnapshotTest, SnapshotWithAViewOrAForeignVirtualTableIsRefused) {
+  for (const char* sql : {"CREATE VIEW everything AS SELECT * FROM contacts",
+                          "CREATE VIRTUAL TABLE other USING fts5(x)",
+                          "CREATE VIRTUAL TABLE sneaky USING rtree(id, a, b)"}) {
+    std::filesystem::remove(dir / "snap.db");
+    write_view_snapshot(source->view().db(), dir / "snap.db");
+    Database::open(dir / "snap.db").exec(sql);
+    EXPECT_THROW(install_view_snapshot(pack_view_snapshot(dir / "snap.db"), dir / "odd.db"), UserError) << sql;
+    EXPECT_FALSE(std::filesystem::exists(dir / "odd.db")) << sql;
+  }
+}
+
+TEST_F(ViewSnapshotTest, SnapshotOverTheLimitsIsRefusedWithoutATrace) {
+  write_view_snapshot(source->view().db(), dir / "snap.db");
+  auto packed = pack_view_snapshot(dir / "snap.db");
+  DecodeLimits small{};
+  small.max_snapshot_bytes = 4096;
+  EXPECT_THROW(install_view_snapshot(packed, dir / "big.db", small), UserError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "big.db"));
+  // 64 MB of zeros pack into a few dozen KB: refused for its ratio.
+  auto bomb = compress_framed(std::string(64 << 20, '\0'), 9);
+  EXPECT_THROW(install_view_snapshot(bomb, dir / "bomb.db"), UserError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "bomb.db"));
+}
+
 TEST_F(ViewSnapshotTest, NewCopyKeepsASnapshotThatMatchesItsHead) {
   write_view_snapshot(source->view().db(), dir / "snap.db");
   // Mark one record in the snapshot: seeing the mark proves the snapshot was kept.
@@ -144,20 +168,6 @@ TEST_F(ViewSnapshotTest, NewCopyWithoutSnapshotBuildsItsViewFromHistory) {
   EXPECT_TRUE(store.doctor().ok());
   auto hits = store.view().db().scalar("SELECT count(*) FROM search WHERE search MATCH 'officer'");
   EXPECT_EQ(hits, "20");
-}
-
-TEST(CompressionTest, RoundTripAndRefusals) {
-  std::string plain;
-  for (int i = 0; i < 1000; ++i) plain += "record " + std::to_string(i) + "\n";
-  auto framed = compress_framed(plain, 6);
-  EXPECT_LT(framed.size(), plain.size());
-  EXPECT_EQ(expand_framed(framed, "test"), plain);
-  EXPECT_THROW(expand_framed(framed.substr(0, 5), "test"), UserError);
-  EXPECT_THROW(expand_framed(framed.substr(0, framed.size() - 4), "test"), UserError);
-  EXPECT_THROW(expand_framed(framed, "test", 10), UserError);  // announces more than allowed
-  auto flipped = framed;
-  flipped[20] = static_cast<char>(flipped[20] ^ 0x55);
-  EXPECT_THROW(expand_framed(flipped, "test"), UserError);
 }
 
 }  // namespace
