@@ -1,0 +1,38 @@
+// A bundle file as `liaison fetch FILE` reads it: read_bundle, then its
+// patches decoded and staged into a history of its own (not written).
+#include <fstream>
+
+#include "core/commit_patch.h"
+#include "core/error.h"
+#include "core/store.h"
+#include "core/transfer.h"
+#include "tests/fuzz/fuzz_support.h"
+
+using namespace liaison;
+
+namespace {
+
+Store& target() {
+  static Store store =
+      Store::init(fuzz::scratch_dir() / "copy", {"cis-atc", Person{"Fuzz", "fuzz@example.org"}, true});
+  return store;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto& store = target();
+  auto file = fuzz::scratch_dir() / "input.bundle";
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  try {
+    if (!looks_like_bundle(file)) return 0;
+    auto bundle = read_bundle(file);
+    auto patches = decode_patches(bundle.payload, "bundle");
+    if (!patches.empty()) stage_patches(store.history(), patches, "bundle");
+  } catch (const UserError&) {
+  }
+  return 0;
+}

@@ -1,0 +1,40 @@
+// A push body as the server reads it: decode_push, decode_patches, then
+// stage_patches into a history of its own (in quarantine: nothing is
+// written). The patches are tried as sent and framed here from the body's
+// bytes, so that mutations reach the patch decoder beyond zlib.
+#include "core/commit_patch.h"
+#include "core/compression.h"
+#include "core/error.h"
+#include "core/store.h"
+#include "sync/protocol.h"
+#include "tests/fuzz/fuzz_support.h"
+
+using namespace liaison;
+
+namespace {
+
+Store& target() {
+  static Store store =
+      Store::init(fuzz::scratch_dir() / "copy", {"cis-atc", Person{"Fuzz", "fuzz@example.org"}, true});
+  return store;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto& store = target();
+  sync::PushRequest push;
+  try {
+    push = sync::decode_push(fuzz::as_text(data, size));
+  } catch (const UserError&) {
+    return 0;
+  }
+  for (const auto& blob : {push.patches, compress_framed(push.patches, 1)}) {
+    try {
+      auto patches = decode_patches(blob, "push");
+      if (!patches.empty()) stage_patches(store.history(), patches, "push");
+    } catch (const UserError&) {
+    }
+  }
+  return 0;
+}
