@@ -61,6 +61,36 @@ std::vector<std::string> parents_of_raw(const std::string& raw) {
   return out;
 }
 
+// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+    unsigned char c = byte(0);
+    std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((byte(k) & 0xC0) != 0x80) return false;
+    if ((c == 0xE0 && byte(1) < 0xA0) || (c == 0xED && byte(1) >= 0xA0) || (c == 0xF0 && byte(1) < 0x90) ||
+        (c == 0xF4 && byte(1) >= 0x90))
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+// The commit as libgit2 reads it back must say what the patch was checked
+// against: a commit whose header git parses differently (a second tree
+// line, a malformed author) would otherwise reach every copy and fail there.
+void check_commit_reads_back(git_repository* repo, const git_oid& id, const git_oid& tree,
+                             const std::vector<std::string>& parents, const std::string& what) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo, &id) != 0) throw UserError(what + " is malformed");
+  GitCommit commit(c);
+  bool same = git_oid_equal(git_commit_tree_id(c), &tree) && git_commit_parentcount(c) == parents.size();
+  for (unsigned i = 0; same && i < parents.size(); ++i) same = oid_hex(*git_commit_parent_id(c, i)) == parents[i];
+  if (!same || !git_commit_author(c) || !git_commit_committer(c)) throw UserError(what + " is malformed");
+}
+
 }  // namespace
 
 std::vector<CommitPatch> make_patches(const History& history, const CommitId& want,
@@ -301,10 +331,12 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
         created.emplace_back(id, GIT_OBJECT_TREE);
       }
     }
+    if (!is_valid_utf8(p.raw)) throw UserError(what + ": commit " + p.id.substr(0, 10) + " is not valid UTF-8");
     git_oid written;
     git_check(git_odb_write(&written, qodb, p.raw.data(), p.raw.size(), GIT_OBJECT_COMMIT), "writing commit");
     if (!git_oid_equal(&written, &commit_oid))
       throw UserError(what + ": commit " + p.id.substr(0, 10) + " does not rebuild to its id");
+    check_commit_reads_back(r, written, tree_id, parents, what + ": commit " + p.id.substr(0, 10));
     created.emplace_back(written, GIT_OBJECT_COMMIT);
   }
 

@@ -310,6 +310,23 @@ bool History::has_commit(const CommitId& id) const {
   return true;
 }
 
+std::vector<CommitId> History::commits_between(const CommitId& want, const std::optional<CommitId>& hide) const {
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, repo_.get()), "walking history");
+  GitRevwalk walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  git_oid want_oid = to_oid(want);
+  git_check(git_revwalk_push(w, &want_oid), "walking history");
+  if (hide) {
+    git_oid hide_oid = to_oid(*hide);
+    git_check(git_revwalk_hide(w, &hide_oid), "walking history");
+  }
+  std::vector<CommitId> out;
+  git_oid oid;
+  while (git_revwalk_next(&oid, w) == 0) out.push_back(oid_hex(oid));
+  return out;
+}
+
 std::vector<BlobDiff> History::diff_blobs(const std::optional<CommitId>& from, const CommitId& to) const {
   GitTree old_tree;
   if (from) old_tree = commit_tree(lookup_commit(repo_.get(), *from).get());
@@ -490,6 +507,13 @@ int History::pack_compression_level() const {
     return level == -1 ? 6 : level;
   }
   return 0;
+}
+
+int History::remove_stale_ref_locks() {
+  int removed = 0;
+  for (const char* name : {"refs/heads/main.lock", "packed-refs.lock"})
+    if (std::filesystem::remove(dir_ / name)) ++removed;
+  return removed;
 }
 
 bool History::advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog) {

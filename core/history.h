@@ -68,6 +68,9 @@ class History {
 
   // True when the commit `id` is in this history.
   bool has_commit(const CommitId& id) const;
+  // The commits reachable from `want` but not from `hide` (nullopt: all),
+  // parents before children.
+  std::vector<CommitId> commits_between(const CommitId& want, const std::optional<CommitId>& hide) const;
   // A commit id from a revision (full or abbreviated id, HEAD, HEAD~2...).
   // Throws UserError for an unknown revision.
   CommitId resolve(const std::string& revision) const;
@@ -96,6 +99,11 @@ class History {
   // git config sets a level (pack_compression_level()).
   CommitId write_commit(const std::vector<CommitId>& parents, const std::vector<FileChange>& changes,
                         const Person& author, const std::string& message);
+  // Removes the lock files a writer killed while moving a ref leaves behind
+  // (refs/heads/main.lock, packed-refs.lock), which would refuse every later
+  // move. Only for a process that knows it is the history's only writer.
+  // Returns how many it removed.
+  int remove_stale_ref_locks();
   // Moves refs/heads/main from `expected` to `next` atomically; false if the
   // head was not `expected` any more.
   bool advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog);

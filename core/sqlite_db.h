@@ -63,6 +63,9 @@ class Database {
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
   // The single text value of a one-row query, or nullopt.
   std::optional<std::string> scalar(std::string_view sql, std::string_view arg = {});
+  // The rowid of the last INSERT, and the rows the last statement changed.
+  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
   sqlite3* raw() const { return db_; }
 
  private:

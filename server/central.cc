@@ -2,12 +2,14 @@
 
 #include <cstring>
 #include <iostream>
+#include <set>
 
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/merge.h"
 #include "server/clone_cache.h"
 #include "server/submissions.h"
 
@@ -19,6 +21,18 @@ Database open_server_db(const std::filesystem::path& dir) {
   db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
           "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, time TEXT NOT NULL DEFAULT (datetime('now')),"
           " org TEXT, action TEXT, detail TEXT)");
+  // Columns added after the first layout; older data folders gain them.
+  std::set<std::string> columns;
+  auto info = db.prepare("PRAGMA table_info(audit)");
+  while (info.step()) columns.insert(info.text(1));
+  for (const char* column : {"token_id INTEGER", "result TEXT", "client TEXT", "head_before TEXT",
+                             "pushed_head TEXT", "head_after TEXT", "state TEXT NOT NULL DEFAULT 'done'"}) {
+    std::string name(column, std::string_view(column).find(' '));
+    if (!columns.count(name)) db.exec("ALTER TABLE audit ADD COLUMN " + std::string(column));
+  }
+  // Which push brought each commit: the author line of a commit is what its
+  // client claims; this is what the server saw.
+  db.exec("CREATE TABLE IF NOT EXISTS pushed_commits(commit_id TEXT PRIMARY KEY, audit_id INTEGER NOT NULL)");
   return db;
 }
 
@@ -77,6 +91,11 @@ Central::Central(const std::filesystem::path& dir)
   // 1-2 MB per round of 200 syncs, without it a push is no slower.
   store_.view().db().exec("PRAGMA cache_size=-32768");
   git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+  // The folder lock makes this process central's only writer: a ref lock
+  // left by a server killed mid-push would refuse every later push.
+  if (int n = store_.history().remove_stale_ref_locks())
+    std::cerr << "liaisond: removed " << n << " lock file(s) a stopped server left in central's history\n";
+  settle_audit();
   publish_head();
 }
 
@@ -118,9 +137,67 @@ void Central::return_history(std::unique_ptr<History> history) {
   if (history_pool_.size() < kPooled) history_pool_.push_back(std::move(history));
 }
 
-void Central::audit(const std::string& org, const std::string& action, const std::string& detail) {
-  auto st = db_.prepare("INSERT INTO audit(org, action, detail) VALUES(?,?,?)");
-  st.bind(1, org).bind(2, action).bind(3, detail).run();
+namespace {
+
+std::int64_t insert_audit(Database& db, const AuditEntry& e, const std::string& state) {
+  auto st = db.prepare(
+      "INSERT INTO audit(org, action, detail, token_id, result, client, head_before, pushed_head, state)"
+      " VALUES(?,?,?,?,?,?,?,?,?)");
+  st.bind(1, e.org).bind(2, e.route).bind(3, e.detail).bind(4, e.token_id).bind(5, e.result).bind(6, e.client);
+  st.bind(7, e.head_before).bind(8, e.pushed_head).bind(9, state).run();
+  return db.last_insert_rowid();
+}
+
+}  // namespace
+
+std::int64_t Central::begin_audit(const AuditEntry& entry, const std::vector<CommitId>& commits) {
+  Transaction tx(db_);
+  auto id = insert_audit(db_, entry, "pending");
+  auto st = db_.prepare("INSERT OR REPLACE INTO pushed_commits(commit_id, audit_id) VALUES(?,?)");
+  for (const auto& c : commits) st.bind(1, c).bind(2, id).run();
+  tx.commit();
+  return id;
+}
+
+void Central::finish_audit(std::int64_t id, const CommitId& head_after) {
+  auto st = db_.prepare("UPDATE audit SET state='done', head_after=? WHERE id=?");
+  st.bind(1, head_after).bind(2, id).run();
+}
+
+void Central::audit(const AuditEntry& entry) { insert_audit(db_, entry, "done"); }
+
+void Central::settle_audit() {
+  auto head = store_.history().head();
+  std::vector<std::pair<std::int64_t, CommitId>> pending;
+  {
+    auto st = db_.prepare("SELECT id, pushed_head FROM audit WHERE state='pending' ORDER BY id");
+    while (st.step()) pending.emplace_back(st.integer(0), st.text(1));
+  }
+  for (const auto& [id, pushed] : pending) {
+    bool landed = head && store_.history().has_commit(pushed) && is_ancestor(store_.history(), pushed, *head);
+    Transaction tx(db_);
+    if (landed) {
+      // The head the push made: the oldest commit of central's first-parent
+      // line that contains the pushed head (the push itself or the merge
+      // the server made of it).
+      CommitId after = *head;
+      for (auto c = store_.history().commit_info(*head); !c.parents.empty();) {
+        auto parent = store_.history().commit_info(c.parents[0]);
+        if (!is_ancestor(store_.history(), pushed, parent.id)) break;
+        after = parent.id;
+        c = std::move(parent);
+      }
+      auto st = db_.prepare("UPDATE audit SET state='done', head_after=?, detail=detail || ' (settled at start)'"
+                            " WHERE id=?");
+      st.bind(1, after).bind(2, id).run();
+    } else {
+      auto st = db_.prepare("UPDATE audit SET state='not-applied', result='interrupted' WHERE id=?");
+      st.bind(1, id).run();
+      auto del = db_.prepare("DELETE FROM pushed_commits WHERE audit_id=?");
+      del.bind(1, id).run();
+    }
+    tx.commit();
+  }
 }
 
 }  // namespace liaison::server

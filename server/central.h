@@ -69,6 +69,16 @@ class FolderLock {
   int fd_ = -1;
 };
 
+struct AuditEntry {
+  std::int64_t token_id = 0;
+  std::string org;
+  std::string route;   // "push", "accept", "reject"
+  std::string result;  // "fast-forward", "merged", "submission", "rejected", ...
+  std::string client;  // the client's address
+  CommitId head_before;
+  CommitId pushed_head;
+  std::string detail;
+};
 
 class Central {
  public:
@@ -98,8 +108,19 @@ class Central {
   // server.db for reads without lock() (WAL: they see the last commit).
   ReadDb read_db() { return ReadDb(read_db_mutex_, read_db_); }
 
-  // Appends a line to the audit log (under lock()).
-  void audit(const std::string& org, const std::string& action, const std::string& detail);
+  // The audit log (under lock()). A change of central's head is audited in
+  // two steps: begin_audit() before the head moves (with the pushed commits,
+  // so the server's record of who pushed each one lands with it), then
+  // finish_audit() once it moved. A row left pending by a crash is settled
+  // when the server starts, from the history itself: done if the pushed
+  // head is in central's history, not applied otherwise. So history and
+  // audit agree whatever point a kill -9 hits.
+  std::int64_t begin_audit(const AuditEntry& entry, const std::vector<CommitId>& commits);
+  void finish_audit(std::int64_t id, const CommitId& head_after);
+  // A complete row for what moves no head (submissions, rejections, refusals).
+  void audit(const AuditEntry& entry);
+  // Settles pending rows from the history (at start, and after a failed change).
+  void settle_audit();
 
  private:
   friend class HistoryLease;

@@ -161,10 +161,12 @@ void CloneCache::note_changes(std::size_t records) {
 std::size_t CloneCache::records_behind() { return changed_records_ - image_mark_; }
 
 bool CloneCache::is_old(const CloneImage& image) {
-  auto lock = central_.lock();
-  auto& history = central_.store().history();
-  auto head = history.head();
+  // From the published head and a read handle: a clone does not wait for a
+  // push in progress.
+  auto head = central_.published_head();
   if (!head || *head == image.head) return false;
+  auto lease = central_.read_history();
+  const auto& history = *lease;
   {
     std::lock_guard<std::mutex> own(mutex_);
     if (records_behind() > kRefreshAfterRecords) return true;

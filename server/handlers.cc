@@ -8,6 +8,7 @@
 #include "core/merge.h"
 #include "core/merge_session.h"
 #include "server/clone_cache.h"
+#include "server/crash_points.h"
 #include "core/transfer.h"
 #include "server/push_policy.h"
 #include "server/submissions.h"
@@ -19,7 +20,8 @@ namespace {
 Response json_response(int status, const Json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump();
+  // Replacing invalid UTF-8: an error may quote what the client sent.
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return r;
 }
 
@@ -42,38 +44,72 @@ OursIndex central_index(Store& store) {
                    }};
 }
 
-// Brings pushed (or submitted) commits into central: validate, check
-// rights, merge. `resolve` settles conflicts (accepting a submission);
-// without it conflicts are answered with 409.
-Response integrate(Central& central, const Identity& who, const std::string& patches_blob, bool may_submit,
-                   std::optional<Side> resolve) {
-  auto& store = central.store();
+// Who asks, through which route, from where: what an audit row records.
+struct Caller {
+  const Identity& who;
+  std::string route;
+  std::string client;
+};
+
+AuditEntry audit_entry(const Caller& caller, const std::string& result, const CommitId& head_before,
+                       const CommitId& pushed, const std::string& detail) {
+  return AuditEntry{caller.who.token_id, caller.who.org, caller.route, result, caller.client,
+                    head_before,         pushed,         detail};
+}
+
+std::string records_detail(std::size_t n) { return std::to_string(n) + (n == 1 ? " record" : " records"); }
+
+// Brings pushed (or submitted) commits into central: check every commit,
+// check rights against central's current state, merge. `resolve` settles
+// conflicts (accepting a submission); without it conflicts are answered
+// with 409. `claimed` is what the push header says it builds: it must be
+// what the patches build.
+// Decodes and rebuilds pushed commits in quarantine. Needs no lock: it
+// reads central's objects, which never change, through a handle of its own.
+std::unique_ptr<StagedPatches> stage(Central& central, const std::string& patches_blob) {
   auto patches = decode_patches(patches_blob, "push");
-  auto staged = stage_patches(store.history(), patches, "push");
+  return stage_patches(*central.read_history(), patches, "push");
+}
+
+Response integrate(Central& central, const Caller& caller, const std::string& patches_blob,
+                   std::unique_ptr<StagedPatches> staged, const std::optional<sync::PushRequest>& claimed,
+                   bool may_submit, std::optional<Side> resolve) {
+  auto& store = central.store();
   const auto& q = staged->history();
   auto pushed = staged->head();
+  if (claimed) {
+    if (claimed->head != pushed)
+      return error(400, "the push header names head " + claimed->head.substr(0, 12) + " but its commits build " +
+                            pushed.substr(0, 12));
+    if (!claimed->base.empty() && !store.history().has_commit(claimed->base))
+      return error(400, "the push header's base " + claimed->base.substr(0, 12) + " is not a commit of central");
+  }
   auto central_head = *store.history().head();
   if (is_ancestor(q, pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
-  auto base = merge_base(q, central_head, pushed);
-  auto contribs = contributions(q, base, central_head, pushed);
-  validate_contributions(contribs);
-  bool allowed = true;
-  for (const auto& c : contribs) allowed = allowed && may_change(who, c);
-  if (!allowed) {
-    if (!may_submit) return error(403, "this token may not make these changes");
+  auto review = review_push(q, central_head, pushed, [&store](Kind k, const std::string& id) {
+    std::vector<RecordKey> out;
+    for (const auto& r : store.view().referrers(k, id, 50)) out.push_back(r.key);
+    return out;
+  });
+  auto refusal = refused_write(caller.who, review);
+  if (!refusal.empty()) {
+    if (!may_submit) return error(403, refusal);
     Submission s;
-    s.org = who.org;
-    s.token_id = who.token_id;
+    s.org = caller.who.org;
+    s.token_id = caller.who.token_id;
     s.head = pushed;
-    s.changes = describe_contributions(contribs);
+    s.changes = describe_contributions(contributions(q, review.base, central_head, pushed));
     s.patches = patches_blob;
+    Transaction tx(central.db());
     auto id = SubmissionStore(central.db()).add(s);
-    central.audit(who.org, "submission", std::to_string(id) + " (" + std::to_string(contribs.size()) + " records)");
+    central.audit(audit_entry(caller, "submission", central_head, pushed,
+                              "submission " + std::to_string(id) + ", " + records_detail(review.records) + ": " + refusal));
+    tx.commit();
     return json_response(202, {{"result", "submission"}, {"submission", id}, {"head", central_head}});
   }
   bool fast_forward = is_ancestor(q, central_head, pushed);
   if (!fast_forward && !resolve) {
-    auto merged = merge_trees(q, base, central_head, pushed, central_index(store));
+    auto merged = merge_trees(q, review.base, central_head, pushed, central_index(store));
     if (!merged.conflicts.empty()) {
       Json body = {{"error", std::to_string(merged.conflicts.size()) +
                                  " conflicts with central: pull, resolve them locally and push again"},
@@ -82,26 +118,36 @@ Response integrate(Central& central, const Identity& who, const std::string& pat
     }
   }
   staged->write(store.history());
-  std::string result = "fast-forward";
-  if (fast_forward) {
-    store.fast_forward(pushed);
-  } else {
-    auto outcome = start_merge(store, pushed, "push from " + who.org);
-    if (outcome.result == MergeOutcome::Result::Conflicts) {
-      auto m = pending_merge(store);
-      for (const auto& c : m->conflicts) resolve_conflict(store, {c.kind, c.id}, c.field, resolve, std::nullopt);
-      try {
-        merge_continue(store);
-      } catch (...) {
-        merge_abort(store);
-        throw;
+  crash_point("push-objects-written");
+  std::string result = fast_forward ? "fast-forward" : "merged";
+  auto audit_id = central.begin_audit(audit_entry(caller, result, central_head, pushed, records_detail(review.records)),
+                                      review.commits);
+  crash_point("push-audit-begun");
+  try {
+    if (fast_forward) {
+      store.fast_forward(pushed);
+    } else {
+      auto outcome = start_merge(store, pushed, caller.route + " from " + caller.who.org);
+      if (outcome.result == MergeOutcome::Result::Conflicts) {
+        auto m = pending_merge(store);
+        for (const auto& c : m->conflicts) resolve_conflict(store, {c.kind, c.id}, c.field, resolve, std::nullopt);
+        try {
+          merge_continue(store);
+        } catch (...) {
+          merge_abort(store);
+          throw;
+        }
       }
     }
-    result = "merged";
+  } catch (...) {
+    central.settle_audit();
+    throw;
   }
+  crash_point("push-head-moved");
   auto head = *store.history().head();
-  central.audit(who.org, result, head + " (" + std::to_string(contribs.size()) + " records)");
-  central.clone_cache().note_changes(contribs.size());
+  central.finish_audit(audit_id, head);
+  crash_point("push-audited");
+  central.clone_cache().note_changes(review.records);
   return json_response(200, {{"result", result}, {"head", head}});
 }
 
@@ -157,11 +203,6 @@ std::optional<Response> read_route(Central& central, const Identity& who, const 
 
 Response route(Central& central, const Identity& who, const Request& req) {
   const auto& t = req.target;
-  if (req.method == "POST" && t == "/v1/push") {
-    if (who.role == Role::Reader) return error(403, "a reader token may fetch but not push");
-    auto push = sync::decode_push(req.body);
-    return integrate(central, who, push.patches, true, std::nullopt);
-  }
   SubmissionStore submissions(central.db());
   if (req.method == "GET" && t == "/v1/submissions") {
     Json out = Json::array();
@@ -179,8 +220,11 @@ Response route(Central& central, const Identity& who, const Request& req) {
     if (t.ends_with("/reject")) {
       auto reason = body.value("reason", std::string());
       if (reason.empty()) return error(400, "a rejection needs a reason");
+      Transaction tx(central.db());
       submissions.decide(*id, "rejected", reason, "");
-      central.audit(who.org, "reject", std::to_string(*id) + ": " + reason);
+      central.audit(audit_entry(Caller{who, "reject", req.client_address}, "rejected", "", s->head,
+                                "submission " + std::to_string(*id) + ": " + reason));
+      tx.commit();
       return json_response(200, {{"submission", *id}, {"status", "rejected"}});
     }
     if (t.ends_with("/accept")) {
@@ -189,7 +233,8 @@ Response route(Central& central, const Identity& who, const Request& req) {
       if (how == "ours") side = Side::Ours;
       else if (how == "theirs") side = Side::Theirs;
       else if (!how.is_null()) return error(400, "\"resolve\" must be \"ours\", \"theirs\" or null");
-      auto r = integrate(central, who, s->patches, false, side);
+      auto r = integrate(central, Caller{who, "accept", req.client_address}, s->patches, stage(central, s->patches),
+                         std::nullopt, false, side);
       if (r.status != 200) return r;
       auto head = Json::parse(r.body).value("head", "");
       submissions.decide(*id, "accepted", "", head);
@@ -271,9 +316,19 @@ Response handle(Central& central, const Request& request, const Identity& who) {
       return json_response(200, {{"status", "ok"}, {"head", central.published_head().value_or("")}});
     if (is_clone_route(request)) return clone_route(central, request);
     if (auto r = read_route(central, who, request)) return std::move(*r);
+    // A push is decoded and staged before it waits for the central lock.
+    std::optional<sync::PushRequest> push;
+    std::unique_ptr<StagedPatches> staged;
+    if (request.method == "POST" && request.target == "/v1/push") {
+      if (who.role == Role::Reader) return error(403, "a reader token may fetch but not push");
+      push = sync::decode_push(request.body);
+      staged = stage(central, push->patches);
+    }
     auto lock = central.lock();
     try {
-      auto r = route(central, who, request);
+      auto r = push ? integrate(central, Caller{who, "push", request.client_address}, push->patches, std::move(staged),
+                                push, true, std::nullopt)
+                    : route(central, who, request);
       central.publish_head();  // whatever moved the head (a push, an accepted submission)
       return r;
     } catch (...) {

@@ -1,53 +1,192 @@
 #include "server/push_policy.h"
 
+#include <set>
 #include <unordered_map>
 
 #include "core/canonical_json.h"
 #include "core/error.h"
+#include "core/merge.h"
 #include "core/record.h"
 
 namespace liaison::server {
+namespace {
 
-std::vector<Contribution> contributions(const History& history, const std::optional<CommitId>& base,
-                                        const CommitId& central_head, const CommitId& pushed_head) {
-  // A pushed file central holds as well (the same blob, or both removed) was
-  // taken from central, not contributed. Only files central changed since
-  // the base can be such: the others hold the base's version, which a
-  // pushed change differs from. So central's files are compared by blob id,
-  // and only those, instead of looking each pushed path up in central.
-  std::unordered_map<std::string, std::optional<git_oid>> central_changed;
-  if (base != central_head)
-    for (auto& d : history.diff_blobs(base, central_head)) central_changed.emplace(std::move(d.path), d.new_blob);
-  std::vector<Contribution> out;
-  for (const auto& d : history.diff_blobs(base, pushed_head)) {
-    auto key = parse_record_path(d.path);
-    if (!key) throw UserError("push changes " + d.path + ", which is not a record");
-    if (auto it = central_changed.find(d.path); it != central_changed.end()) {
-      const auto& central = it->second;
-      if (central.has_value() == d.new_blob.has_value() && (!central || git_oid_equal(&*central, &*d.new_blob)))
-        continue;
-    }
-    Contribution c{key->kind, key->id, std::nullopt, std::nullopt};
-    if (d.old_blob) c.before = parse_json(history.read_blob(*d.old_blob), d.path);
-    if (d.new_blob) {
-      c.text = history.read_blob(*d.new_blob);
-      c.after = parse_json(*c.text, d.path);
-    }
-    out.push_back(std::move(c));
+// Far above any real record (a few hundred bytes of canonical JSON), low
+// enough that a push cannot smuggle files into every clone as "records".
+constexpr std::size_t kMaxRecordBytes = 1 << 20;
+
+std::string commit_label(const CommitId& commit) { return "commit " + commit.substr(0, 10); }
+
+std::string key_label(const RecordKey& key) { return std::string(kind_name(key.kind)) + " " + key.id.substr(0, 12); }
+
+// A pushed version of a record: read, bounded, and checked as the store
+// checks what it commits.
+Json checked_version(const History& staged, const CommitId& commit, const RecordKey& key, const git_oid& blob) {
+  auto where = commit_label(commit) + ": " + record_path(key.kind, key.id);
+  auto text = staged.read_blob(blob);
+  if (text.size() > kMaxRecordBytes) throw UserError(where + ": a record of " + std::to_string(text.size()) + " bytes");
+  Json normalized;
+  try {
+    normalized = normalize_record(key.kind, parse_json(text, where));
+  } catch (const UserError& e) {
+    throw UserError(commit_label(commit) + ": " + e.what());
   }
+  if (canonical_json(normalized) != text) throw UserError(where + ": not in canonical form");
+  if (record_id(key.kind, normalized) != key.id) throw UserError(where + ": stored under another id's path");
+  return normalized;
+}
+
+// Versions already in central (a parent's, the base's) were checked when
+// they came in: they are parsed, not validated again.
+Json stored_version(const History& history, const git_oid& blob, const std::string& path) {
+  return parse_json(history.read_blob(blob), path);
+}
+
+using BlobsByPath = std::unordered_map<std::string, std::optional<git_oid>>;
+
+BlobsByPath new_blobs(const std::vector<BlobDiff>& diff) {
+  BlobsByPath out;
+  for (const auto& d : diff) out.emplace(d.path, d.new_blob);
   return out;
 }
 
-void validate_contributions(const std::vector<Contribution>& contributions) {
-  for (const auto& c : contributions) {
-    if (!c.after) continue;
-    const auto& text = c.text;
-    Json normalized = normalize_record(c.kind, *c.after);
-    if (!text || canonical_json(normalized) != *text)
-      throw UserError(describe_record(c.kind, *c.after) + ": not in canonical form");
-    if (record_id(c.kind, normalized) != c.id)
-      throw UserError(describe_record(c.kind, *c.after) + ": stored under another id's path");
+BlobsByPath old_blobs(const std::vector<BlobDiff>& diff) {
+  BlobsByPath out;
+  for (const auto& d : diff) out.emplace(d.path, d.old_blob);
+  return out;
+}
+
+bool refers_to(Kind kind, const Json& record, const RecordKey& target) {
+  for (const auto& ref : references_of(kind, record))
+    if (ref.to == target.kind && ref.id == target.id) return true;
+  return false;
+}
+
+class CommitChecker {
+ public:
+  CommitChecker(const History& staged, const ReferrerLookup& central_referrers)
+      : staged_(staged), central_referrers_(central_referrers) {}
+
+  // The records `commit` writes, each checked.
+  std::vector<RecordWrite> check(const CommitId& commit) {
+    auto info = staged_.commit_info(commit);
+    if (info.parents.empty())
+      throw UserError(commit_label(commit) + " has no parent: a push builds on central's history");
+    std::vector<BlobsByPath> other_parents;
+    for (std::size_t i = 1; i < info.parents.size(); ++i)
+      other_parents.push_back(old_blobs(staged_.diff_blobs(info.parents[i], commit)));
+    std::vector<RecordWrite> writes;
+    std::map<RecordKey, const RecordWrite*> written;
+    for (const auto& d : staged_.diff_blobs(info.parents[0], commit)) {
+      auto key = parse_record_path(d.path);
+      if (!key) throw UserError(commit_label(commit) + " changes " + d.path + ", which is not a record");
+      RecordWrite w{commit, key->kind, key->id, {}, std::nullopt};
+      if (d.old_blob) w.before.push_back(stored_version(staged_, *d.old_blob, d.path));
+      bool taken_from_a_parent = false;
+      for (const auto& other : other_parents) {
+        auto it = other.find(d.path);
+        if (it == other.end()) {
+          taken_from_a_parent = true;
+          break;
+        }
+        if (it->second) w.before.push_back(stored_version(staged_, *it->second, d.path));
+      }
+      if (taken_from_a_parent) continue;
+      if (d.new_blob) w.after = checked_version(staged_, commit, *key, *d.new_blob);
+      writes.push_back(std::move(w));
+    }
+    for (const auto& w : writes) written.emplace(RecordKey{w.kind, w.id}, &w);
+    check_references(commit, writes, written);
+    check_removals(commit, writes, written);
+    return writes;
   }
+
+ private:
+  bool exists_at(const CommitId& commit, const RecordKey& key, const std::map<RecordKey, const RecordWrite*>& written) {
+    if (auto it = written.find(key); it != written.end()) return it->second->after.has_value();
+    return !staged_.blob_id(commit, record_path(key.kind, key.id)).empty();
+  }
+
+  void check_references(const CommitId& commit, const std::vector<RecordWrite>& writes,
+                        const std::map<RecordKey, const RecordWrite*>& written) {
+    std::map<RecordKey, bool> known;
+    for (const auto& w : writes) {
+      if (!w.after) continue;
+      for (const auto& ref : references_of(w.kind, *w.after)) {
+        RecordKey target{ref.to, ref.id};
+        referred_by_push_[target].insert({w.kind, w.id});
+        auto it = known.find(target);
+        if (it == known.end()) it = known.emplace(target, exists_at(commit, target, written)).first;
+        if (!it->second)
+          throw UserError(commit_label(commit) + ": " + describe_record(w.kind, *w.after) + ": " +
+                          std::string(ref.field) + ": unknown " + std::string(kind_name(ref.to)) + " '" + ref.id + "'");
+      }
+    }
+  }
+
+  // A removed record may not be referred to by a record of the commit's
+  // tree: those are central's referrers and the push's own.
+  void check_removals(const CommitId& commit, const std::vector<RecordWrite>& writes,
+                      const std::map<RecordKey, const RecordWrite*>& written) {
+    for (const auto& w : writes) {
+      if (w.after) continue;
+      RecordKey target{w.kind, w.id};
+      std::set<RecordKey> candidates;
+      for (auto& k : central_referrers_(w.kind, w.id)) candidates.insert(std::move(k));
+      if (auto it = referred_by_push_.find(target); it != referred_by_push_.end())
+        candidates.insert(it->second.begin(), it->second.end());
+      for (const auto& referrer : candidates) {
+        std::optional<Json> version;
+        if (auto it = written.find(referrer); it != written.end()) {
+          version = it->second->after;
+        } else if (auto text = staged_.read_file(commit, record_path(referrer.kind, referrer.id))) {
+          version = parse_json(*text, record_path(referrer.kind, referrer.id));
+        }
+        if (version && refers_to(referrer.kind, *version, target))
+          throw UserError(commit_label(commit) + ": cannot remove " + key_label(target) + ": still referred to by " +
+                          describe_record(referrer.kind, *version));
+      }
+    }
+  }
+
+  const History& staged_;
+  const ReferrerLookup& central_referrers_;
+  std::map<RecordKey, std::set<RecordKey>> referred_by_push_;
+};
+
+}  // namespace
+
+PushReview review_push(const History& staged, const CommitId& central_head, const CommitId& pushed,
+                       const ReferrerLookup& central_referrers) {
+  PushReview review;
+  review.base = merge_base(staged, central_head, pushed);
+  if (!review.base) throw UserError("the push shares no history with central");
+  review.commits = staged.commits_between(pushed, central_head);
+  CommitChecker checker(staged, central_referrers);
+  for (const auto& commit : review.commits)
+    for (auto& w : checker.check(commit)) review.writes.push_back(std::move(w));
+
+  // Central's current version of a record: the one central changed it to
+  // since the base, else the base's (which the push changed, or which the
+  // pushed head holds too).
+  auto central_changed = new_blobs(staged.diff_blobs(review.base, central_head));
+  auto pushed_changed = old_blobs(staged.diff_blobs(review.base, pushed));
+  for (const auto& w : review.writes) {
+    RecordKey key{w.kind, w.id};
+    if (review.central_versions.count(key)) continue;
+    auto path = record_path(w.kind, w.id);
+    std::optional<Json> version;
+    if (auto c = central_changed.find(path); c != central_changed.end()) {
+      if (c->second) version = stored_version(staged, *c->second, path);
+    } else if (auto p = pushed_changed.find(path); p != pushed_changed.end()) {
+      if (p->second) version = stored_version(staged, *p->second, path);
+    } else if (auto text = staged.read_file(*review.base, path)) {
+      version = parse_json(*text, path);
+    }
+    review.central_versions.emplace(key, std::move(version));
+  }
+  review.records = review.central_versions.size();
+  return review;
 }
 
 std::string owner_of(Kind kind, const Json& record) {
@@ -56,12 +195,48 @@ std::string owner_of(Kind kind, const Json& record) {
   return record.value(std::string(field), "");
 }
 
-bool may_change(const Identity& who, const Contribution& c) {
-  if (who.role == Role::Admin) return true;
-  if (who.role != Role::Editor) return false;
-  for (const auto* version : {&c.before, &c.after})
-    if (*version && owner_of(c.kind, **version) != who.org) return false;
-  return true;
+std::string refused_write(const Identity& who, const PushReview& review) {
+  if (who.role == Role::Admin) return "";
+  if (who.role != Role::Editor) return "a " + role_name(who.role) + " token may not write records";
+  auto owned = [&](Kind kind, const Json& version) { return owner_of(kind, version) == who.org; };
+  auto belongs = [](Kind kind, const Json& version) {
+    auto owner = owner_of(kind, version);
+    return owner.empty() ? std::string("central staff") : owner;
+  };
+  for (const auto& w : review.writes) {
+    RecordKey key{w.kind, w.id};
+    auto label = commit_label(w.commit) + " writes " + key_label(key);
+    for (const auto& before : w.before)
+      if (!owned(w.kind, before)) return label + ", which belongs to " + belongs(w.kind, before);
+    if (w.after && !owned(w.kind, *w.after)) return label + " as " + belongs(w.kind, *w.after) + "'s";
+    const auto& now = review.central_versions.at(key);
+    if (now && !owned(w.kind, *now)) return label + ", which belongs to " + belongs(w.kind, *now) + " on central now";
+  }
+  return "";
+}
+
+std::vector<Contribution> contributions(const History& history, const std::optional<CommitId>& base,
+                                        const CommitId& central_head, const CommitId& pushed_head) {
+  // A pushed file central holds as well (the same blob, or both removed) was
+  // taken from central, not contributed. Only files central changed since
+  // the base can be such: the others hold the base's version, which a
+  // pushed change differs from.
+  auto central_changed = new_blobs(history.diff_blobs(base, central_head));
+  std::vector<Contribution> out;
+  for (const auto& d : history.diff_blobs(base, pushed_head)) {
+    auto key = parse_record_path(d.path);
+    if (!key) continue;  // review_push refuses such a push
+    if (auto it = central_changed.find(d.path); it != central_changed.end()) {
+      const auto& central = it->second;
+      if (central.has_value() == d.new_blob.has_value() && (!central || git_oid_equal(&*central, &*d.new_blob)))
+        continue;
+    }
+    Contribution c{key->kind, key->id, std::nullopt, std::nullopt};
+    if (d.old_blob) c.before = stored_version(history, *d.old_blob, d.path);
+    if (d.new_blob) c.after = stored_version(history, *d.new_blob, d.path);
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 Json describe_contributions(const std::vector<Contribution>& contributions) {

@@ -118,7 +118,10 @@ PushOutcome SyncClient::push(Store& store, const std::optional<CommitId>& server
   if (!head) throw UserError("nothing to push: the history is empty");
   std::vector<CommitId> haves;
   if (server_head) haves.push_back(*server_head);
-  PushRequest push{server_head.value_or(""), *head, encode_patches(make_patches(store.history(), *head, haves))};
+  auto patches = make_patches(store.history(), *head, haves);
+  // The server has everything already (we pulled it, or pushed it before).
+  if (patches.empty()) return PushOutcome{"up-to-date", server_head.value_or(*head), 0};
+  PushRequest push{server_head.value_or(""), *head, encode_patches(patches)};
   auto res = send("POST", "/v1/push", encode_push(push), kPatchType);
   Json j = Json::parse(res.body);
   PushOutcome out;

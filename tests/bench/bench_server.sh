@@ -36,7 +36,26 @@ start_server "$WORK/data" "$WORK/server.log"
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/orgs.csv" >/dev/null
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/contacts.csv" >/dev/null
 printf '%-56s %12s\n' "$N contacts" "median"
+# Reads must not wait for a push: health and a token check (whoami) are
+# timed every 20 ms while the bulk push runs, and the same while idle.
+probe() {  # OUT: one line per request, "health_ms whoami_ms"
+  while [ ! -e "$WORK/probe.stop" ]; do
+    h=$(curl -s -o /dev/null -w '%{time_total}' "$URL/v1/health")
+    w=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $EDITOR" "$URL/v1/whoami")
+    echo "$h $w" | awk '{printf "%.1f %.1f\n", $1 * 1000, $2 * 1000}' >>"$1"
+    sleep 0.02
+  done
+}
+probe_figures() {  # FILE LABEL
+  say "$2: health median / max (ms)" "$(cut -d' ' -f1 "$1" | median) / $(cut -d' ' -f1 "$1" | sort -n | tail -1)"
+  say "$2: token check median / max (ms)" "$(cut -d' ' -f2 "$1" | median) / $(cut -d' ' -f2 "$1" | sort -n | tail -1)"
+}
+probe "$WORK/probe.idle" & PROBE=$!; sleep 2; touch "$WORK/probe.stop"; wait $PROBE; rm -f "$WORK/probe.stop"
+probe "$WORK/probe.push" & PROBE=$!
 say "push of the 100k-record import (ms)" "$(time_ms "$LIAISON" -C "$WORK/admin" push)"
+touch "$WORK/probe.stop"; wait $PROBE; rm -f "$WORK/probe.stop"
+probe_figures "$WORK/probe.idle" "idle server"
+probe_figures "$WORK/probe.push" "during the 100k push ($(wc -l <"$WORK/probe.push") probes)"
 
 clones=()
 for r in 1 2 3; do clones+=("$(time_ms "$LIAISON" -C "$WORK" clone "$URL" "clone$r" --token "$EDITOR")"); done

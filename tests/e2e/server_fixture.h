@@ -34,10 +34,13 @@ class ServerTest : public CliTest {
   }
 
   // Starts liaisond and waits for its "listening on URL" line.
-  void start_server(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{LIAISOND_BIN, "--data", path("data"), "--listen", "127.0.0.1:0"};
+  void start_server(std::vector<std::string> extra = {}, const std::string& listen = "127.0.0.1:0",
+                    const std::map<std::string, std::string>& extra_env = {}) {
+    std::vector<std::string> argv{LIAISOND_BIN, "--data", path("data"), "--listen", listen};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    server = start_process(argv, env());
+    auto environment = env();
+    environment.insert(extra_env.begin(), extra_env.end());
+    server = start_process(argv, environment);
     for (int i = 0; i < 200 && url.empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
       std::ifstream in(server.out_path);

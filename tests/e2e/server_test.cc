@@ -32,6 +32,24 @@ TEST_F(ServerTest, TwoOrganizationsEditDifferentFieldsAndBothSync) {
   }
 }
 
+TEST_F(ServerTest, SyncWithNothingToPushIsUpToDate) {
+  start_server();
+  clone("cis", cis);
+  clone("hq", admin);
+  auto first = json({"sync"}, "cis");
+  EXPECT_EQ(first["pull"]["result"], "up-to-date");
+  EXPECT_EQ(first["push"]["result"], "up-to-date");
+  EXPECT_EQ(first["push"]["head"], central_head());
+  ok({"contact", "add", "--org", "cis-atc", "--role", "Duty officer"}, "cis");
+  EXPECT_EQ(json({"push"}, "cis")["result"], "fast-forward");
+  EXPECT_EQ(json({"push"}, "cis")["result"], "up-to-date");
+  // Right after a pull that fast-forwarded, too.
+  auto hq = json({"sync"}, "hq");
+  EXPECT_EQ(hq["pull"]["result"], "fast-forward");
+  EXPECT_EQ(hq["push"]["result"], "up-to-date");
+  EXPECT_EQ(head("hq"), central_head());
+}
+
 TEST_F(ServerTest, ConflictIsAnswered409ThenResolvedAndPushed) {
   start_server();
   clone("cis", cis);
