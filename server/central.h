@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/decode_limits.h"
 #include "core/sqlite_db.h"
 #include "core/store.h"
 #include "server/tokens.h"
@@ -95,6 +96,9 @@ class Central {
   const std::filesystem::path& dir() const { return dir_; }
   // What clones are served (thread-safe; takes lock() itself when needed).
   CloneCache& clone_cache() { return *clone_cache_; }
+  // Bounds on what pushes may expand to (set before serving; read-only then).
+  const DecodeLimits& decode_limits() const { return decode_limits_; }
+  void set_decode_limits(const DecodeLimits& limits) { decode_limits_ = limits; }
 
   // The head reads are served from (nullopt: empty history). Thread-safe,
   // never waits for lock().
@@ -134,6 +138,7 @@ class Central {
   TokenStore tokens_;
   mutable std::mutex head_mutex_;
   std::optional<CommitId> published_head_;
+  DecodeLimits decode_limits_;
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<History>> history_pool_;
   std::mutex read_db_mutex_;

@@ -67,7 +67,7 @@ std::string records_detail(std::size_t n) { return std::to_string(n) + (n == 1 ?
 // Decodes and rebuilds pushed commits in quarantine. Needs no lock: it
 // reads central's objects, which never change, through a handle of its own.
 std::unique_ptr<StagedPatches> stage(Central& central, const std::string& patches_blob) {
-  auto patches = decode_patches(patches_blob, "push");
+  auto patches = decode_patches(patches_blob, "push", central.decode_limits());
   return stage_patches(*central.read_history(), patches, "push");
 }
 

@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", key, "PEM private key");
   app.add_option("--threads", threads, "worker threads (default 4)");
   app.add_option("--max-body", max_body_mb, "largest request body in MB (default 256)");
+  std::uint64_t max_expanded_mb = DecodeLimits{}.max_expanded_bytes >> 20;
+  app.add_option("--max-expanded", max_expanded_mb,
+                 "most MB a push's compressed commits may expand to (default 1024; at most 200 times the body)");
 
   std::string init_dir, init_org = "un-ctc";
   auto* init = app.add_subcommand("init", "Create a data folder with a central copy");
@@ -93,7 +96,12 @@ int main(int argc, char** argv) {
     if (threads < 1 || threads > 64) throw UserError("--threads: between 1 and 64");
     options.threads = threads;
     options.body_limit = max_body_mb << 20;
+    if (max_body_mb < 1 || max_body_mb > 65536) throw UserError("--max-body: between 1 and 65536 MB");
+    if (max_expanded_mb < 1 || max_expanded_mb > 65536) throw UserError("--max-expanded: between 1 and 65536 MB");
     Central central(data);
+    DecodeLimits limits;
+    limits.max_expanded_bytes = max_expanded_mb << 20;
+    central.set_decode_limits(limits);
     central.clone_cache().refresh_in_background();  // the first clone need not wait for it
     HttpServer server(central, options);
     std::cout << "liaisond listening on " << (options.tls_cert ? "https://" : "http://") << options.host << ":"

@@ -123,7 +123,12 @@ PushOutcome SyncClient::push(Store& store, const std::optional<CommitId>& server
   if (patches.empty()) return PushOutcome{"up-to-date", server_head.value_or(*head), 0};
   PushRequest push{server_head.value_or(""), *head, encode_patches(patches)};
   auto res = send("POST", "/v1/push", encode_push(push), kPatchType);
-  Json j = Json::parse(res.body);
+  Json j;
+  try {
+    j = Json::parse(res.body);
+  } catch (const Json::exception&) {
+    throw Failure("the server sent malformed JSON for /v1/push");
+  }
   PushOutcome out;
   out.result = j.value("result", "");
   out.head = j.value("head", "");

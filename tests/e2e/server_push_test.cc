@@ -189,6 +189,26 @@ TEST_F(ServerPushTest, MalformedCommitsAndTextAnswer400Not500) {
   EXPECT_EQ(central_head(), base);
 }
 
+TEST_F(ServerPushTest, APushExpandingPastMaxExpandedIsRefused) {
+  start_server({"--max-expanded", "1"});
+  clone("cis", cis);
+  auto base = central_head();
+  std::vector<FileChange> big;
+  for (int n = 0; n < 400; ++n) {  // 400 notes of nearly 4000 bytes: 1.5 MB expanded
+    char id[33];
+    std::snprintf(id, sizeof id, "%032x", n + 1);
+    std::string notes;
+    for (int i = 0; notes.size() < 3900; ++i) notes += "line " + std::to_string(i) + " of a long note\n";
+    Json record{{"id", id}, {"org", "cis-atc"}, {"role", "Desk"}, {"status", "active"}, {"notes", notes}};
+    big.push_back({record_path(Kind::Contact, id), canonical_json(normalize_record(Kind::Contact, record))});
+  }
+  auto r = push_commits("cis", cis, base, write("cis", {base}, big));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("bytes"), std::string::npos) << r.body;
+  EXPECT_EQ(central_head(), base);
+  EXPECT_EQ(run_process({LIAISOND_BIN, "--data", path("data"), "--max-expanded", "0"}, env()).exit_code, 1);
+}
+
 TEST_F(ServerPushTest, EachAcceptedPushLeavesAnAuditRowWithItsCommits) {
   auto id = start_with_cis_contact();
   (void)id;
