@@ -36,19 +36,26 @@ start_server "$WORK/data" "$WORK/server.log"
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/orgs.csv" >/dev/null
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/contacts.csv" >/dev/null
 printf '%-56s %12s\n' "$N contacts" "median"
-# Reads must not wait for a push: health and a token check (whoami) are
-# timed every 20 ms while the bulk push runs, and the same while idle.
-probe() {  # OUT: one line per request, "health_ms whoami_ms"
+# Reads must not wait for a push: health, a token check (whoami) and a
+# fetch with nothing new (haves: central's head before the push and the
+# pushed head) are timed every 20 ms while the bulk push runs, and the same
+# while idle.
+HAVES="{\"haves\":[\"$(git --git-dir "$WORK/data/central/history.git" rev-parse main)\",\"$(git --git-dir "$WORK/admin/history.git" rev-parse main)\"]}"
+probe() {  # OUT: one line per round, "health_ms whoami_ms fetch_ms"
   while [ ! -e "$WORK/probe.stop" ]; do
     h=$(curl -s -o /dev/null -w '%{time_total}' "$URL/v1/health")
     w=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $EDITOR" "$URL/v1/whoami")
-    echo "$h $w" | awk '{printf "%.1f %.1f\n", $1 * 1000, $2 * 1000}' >>"$1"
+    f=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $EDITOR" -d "$HAVES" "$URL/v1/fetch")
+    echo "$h $w $f" | awk '{printf "%.1f %.1f %.1f\n", $1 * 1000, $2 * 1000, $3 * 1000}' >>"$1"
     sleep 0.02
   done
 }
 probe_figures() {  # FILE LABEL
-  say "$2: health median / max (ms)" "$(cut -d' ' -f1 "$1" | median) / $(cut -d' ' -f1 "$1" | sort -n | tail -1)"
-  say "$2: token check median / max (ms)" "$(cut -d' ' -f2 "$1" | median) / $(cut -d' ' -f2 "$1" | sort -n | tail -1)"
+  local column name
+  for column in 1 2 3; do
+    name=$(echo "health token-check fetch" | cut -d' ' -f$column)
+    say "$2: $name median / max (ms)" "$(cut -d' ' -f$column "$1" | median) / $(cut -d' ' -f$column "$1" | sort -n | tail -1)"
+  done
 }
 probe "$WORK/probe.idle" & PROBE=$!; sleep 2; touch "$WORK/probe.stop"; wait $PROBE; rm -f "$WORK/probe.stop"
 probe "$WORK/probe.push" & PROBE=$!
