@@ -1,11 +1,67 @@
 #include "core/csv.h"
 
+#include <array>
+
 #include "core/error.h"
 
 namespace liaison {
+namespace {
 
-std::vector<CsvRow> parse_csv(std::string_view text, std::string_view what) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// The first line, up to a line break outside quotes.
+std::string_view first_line(std::string_view text) {
+  if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"') quoted = !quoted;
+    else if (!quoted && (text[i] == '\n' || text[i] == '\r')) return text.substr(0, i);
+  }
+  return text;
+}
+
+}  // namespace
+
+void refuse_utf16(std::string_view text, std::string_view what) {
+  std::string why;
+  if (text.starts_with("\xFF\xFE")) why = "the file is UTF-16 (little-endian byte-order mark)";
+  else if (text.starts_with("\xFE\xFF")) why = "the file is UTF-16 (big-endian byte-order mark)";
+  else if (text.find('\0') != std::string_view::npos) why = "the file holds NUL bytes, as UTF-16 text does";
+  else return;
+  throw UserError(std::string(what) + ": " + why + "; UTF-8 is expected (save it as \"CSV UTF-8\")");
+}
+
+char detect_csv_delimiter(std::string_view text, const std::function<bool(std::string_view)>& is_known) {
+  std::string_view line = first_line(text);
+  char best = ',';
+  std::size_t best_known = 0, best_count = 0;
+  for (char d : std::array<char, 3>{',', ';', '\t'}) {
+    std::size_t count = 0;
+    bool quoted = false;
+    for (char c : line) {
+      if (c == '"') quoted = !quoted;
+      else if (!quoted && c == d) ++count;
+    }
+    std::size_t known = 0;
+    try {
+      for (const auto& row : parse_csv(line, "", d))
+        for (const auto& cell : row.cells) known += is_known(cell) ? 1 : 0;
+    } catch (const UserError&) {
+      known = 0;  // not this delimiter's way of quoting
+    }
+    if (known > best_known || (known == best_known && count > best_count)) {
+      best = d;
+      best_known = known;
+      best_count = count;
+    }
+  }
+  return best;
+}
+
+
+std::vector<CsvRow> parse_csv(std::string_view text, std::string_view what, char delimiter) {
+  refuse_utf16(text, what);
+  if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
   std::vector<CsvRow> rows;
   std::size_t line = 1;
   std::size_t i = 0;
@@ -36,10 +92,10 @@ std::vector<CsvRow> parse_csv(std::string_view text, std::string_view what) {
             cell.push_back(c);
           }
         }
-        if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
+        if (i < text.size() && text[i] != delimiter && text[i] != '\n' && text[i] != '\r')
           fail(line, "unexpected text after a closing quote");
       } else {
-        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+        while (i < text.size() && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
           if (text[i] == '"') fail(line, "quote inside an unquoted field");
           cell.push_back(text[i++]);
         }
@@ -47,7 +103,7 @@ std::vector<CsvRow> parse_csv(std::string_view text, std::string_view what) {
       row.cells.push_back(cell);
       if (i >= text.size()) {
         row_done = true;
-      } else if (text[i] == ',') {
+      } else if (text[i] == delimiter) {
         ++i;
       } else {
         if (text[i] == '\r') ++i;

@@ -1,5 +1,6 @@
 #include "core/importer.h"
 
+#include <cctype>
 #include <future>
 #include <optional>
 #include <set>
@@ -13,13 +14,50 @@
 namespace liaison {
 namespace {
 
+bool blank(std::string_view cell) { return cell.find_first_not_of(" \t") == std::string_view::npos; }
+
+// A header cell as the field it names: the field's name or its CLI flag
+// ("emails" or "email"), in any case, spaces around ignored.
+std::string header_key(std::string_view cell) {
+  auto from = cell.find_first_not_of(" \t");
+  if (from == std::string_view::npos) return "";
+  auto to = cell.find_last_not_of(" \t");
+  std::string key(cell.substr(from, to - from + 1));
+  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+const FieldSpec* header_field(const KindSpec& ks, std::string_view cell) {
+  std::string key = header_key(cell);
+  for (const auto& f : ks.fields)
+    if (f.name == key || f.flag() == key) return &f;
+  return nullptr;
+}
+
+std::string field_names(const KindSpec& ks) {
+  std::string out;
+  for (const auto& f : ks.fields) out += (out.empty() ? "" : ", ") + std::string(f.name);
+  return out;
+}
+
+// Spreadsheets write line breaks inside a cell as CRLF in a CRLF file; the
+// record keeps LF, as a typed one does.
+std::string without_cr(const std::string& cell) {
+  if (cell.find('\r') == std::string::npos) return cell;
+  std::string out;
+  out.reserve(cell.size());
+  for (std::size_t i = 0; i < cell.size(); ++i)
+    if (!(cell[i] == '\r' && i + 1 < cell.size() && cell[i + 1] == '\n')) out.push_back(cell[i]);
+  return out;
+}
+
 Json row_to_record(Kind kind, const std::vector<const FieldSpec*>& columns, const std::vector<std::string>& cells) {
   Json rec = Json::object();
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const FieldSpec* f = columns[c];
     if (!f) continue;
-    const std::string& cell = cells[c];
-    if (cell.find_first_not_of(" \t") == std::string::npos) continue;
+    if (blank(cells[c])) continue;
+    const std::string cell = without_cr(cells[c]);
     if (f->is_set) {
       Json members = Json::array();
       std::size_t start = 0;
@@ -46,22 +84,30 @@ std::string ImportedRecords::where(std::size_t change) const {
   return file_name + (format == ImportFormat::Csv ? ":" : ": record ") + std::to_string(lines[change]);
 }
 
-ImportedRecords read_import(Kind kind, std::string_view text, std::string_view file_name, ImportFormat format) {
+ImportedRecords read_import(Kind kind, std::string_view text, std::string_view file_name, ImportFormat format,
+                            char delimiter) {
   const auto& ks = spec(kind);
   ImportedRecords out{std::string(file_name), format, {}, {}};
   std::vector<Json> raws;  // out.lines[i]'s record as read (CSV: made when checked)
   std::vector<CsvRow> csv;
   std::vector<const FieldSpec*> columns;
   if (format == ImportFormat::Csv) {
-    csv = parse_csv(text, file_name);
+    refuse_utf16(text, file_name);
+    if (!delimiter)
+      delimiter = detect_csv_delimiter(text, [&](std::string_view cell) { return header_field(ks, cell) != nullptr; });
+    csv = parse_csv(text, file_name, delimiter);
     if (csv.empty()) throw UserError(std::string(file_name) + ": empty file");
-    std::set<std::string> seen;
-    for (const auto& name : csv[0].cells) {
-      std::string n = name;
-      while (!n.empty() && (n.back() == ' ' || n.back() == '\t')) n.pop_back();
-      const FieldSpec* f = ks.field(n);
-      if (!f) throw UserError(std::string(file_name) + ":1: unknown " + std::string(ks.name) + " field '" + n + "'");
-      if (!seen.insert(n).second) throw UserError(std::string(file_name) + ":1: column '" + n + "' appears twice");
+    std::set<std::string_view> seen;
+    std::vector<std::size_t> unnamed;  // columns with an empty header
+    for (std::size_t c = 0; c < csv[0].cells.size(); ++c) {
+      const auto& name = csv[0].cells[c];
+      const FieldSpec* f = header_field(ks, name);
+      if (!f && blank(name)) unnamed.push_back(c);
+      else if (!f)
+        throw UserError(std::string(file_name) + ":1: unknown " + std::string(ks.name) + " field '" +
+                        header_key(name) + "' (fields: " + field_names(ks) + ")");
+      else if (!seen.insert(f->name).second)
+        throw UserError(std::string(file_name) + ":1: column '" + std::string(f->name) + "' appears twice");
       columns.push_back(f);
     }
     for (std::size_t r = 1; r < csv.size(); ++r) {
@@ -69,9 +115,16 @@ ImportedRecords read_import(Kind kind, std::string_view text, std::string_view f
       if (csv[r].cells.size() != columns.size())
         throw UserError(out.where(r - 1) + ": expected " + std::to_string(columns.size()) + " fields, found " +
                         std::to_string(csv[r].cells.size()));
+      // Spreadsheets add empty columns without a header; one with a value
+      // is data we could not place.
+      for (std::size_t c : unnamed)
+        if (!blank(csv[r].cells[c]))
+          throw UserError(out.where(r - 1) + ": column " + std::to_string(c + 1) +
+                          " has a value but no header (fields: " + field_names(ks) + ")");
     }
     raws.resize(out.lines.size());
   } else {
+    refuse_utf16(text, file_name);
     auto doc = parse_json(text, file_name);
     if (!doc.is_array()) throw UserError(std::string(file_name) + ": expected a JSON array of records");
     for (std::size_t i = 0; i < doc.size(); ++i) {

@@ -29,8 +29,13 @@ struct ImportedRecords {
   std::string where(std::size_t change) const;
 };
 
-// Reads and checks every row on its own (fields, values, phones...).
-ImportedRecords read_import(Kind kind, std::string_view text, std::string_view file_name, ImportFormat format);
+// Reads and checks every row on its own (fields, values, phones...). A CSV
+// header names each field by its name or its command-line flag ("emails"
+// or "email"), in any case; columns with an empty header are skipped when
+// empty in every row. `delimiter` 0 means the one the header line shows
+// (detect_csv_delimiter). UTF-16 text is refused with one line.
+ImportedRecords read_import(Kind kind, std::string_view text, std::string_view file_name, ImportFormat format,
+                            char delimiter = 0);
 
 // Commits what read_import read, as one commit. What only the whole copy
 // can tell (an id given twice, a reference to no record, a status change

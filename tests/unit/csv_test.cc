@@ -98,6 +98,47 @@ TEST(ParseCsv, TextAfterClosingQuoteIsAnError) {
   EXPECT_NE(msg.find("after a closing quote"), std::string::npos) << msg;
 }
 
+TEST(ParseCsv, OtherDelimiters) {
+  auto rows = parse_csv("role;name\n\"Desk; border\";Jane, Roe\n", "t.csv", ';');
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].cells, (Cells{"role", "name"}));
+  EXPECT_EQ(rows[1].cells, (Cells{"Desk; border", "Jane, Roe"}));
+  rows = parse_csv("a\tb\n1\t\n", "t.csv", '\t');
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].cells, (Cells{"1", ""}));
+}
+
+TEST(ParseCsv, Utf16IsRefusedWithOneLine) {
+  // "ro" in UTF-16LE and UTF-16BE with their byte-order marks, and without one.
+  for (std::string text : {std::string("\xFF\xFEr\0o\0", 6), std::string("\xFE\xFF\0r\0o", 6),
+                           std::string("r\0o\0l\0e\0", 8)}) {
+    auto msg = error_of(text);
+    EXPECT_EQ(msg.find("people.csv: "), 0u) << msg;
+    EXPECT_NE(msg.find("UTF-16"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("UTF-8 is expected"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\0'), std::string::npos);
+    EXPECT_EQ(msg.find('\xFF'), std::string::npos);
+  }
+}
+
+bool known(std::string_view cell) { return cell == "role" || cell == "name" || cell == "emails"; }
+
+TEST(DetectCsvDelimiter, PrefersTheOneThatSplitsIntoKnownNames) {
+  EXPECT_EQ(detect_csv_delimiter("role,name\n", known), ',');
+  EXPECT_EQ(detect_csv_delimiter("role;name;emails\nx;y;z\n", known), ';');
+  EXPECT_EQ(detect_csv_delimiter("\xEF\xBB\xBFrole\tname\r\n", known), '\t');
+  // More commas than semicolons, but only ';' gives known names.
+  EXPECT_EQ(detect_csv_delimiter("role;name, with, commas\n", known), ';');
+}
+
+TEST(DetectCsvDelimiter, ElseTheMostFrequentOutsideQuotes) {
+  EXPECT_EQ(detect_csv_delimiter("a;b;c,d\n", known), ';');
+  EXPECT_EQ(detect_csv_delimiter("\"a;b;c\",d\n", known), ',');
+  EXPECT_EQ(detect_csv_delimiter("a\tb\n1,2,3,4\n", known), '\t');  // the header line only
+  EXPECT_EQ(detect_csv_delimiter("single\n", known), ',');
+  EXPECT_EQ(detect_csv_delimiter("", known), ',');
+}
+
 TEST(AppendCsvRow, QuotesOnlyWhenNeededAndEndsWithCrLf) {
   std::string out;
   append_csv_row(out, {"plain", "with,comma", "with \"quote\"", "two\nlines", "cr\ronly", ""});
