@@ -235,6 +235,18 @@ std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string
 
 std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::vector<CommitPatch>& patches,
                                              const std::string& what) {
+  // Every commit must lead to the last one: nothing else would be checked
+  // by whoever judges the history the patches bring, yet all of it would be
+  // written.
+  {
+    std::set<std::string> needed;
+    if (!patches.empty()) needed.insert(patches.back().id);
+    for (auto it = patches.rbegin(); it != patches.rend(); ++it) {
+      if (!needed.count(it->id))
+        throw UserError(what + ": commit " + it->id.substr(0, 10) + " is not part of the history the patches bring");
+      for (auto& parent : parents_of_raw(it->raw)) needed.insert(std::move(parent));
+    }
+  }
   if (patches.empty()) throw UserError(what + ": no commits");
   // Quarantine: a second handle whose writes go to memory.
   auto staged = std::make_unique<StagedPatches>(History::open(history.dir()), patches.back().id);
@@ -274,11 +286,17 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
       git_check(git_tree_lookup(&t, r, &empty), "reading tree");
       base.reset(t);
     }
+    // Two parents at most, each a commit: liaison merges two histories at a
+    // time, and every further parent multiplies what checking a merge costs.
+    if (parents.size() > 2 || (parents.size() == 2 && parents[0] == parents[1]))
+      throw UserError(what + ": commit " + p.id.substr(0, 10) + " has more parents than a merge of two");
     for (std::size_t i = 1; i < parents.size(); ++i) {
       git_oid other = to_oid(parents[i], what);
-      if (!git_odb_exists(qodb, &other))
-        throw UserError(what + ": merge " + p.id.substr(0, 10) + " needs " + parents[i].substr(0, 10) +
+      git_commit* oc = nullptr;
+      if (git_commit_lookup(&oc, r, &other) != 0)
+        throw UserError(what + ": merge " + p.id.substr(0, 10) + " needs commit " + parents[i].substr(0, 10) +
                         ", which is missing");
+      git_commit_free(oc);
     }
     std::vector<git_tree_update> updates;
     std::vector<git_oid> blobs(p.changes.size());

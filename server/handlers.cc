@@ -1,5 +1,6 @@
 #include "server/handlers.h"
 
+#include <limits>
 #include <set>
 
 #include "core/commit_patch.h"
@@ -16,6 +17,9 @@
 
 namespace liaison::server {
 namespace {
+
+// Integrity checks must see every referrer, not a sample.
+constexpr int kEveryReferrer = std::numeric_limits<int>::max();
 
 Response json_response(int status, const Json& body) {
   Response r;
@@ -39,7 +43,7 @@ OursIndex central_index(Store& store) {
   return OursIndex{[&store](Kind k, const std::string& id) { return store.view().exists(k, id); },
                    [&store](Kind k, const std::string& id) {
                      std::vector<RecordKey> out;
-                     for (const auto& r : store.view().referrers(k, id, 50)) out.push_back(r.key);
+                     for (const auto& r : store.view().referrers(k, id, kEveryReferrer)) out.push_back(r.key);
                      return out;
                    }};
 }
@@ -88,7 +92,7 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
   if (is_ancestor(q, pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
   auto review = review_push(q, central_head, pushed, [&store](Kind k, const std::string& id) {
     std::vector<RecordKey> out;
-    for (const auto& r : store.view().referrers(k, id, 50)) out.push_back(r.key);
+    for (const auto& r : store.view().referrers(k, id, kEveryReferrer)) out.push_back(r.key);
     return out;
   });
   auto refusal = refused_write(caller.who, review);

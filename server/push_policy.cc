@@ -62,6 +62,47 @@ bool refers_to(Kind kind, const Json& record, const RecordKey& target) {
   return false;
 }
 
+// A merge of two parents writes nothing where it takes one parent's version
+// of a file that the other parent did not change since their merge base:
+// that is what a three-way merge does. Taking a version the other side
+// changed (reverting it, or reaching for an old commit as a parent) is a
+// write, checked like any other.
+class MergeSides {
+ public:
+  MergeSides(const History& history, const std::vector<CommitId>& parents) : history_(history), parents_(parents) {}
+
+  // `differs[i]` holds the paths where parent i differs from the merge.
+  bool takes_a_side(const std::string& path, const std::vector<BlobsByPath>& differs) {
+    if (parents_.size() != 2) return false;
+    bool from_first = !differs[0].count(path), from_second = !differs[1].count(path);
+    if (from_first == from_second) return false;  // the merge differs from both (it cannot equal both here)
+    std::size_t other = from_first ? 1 : 0;
+    const auto* changed = changed_since_base(other);
+    return changed && !changed->count(path);
+  }
+
+ private:
+  // Paths parent `i` changed since the merge base; nullptr without one.
+  const std::set<std::string>* changed_since_base(std::size_t i) {
+    if (!base_looked_up_) {
+      base_ = merge_base(history_, parents_[0], parents_[1]);
+      base_looked_up_ = true;
+    }
+    if (!base_) return nullptr;
+    if (!changed_[i]) {
+      changed_[i].emplace();
+      for (auto& d : history_.diff_blobs(base_, parents_[i])) changed_[i]->insert(std::move(d.path));
+    }
+    return &*changed_[i];
+  }
+
+  const History& history_;
+  const std::vector<CommitId>& parents_;
+  bool base_looked_up_ = false;
+  std::optional<CommitId> base_;
+  std::optional<std::set<std::string>> changed_[2];
+};
+
 class CommitChecker {
  public:
   CommitChecker(const History& staged, const ReferrerLookup& central_referrers)
@@ -72,29 +113,31 @@ class CommitChecker {
     auto info = staged_.commit_info(commit);
     if (info.parents.empty())
       throw UserError(commit_label(commit) + " has no parent: a push builds on central's history");
-    std::vector<BlobsByPath> other_parents;
-    for (std::size_t i = 1; i < info.parents.size(); ++i)
-      other_parents.push_back(old_blobs(staged_.diff_blobs(info.parents[i], commit)));
+    // For each parent, the paths where it differs from the commit, with its
+    // version; and the commit's version of every such path.
+    std::vector<BlobsByPath> parent_versions;
+    std::map<std::string, std::optional<git_oid>> commit_versions;
+    for (const auto& parent : info.parents) {
+      auto diff = staged_.diff_blobs(parent, commit);
+      for (const auto& d : diff) commit_versions.emplace(d.path, d.new_blob);
+      parent_versions.push_back(old_blobs(diff));
+    }
+    MergeSides sides(staged_, info.parents);
     std::vector<RecordWrite> writes;
-    std::map<RecordKey, const RecordWrite*> written;
-    for (const auto& d : staged_.diff_blobs(info.parents[0], commit)) {
-      auto key = parse_record_path(d.path);
-      if (!key) throw UserError(commit_label(commit) + " changes " + d.path + ", which is not a record");
+    for (const auto& [path, version] : commit_versions) {
+      auto key = parse_record_path(path);
+      if (!key) throw UserError(commit_label(commit) + " changes " + path + ", which is not a record");
+      if (sides.takes_a_side(path, parent_versions)) continue;
       RecordWrite w{commit, key->kind, key->id, {}, std::nullopt};
-      if (d.old_blob) w.before.push_back(stored_version(staged_, *d.old_blob, d.path));
-      bool taken_from_a_parent = false;
-      for (const auto& other : other_parents) {
-        auto it = other.find(d.path);
-        if (it == other.end()) {
-          taken_from_a_parent = true;
-          break;
-        }
-        if (it->second) w.before.push_back(stored_version(staged_, *it->second, d.path));
+      for (const auto& versions : parent_versions) {
+        auto it = versions.find(path);
+        auto blob = it == versions.end() ? version : it->second;  // absent from the diff: the commit's version
+        if (blob) w.before.push_back(stored_version(staged_, *blob, path));
       }
-      if (taken_from_a_parent) continue;
-      if (d.new_blob) w.after = checked_version(staged_, commit, *key, *d.new_blob);
+      if (version) w.after = checked_version(staged_, commit, *key, *version);
       writes.push_back(std::move(w));
     }
+    std::map<RecordKey, const RecordWrite*> written;
     for (const auto& w : writes) written.emplace(RecordKey{w.kind, w.id}, &w);
     check_references(commit, writes, written);
     check_removals(commit, writes, written);

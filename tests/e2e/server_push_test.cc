@@ -43,6 +43,17 @@ class ServerPushTest : public ServerTest {
     if (!areas.empty()) record["areas"] = areas;
     return {record_path(Kind::Contact, id), canonical_json(normalize_record(Kind::Contact, record))};
   }
+  // git in a copy's history, as someone crafting commits by hand would.
+  std::string git_in(const std::string& copy, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"/usr/bin/git", "--git-dir", path(copy + "/history.git")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto environment = env();
+    for (const char* k : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"}) environment[k] = kForger.name;
+    for (const char* k : {"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"}) environment[k] = kForger.email;
+    auto r = run_process(argv, environment);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out.substr(0, 40);
+  }
   std::size_t count_objects() {
     std::size_t n = 0;
     for (const auto& e : std::filesystem::recursive_directory_iterator(path("data/central/history.git/objects"))) {
@@ -131,6 +142,52 @@ TEST_F(ServerPushTest, FilesThatAreNotValidRecordsAreRefusedInAnyCommit) {
   EXPECT_EQ(central_head(), base);
   EXPECT_EQ(count_objects(), objects);
   ok({"doctor"}, "hq");
+}
+
+TEST_F(ServerPushTest, AMergeWithAnOldCentralCommitCannotRevertOthersRecords) {
+  auto [mine, theirs] = two_contacts();
+  (void)mine;
+  auto base = central_head();
+  auto root = git_in("cis", {"rev-list", "--max-parents=0", base});
+  auto tree = git_in("cis", {"rev-parse", root + "^{tree}"});
+  // The merge's tree is the root's: every record added since is gone.
+  auto merge = git_in("cis", {"commit-tree", tree, "-p", base, "-p", root, "-m", "merge"});
+  auto r = push_commits("cis", cis, base, merge);
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(central_head(), base);
+  ok({"pull"}, "hq");
+  EXPECT_EQ(json({"contact", "show", theirs}, "hq")["org"], "osce");
+}
+
+TEST_F(ServerPushTest, MergesOfMoreThanTwoNonCommitParentsAndStrayCommitsAreRefused) {
+  auto [mine, theirs] = two_contacts();
+  (void)theirs;
+  auto base = central_head();
+  auto git = [&](const std::vector<std::string>& args) { return git_in("cis", args); };
+  auto tree = git({"rev-parse", base + "^{tree}"});
+  auto root = git({"rev-list", "--max-parents=0", base});
+  auto parent = git({"rev-parse", base + "~1"});
+  expect_refused(push_commits("cis", cis, base, git({"commit-tree", tree, "-p", base, "-p", parent, "-p", root, "-m", "o"})),
+                 "more parents than a merge of two");
+  // A blob central holds, named as a merge's second parent.
+  auto blob = git({"rev-parse", base + ":" + record_path(Kind::Org, "osce")});
+  std::string raw = "tree " + tree + "\nparent " + base + "\nparent " + blob +
+                    "\nauthor A <a@example.org> 1700000000 +0000\ncommitter A <a@example.org> 1700000000 +0000\n\nm\n";
+  git_oid id;
+  ASSERT_EQ(git_odb_hash(&id, raw.data(), raw.size(), GIT_OBJECT_COMMIT), 0);
+  CommitPatch odd{oid_hex(id), raw, {}};
+  expect_refused(send_push(cis, sync::encode_push({base, odd.id, encode_patches({odd})})), "needs commit");
+  // A commit that does not lead to the pushed head rides along.
+  auto history = History::open(path("cis/history.git"));
+  auto stray = write("cis", {base}, {{"junk.txt", "junk\n"}});
+  auto edit = write("cis", {base}, {contact_file(mine, "cis-atc", "Edited")});
+  auto patches = make_patches(history, stray, {base});
+  for (auto& p : make_patches(history, edit, {base})) patches.push_back(std::move(p));
+  expect_refused(send_push(cis, sync::encode_push({base, edit, encode_patches(patches)})),
+                 "not part of the history the patches bring");
+  auto has_stray = run_process({"/usr/bin/git", "--git-dir", path("data/central/history.git"), "cat-file", "-e", stray});
+  EXPECT_NE(has_stray.exit_code, 0);
+  EXPECT_EQ(central_head(), base);
 }
 
 TEST_F(ServerPushTest, ReferencesAreCheckedOnPush) {

@@ -151,6 +151,22 @@ TEST_F(PushPolicyTest, AMergeTakingAParentsVersionWritesNothing) {
   EXPECT_NE(why.find("commit " + resolved.substr(0, 10)), std::string::npos) << why;
 }
 
+TEST_F(PushPolicyTest, AMergeReachingForAnOldCommitWritesWhatItReverts) {
+  auto root = start();
+  auto central = commit({root}, {{path_of('a'), text_of('a', "Desk", "osce")}, {path_of('e'), text_of('e', "Mine", "cis-atc")}});
+  // Parents: central's head and its old root, tree: the root's. A real
+  // three-way merge would keep central's changes; this one reverts them.
+  for (const auto& parents : {std::vector<CommitId>{central, root}, std::vector<CommitId>{root, central}}) {
+    auto revert = history.write_commit(parents, parents[0] == central ? std::vector<FileChange>{{path_of('a'), std::nullopt}, {path_of('e'), std::nullopt}}
+                                                                       : std::vector<FileChange>{},
+                                       kAuthor, "revert\n");
+    auto r = review(central, revert);
+    EXPECT_EQ(r.records, 2u);
+    auto why = refused_write(kCis, r);
+    EXPECT_NE(why.find("belongs to osce"), std::string::npos) << why;
+  }
+}
+
 TEST_F(PushPolicyTest, MalformedCommitsAreRefused) {
   auto central = start();
   refusal_of(central, commit({central}, {{"README", "hello\n"}}), "README, which is not a record");
