@@ -1,4 +1,5 @@
-// liaison import FILE [--kind K], export --kind K --format csv|json|vcard.
+// liaison import FILE [--kind K] [--delimiter C], export --kind K --format csv|json|vcard.
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -21,6 +22,19 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// "," ";" "|", or a tab as itself, "\t" or "tab".
+char delimiter_option(const std::string& text) {
+  if (text == "\\t" || lower(text) == "tab") return '\t';
+  if (text.size() != 1 || text == "\"" || text == "\n" || text == "\r")
+    throw UserError("--delimiter: give one character, e.g. ';' or tab");
+  return text[0];
+}
+
 Kind kind_option(const std::string& name) {
   auto kind = find_kind(name);
   if (!kind) throw UserError("--kind: unknown kind '" + name + "' (orgs, contacts, needs, offers, areas)");
@@ -31,7 +45,7 @@ Kind kind_option(const std::string& name) {
 
 void register_transfer(CLI::App& app, Context& ctx) {
   struct ImportOptions {
-    std::string file, kind, format;
+    std::string file, kind, format, delimiter;
     std::string message;
   };
   auto i = std::make_shared<ImportOptions>();
@@ -39,18 +53,23 @@ void register_transfer(CLI::App& app, Context& ctx) {
   imp->add_option("FILE", i->file, "CSV with a header row naming the fields, or a JSON array")->required();
   imp->add_option("--kind", i->kind, "orgs, contacts, needs, offers or areas (default: from the file name)");
   imp->add_option("--format", i->format, "csv or json (default: from the file name)");
+  imp->add_option("--delimiter", i->delimiter, "CSV field separator, e.g. ';' or tab (default: from the header line)")
+      ->option_text("C");
   imp->add_option("-m,--message", i->message, "commit message");
   imp->callback([&ctx, i] {
     std::string base = std::filesystem::path(i->file).filename().string();
+    std::string lower_base = lower(base);  // Contacts.CSV as contacts.csv
     std::string kind_name_text = i->kind;
-    if (kind_name_text.empty()) kind_name_text = base.substr(0, base.find('.'));
+    if (kind_name_text.empty()) kind_name_text = lower_base.substr(0, lower_base.find('.'));
     auto kind = find_kind(kind_name_text);
     if (!kind) throw UserError("--kind: give the kind of records in " + base + " (orgs, contacts, needs, offers, areas)");
-    std::string format = i->format.empty() ? (base.ends_with(".json") ? "json" : "csv") : i->format;
+    std::string format = i->format.empty() ? (lower_base.ends_with(".json") ? "json" : "csv") : i->format;
     if (format != "csv" && format != "json") throw UserError("--format: must be csv or json");
+    char delimiter = i->delimiter.empty() ? 0 : delimiter_option(i->delimiter);
     auto& store = ctx.open();
     auto text = read_file(i->file);
-    auto records = read_import(*kind, text, base, format == "csv" ? ImportFormat::Csv : ImportFormat::Json);
+    auto records = read_import(*kind, text, base, format == "csv" ? ImportFormat::Csv : ImportFormat::Json,
+                               delimiter);
     std::size_t count = records.changes.size();
     std::string message = i->message.empty() ? "Import " + std::to_string(count) + " " +
                                                    std::string(spec(*kind).plural) + " from " + base

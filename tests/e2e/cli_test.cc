@@ -237,6 +237,61 @@ TEST_F(CliTest, ImportNamesTheLineOfARowTheCopyRefuses) {
   EXPECT_EQ(json({"status"})["records"]["needs"], 1);
 }
 
+TEST_F(CliTest, ImportTakesWhatSpreadsheetsWrite) {
+  init();
+  // Excel in a French locale: ';' between fields, CRLF line ends and CRLF
+  // inside a quoted cell, headers as the flags spell them, a trailing empty
+  // column; the file name capitalised.
+  write("Contacts.CSV",
+        "Org;Role;Email; Last-Verified ;Notes;\r\n"
+        "osce;\"Analyst, border\";Jean.Dupont@example.org;2026-01-15;\"first\r\nsecond\";\r\n"
+        "unodc;Adviser;;;;\r\n");
+  auto imported = json({"import", path("Contacts.CSV")});
+  EXPECT_EQ(imported["imported"], 2);
+  EXPECT_EQ(imported["kind"], "contacts");
+  auto contacts = json({"list", "contacts", "--org", "osce"});
+  ASSERT_EQ(contacts.size(), 1u);
+  EXPECT_EQ(contacts[0]["role"], "Analyst, border");
+  EXPECT_EQ(contacts[0]["emails"], nlohmann::json::array({"jean.dupont@example.org"}));
+  EXPECT_EQ(contacts[0]["last_verified"], "2026-01-15");
+  EXPECT_EQ(contacts[0]["notes"], "first\nsecond");
+
+  // --delimiter forces the separator: here '|', which detection never picks.
+  write("needs.txt", "org|area|title\nosce|border|Scanners, two\n");
+  auto needs = json({"import", path("needs.txt"), "--kind", "needs", "--delimiter", "|"});
+  EXPECT_EQ(needs["imported"], 1);
+  write("tabbed.csv", "org\tarea\ttitle\nosce\tborder\tDogs\n");
+  EXPECT_EQ(json({"import", path("tabbed.csv"), "--kind", "needs", "--delimiter", "tab"})["imported"], 1);
+  EXPECT_EQ(json({"status"})["records"]["needs"], 2);
+}
+
+TEST_F(CliTest, ImportRefusesUnknownHeadersAndUtf16WithOneClearLine) {
+  init();
+  std::string before = head();
+  write("contacts.csv", "org,role,foo\nosce,Analyst,x\n");
+  auto r = liaison({"import", path("contacts.csv")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("contacts.csv:1: unknown contact field 'foo' (fields: id, org, role,"), std::string::npos)
+      << r.err;
+
+  // What Excel's "Unicode Text" writes: UTF-16LE with a byte-order mark.
+  std::string utf16("\xFF\xFE", 2);
+  for (char c : std::string("org\trole\n")) utf16 += std::string{c, '\0'};
+  write("contacts16.csv", utf16);
+  r = liaison({"import", path("contacts16.csv"), "--kind", "contacts"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("contacts16.csv: the file is UTF-16"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("UTF-8 is expected"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\0'), std::string::npos);
+
+  r = liaison({"import", path("contacts.csv"), "--delimiter", "ab"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--delimiter"), std::string::npos) << r.err;
+  EXPECT_EQ(head(), before);
+}
+
 TEST_F(CliTest, ListFiltersSearchAndStale) {
   init();
   write("contacts.csv", kContactsCsv);
