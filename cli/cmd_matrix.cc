@@ -221,7 +221,7 @@ void register_matrix(CLI::App& app, Context& ctx) {
     write_or_print(r->out, report_page(data));
     if (ctx.json) print_json({{"out", r->out}, {"gaps", data.gaps.size()}, {"stale", data.stale.size()},
                               {"changes", data.changes.size()}});
-    else std::cout << "Wrote " << r->out << "\n";
+    else std::cerr << "Wrote " << r->out << "\n";  // stdout is for data, as with matrix -o
   });
 
   // need match NEED OFFER, added to the `need` group of cmd_records.cc.

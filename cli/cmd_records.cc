@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,13 @@
 
 namespace liaison::cli {
 namespace {
+
+// "a contact", "an org": by the first letter, which is right for every
+// kind and field help the schema has.
+std::string with_article(std::string_view noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiouAEIOU").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
 
 struct FieldOptions {
   std::map<std::string, std::vector<std::string>> set, add, remove;
@@ -37,8 +45,8 @@ void add_field_options(CLI::App* cmd, Kind kind, FieldOptions& values, bool edit
     if (f.is_set) {
       opt->description(help + (editing ? "; replaces the set, repeatable" : "; repeatable"));
       if (editing) {
-        cmd->add_option("--add-" + f.flag(), values.add[name], "add a " + std::string(f.help));
-        cmd->add_option("--rm-" + f.flag(), values.remove[name], "remove a " + std::string(f.help));
+        cmd->add_option("--add-" + f.flag(), values.add[name], "add " + with_article(f.help));
+        cmd->add_option("--rm-" + f.flag(), values.remove[name], "remove " + with_article(f.help));
       }
     } else {
       opt->expected(1);
@@ -70,7 +78,7 @@ void register_kind(CLI::App& app, Context& ctx, Kind kind) {
   group->require_subcommand(1);
 
   auto add_values = std::make_shared<FieldOptions>();
-  auto* add = group->add_subcommand("add", "Add a " + std::string(ks.name));
+  auto* add = group->add_subcommand("add", "Add " + with_article(ks.name));
   add_field_options(add, kind, *add_values, false);
   add->callback([&ctx, kind, add_values] {
     auto& store = ctx.open();
@@ -80,7 +88,7 @@ void register_kind(CLI::App& app, Context& ctx, Kind kind) {
 
   auto edit_id = std::make_shared<std::string>();
   auto edit_values = std::make_shared<FieldOptions>();
-  auto* edit = group->add_subcommand("edit", "Change fields of a " + std::string(ks.name));
+  auto* edit = group->add_subcommand("edit", "Change fields of " + with_article(ks.name));
   edit->add_option("ID", *edit_id, "id or unique prefix")->required();
   add_field_options(edit, kind, *edit_values, true);
   edit->callback([&ctx, kind, edit_id, edit_values] {
@@ -93,7 +101,7 @@ void register_kind(CLI::App& app, Context& ctx, Kind kind) {
   });
 
   auto show_id = std::make_shared<std::string>();
-  auto* show = group->add_subcommand("show", "Show a " + std::string(ks.name));
+  auto* show = group->add_subcommand("show", "Show " + with_article(ks.name));
   show->add_option("ID", *show_id, "id or unique prefix")->required();
   show->callback([&ctx, kind, show_id] {
     auto& store = ctx.open();
@@ -108,7 +116,7 @@ void register_kind(CLI::App& app, Context& ctx, Kind kind) {
   list->callback([&ctx, kind, filter] { list_command(ctx, kind, *filter); });
 
   auto rm_id = std::make_shared<std::string>();
-  auto* rm = group->add_subcommand("rm", "Remove a " + std::string(ks.name));
+  auto* rm = group->add_subcommand("rm", "Remove " + with_article(ks.name));
   rm->add_option("ID", *rm_id, "id or unique prefix")->required();
   rm->callback([&ctx, kind, rm_id] {
     auto& store = ctx.open();

@@ -70,12 +70,15 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.add_option("-C", ctx.directory, "Run as if started in DIR")->option_text("DIR");
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
+  app.set_version_flag("--version", "liaison " LIAISON_VERSION, "Print the version and exit");
   register_groups(app, ctx, command_word(argc, argv));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "liaison: " << e.what() << " (see --help)\n";

@@ -1,6 +1,7 @@
 // End-to-end tests of the liaison command line: the real binary, a real copy
 // in a temporary folder.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "tests/e2e/cli_fixture.h"
@@ -290,6 +291,50 @@ TEST_F(CliTest, ImportRefusesUnknownHeadersAndUtf16WithOneClearLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("--delimiter"), std::string::npos) << r.err;
   EXPECT_EQ(head(), before);
+}
+
+TEST_F(CliTest, VersionPrintsTheProjectVersion) {
+  auto r = run_process({LIAISON_BIN, "--version"}, env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("liaison ", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.find("subcommand"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.out.size() > 9 && std::isdigit(static_cast<unsigned char>(r.out[8]))) << r.out;
+}
+
+TEST_F(CliTest, HelpUsesTheRightArticle) {
+  auto org = run_process({LIAISON_BIN, "org", "--help"}, env());
+  EXPECT_NE(org.out.find("Add an org"), std::string::npos) << org.out;
+  EXPECT_NE(org.out.find("Remove an org"), std::string::npos) << org.out;
+  auto area = run_process({LIAISON_BIN, "area", "--help"}, env());
+  EXPECT_NE(area.out.find("Add an area"), std::string::npos) << area.out;
+  auto offer = run_process({LIAISON_BIN, "offer", "--help"}, env());
+  EXPECT_NE(offer.out.find("Show an offer"), std::string::npos) << offer.out;
+  auto contact = run_process({LIAISON_BIN, "contact", "--help"}, env());
+  EXPECT_NE(contact.out.find("Add a contact"), std::string::npos) << contact.out;
+  auto edit = run_process({LIAISON_BIN, "contact", "edit", "--help"}, env());
+  EXPECT_NE(edit.out.find("add an email address"), std::string::npos) << edit.out;
+  for (const auto* text : {&org.out, &area.out, &offer.out, &edit.out}) {
+    EXPECT_EQ(text->find(" a org"), std::string::npos);
+    EXPECT_EQ(text->find(" a area"), std::string::npos);
+    EXPECT_EQ(text->find(" a offer"), std::string::npos);
+    EXPECT_EQ(text->find(" a email"), std::string::npos);
+  }
+}
+
+TEST_F(CliTest, ReportAndMatrixSayWroteOnStderr) {
+  init();
+  auto report = liaison({"report", "--out", path("report.html")});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_EQ(report.out, "");
+  EXPECT_NE(report.err.find("Wrote " + path("report.html")), std::string::npos) << report.err;
+  EXPECT_TRUE(std::filesystem::exists(path("report.html")));
+  auto matrix = liaison({"matrix", "--format", "csv", "-o", path("matrix.csv")});
+  EXPECT_EQ(matrix.exit_code, 0) << matrix.err;
+  EXPECT_EQ(matrix.out, "");
+  EXPECT_NE(matrix.err.find("Wrote "), std::string::npos) << matrix.err;
+  // --json still answers on stdout.
+  auto counts = json({"report", "--out", path("report2.html")});
+  EXPECT_EQ(counts["out"], path("report2.html"));
 }
 
 TEST_F(CliTest, ListFiltersSearchAndStale) {
