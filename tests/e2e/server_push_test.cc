@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "core/commit_patch.h"
+#include "core/compression.h"
 #include "core/record.h"
 #include "sync/http_client.h"
 #include "sync/protocol.h"
@@ -264,6 +265,42 @@ TEST_F(ServerPushTest, APushExpandingPastMaxExpandedIsRefused) {
   EXPECT_NE(r.body.find("bytes"), std::string::npos) << r.body;
   EXPECT_EQ(central_head(), base);
   EXPECT_EQ(run_process({LIAISOND_BIN, "--data", path("data"), "--max-expanded", "0"}, env()).exit_code, 1);
+}
+
+// Tiny bodies that announce huge sizes: refused with 400, and the server's
+// peak memory stays where it was.
+TEST_F(ServerPushTest, PushBodiesAnnouncingHugeSizesAreRefusedWithoutAllocating) {
+  start_server();
+  auto peak_kb = [&] {
+    std::ifstream in("/proc/" + std::to_string(server.pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
+    ADD_FAILURE() << "no VmHWM for the server";
+    return 0L;
+  };
+  auto base = central_head();
+  std::string header = "{\"base\":\"" + base + "\",\"head\":\"" + base + "\"}\n";
+  auto le64 = [](std::uint64_t v) {
+    std::string out(8, '\0');
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+    return out;
+  };
+  auto le32 = [](std::uint32_t v) {
+    std::string out(4, '\0');
+    for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+    return out;
+  };
+  auto before = peak_kb();
+  // A frame announcing 4 GiB from 23 bytes.
+  expect_refused(send_push(cis, header + le64(4ULL << 30) + std::string(23, 'x')), "bytes");
+  // Patches whose commit count, then whose id length, is 2^40 (cereal's
+  // layout: byte-order byte, format, counts and lengths as 64 bits).
+  std::string order(1, '\1');
+  expect_refused(send_push(cis, header + compress_framed(order + le32(1) + le64(1ULL << 40), 6)), "allowed");
+  expect_refused(send_push(cis, header + compress_framed(order + le32(1) + le64(1) + le64(1ULL << 40), 6)), "cut short");
+  EXPECT_LT(peak_kb() - before, 64 * 1024) << "peak memory grew by " << (peak_kb() - before) << " kB";
+  EXPECT_EQ(central_head(), base);
 }
 
 TEST_F(ServerPushTest, EachAcceptedPushLeavesAnAuditRowWithItsCommits) {
