@@ -10,18 +10,8 @@
 
 using namespace liaison;
 
-namespace {
-
-Store& target() {
-  static Store store =
-      Store::init(fuzz::scratch_dir() / "copy", {"cis-atc", Person{"Fuzz", "fuzz@example.org"}, true});
-  return store;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto& store = target();
+  auto& store = fuzz::scratch_copy();
   auto file = fuzz::scratch_dir() / "input.bundle";
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);

@@ -1,5 +1,5 @@
 // What the fuzz targets share: a scratch folder made once per process (and
-// removed as it exits), and the input as text. A target catches UserError
+// removed as it exits), a copy in it to stage into, and the input as text. A target catches UserError
 // (and ConflictError), the refusals an input may rightly cause; anything
 // else escaping, Failure included, is a finding: hostile input must be
 // refused as bad input, not make the program fail.
@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+
+#include "core/store.h"
 
 namespace liaison::fuzz {
 
@@ -27,6 +29,13 @@ inline const std::filesystem::path& scratch_dir() {
     }
   } dir;
   return dir.path;
+}
+
+// A copy loaded with the reference data, made once per process, that
+// staged patches build on.
+inline Store& scratch_copy() {
+  static Store store = Store::init(scratch_dir() / "copy", {"cis-atc", Person{"Fuzz", "fuzz@example.org"}, true});
+  return store;
 }
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
