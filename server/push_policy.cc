@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "core/canonical_json.h"
+#include "core/decode_limits.h"
 #include "core/error.h"
 #include "core/merge.h"
 #include "core/record.h"
@@ -11,9 +12,9 @@
 namespace liaison::server {
 namespace {
 
-// Far above any real record (a few hundred bytes of canonical JSON), low
-// enough that a push cannot smuggle files into every clone as "records".
-constexpr std::size_t kMaxRecordBytes = 1 << 20;
+// The bound the patch decoder applies, so that a record file from a pack or
+// a merge is held to the same size as one that came in a patch.
+constexpr std::size_t kMaxRecordBytes = DecodeLimits{}.max_record_bytes;
 
 std::string commit_label(const CommitId& commit) { return "commit " + commit.substr(0, 10); }
 
