@@ -241,7 +241,7 @@ void register_exchange(CLI::App& app, Context& ctx) {
     write_bundle(made, file);
     auto bytes = std::filesystem::file_size(file);
     if (ctx.json) print_json({{"file", file.string()}, {"head", made.head}, {"bytes", bytes}});
-    else std::cout << "Wrote " << file.string() << " (" << bytes << " bytes, head " << made.head.substr(0, 10)
+    else std::cerr << "Wrote " << file.string() << " (" << bytes << " bytes, head " << made.head.substr(0, 10)
                    << ")\n";
   });
 

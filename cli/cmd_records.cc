@@ -1,6 +1,7 @@
 // liaison org|area|contact|need|offer add|edit|show|list|rm, contact verify.
 // Flags are generated from the schema: --<field> for each field (repeatable
 // for sets), and on edit --add-<field>, --rm-<field> and --unset FIELD.
+#include <cctype>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -24,6 +25,12 @@ std::string with_article(std::string_view noun) {
   return (vowel ? "an " : "a ") + std::string(noun);
 }
 
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 struct FieldOptions {
   std::map<std::string, std::vector<std::string>> set, add, remove;
   std::vector<std::string> unset;
@@ -41,6 +48,7 @@ void add_field_options(CLI::App* cmd, Kind kind, FieldOptions& values, bool edit
       help += ")";
     }
     std::string name(f.name);
+    if (!editing && name == ks.owner_field && i != 0) help += " (default: this copy's organization)";
     auto* opt = cmd->add_option("--" + f.flag(), values.set[name], help);
     if (f.is_set) {
       opt->description(help + (editing ? "; replaces the set, repeatable" : "; repeatable"));
@@ -78,10 +86,33 @@ void register_kind(CLI::App& app, Context& ctx, Kind kind) {
   group->require_subcommand(1);
 
   auto add_values = std::make_shared<FieldOptions>();
+  auto add_id = std::make_shared<std::string>();
   auto* add = group->add_subcommand("add", "Add " + with_article(ks.name));
+  // `org add un-ocha --name ...`: a chosen id may come first, as with edit and
+  // show, or as its flag (--slug, --code).
+  const auto& id_spec = ks.fields.front();
+  std::string id_flag = "--" + id_spec.flag();
+  if (!ks.random_id()) add->add_option(upper(id_spec.name), *add_id, std::string(id_spec.help) + "; or " + id_flag);
   add_field_options(add, kind, *add_values, false);
-  add->callback([&ctx, kind, add_values] {
+  add->callback([&ctx, kind, add_values, add_id, id_flag] {
+    const auto& ks = spec(kind);
+    auto& by_flag = add_values->set[std::string(ks.id_field)];
+    if (!add_id->empty()) {
+      if (!by_flag.empty() && by_flag.front() != *add_id)
+        throw UserError("two " + std::string(ks.id_field) + "s given: '" + *add_id + "' and " + id_flag + " '" +
+                        by_flag.front() + "'; give one");
+      by_flag = {*add_id};
+    }
     auto& store = ctx.open();
+    // Contacts, needs and offers belong to this copy's organization unless
+    // the command names another.
+    std::string owner(ks.owner_field);
+    if (!owner.empty() && owner != ks.id_field && add_values->set[owner].empty()) {
+      auto org = store.org();
+      if (org.empty())
+        throw UserError("give --" + ks.field(owner)->flag() + ": this copy has no organization of its own");
+      add_values->set[owner] = {org};
+    }
     auto record = apply_edits(kind, Json::object(), collect_edits(*add_values));
     report(ctx, kind, "Added", store.add(kind, record));
   });

@@ -1,6 +1,10 @@
 #include "sync/http_client.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -42,6 +46,21 @@ Url parse_url(const std::string& text) {
   }
   if (url.host.empty() || url.port.empty()) throw UserError("'" + text + "' has no host or port");
   return url;
+}
+
+std::string ca_file_problem(const std::string& path) {
+  std::string what = "LIAISON_CA_FILE=" + path + ": ";
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return what + "no such file";
+  if (std::filesystem::is_directory(status)) return what + "is a folder, not a PEM file of certificates";
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) std::fclose(f);
+  else return what + "cannot be read: " + std::strerror(errno);
+  net::ssl::context probe(net::ssl::context::tls_client);
+  boost::system::error_code load_error;
+  probe.load_verify_file(path, load_error);
+  if (load_error) return what + "holds no PEM certificate";
+  return "";
 }
 
 namespace {
@@ -110,8 +129,12 @@ HttpResponse http_request(const Url& url, const std::string& method, const std::
       return out;
     }
     net::ssl::context ctx(net::ssl::context::tls_client);
-    if (const char* ca = std::getenv("LIAISON_CA_FILE"); ca && *ca) ctx.load_verify_file(ca);
-    else ctx.set_default_verify_paths();
+    if (const char* ca = std::getenv("LIAISON_CA_FILE"); ca && *ca) {
+      if (auto problem = ca_file_problem(ca); !problem.empty()) throw UserError(problem);
+      ctx.load_verify_file(ca);
+    } else {
+      ctx.set_default_verify_paths();
+    }
     ctx.set_verify_mode(net::ssl::verify_peer);
     beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
     if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str()))

@@ -28,6 +28,13 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // lower-case names
 };
 
+// What keeps the file named by LIAISON_CA_FILE from serving as the
+// authorities to trust, as one line naming the variable and the path: not
+// found, not a file, not readable, or no PEM certificate in it; "" when it can
+// serve. Checked before any TLS connection, so that the user reads this rather
+// than a handshake error.
+std::string ca_file_problem(const std::string& path);
+
 // Sends one request. Throws Failure when the server cannot be reached, the
 // exchange breaks off, or the answer's body is larger than `max_body_bytes`
 // (read no further: a hostile server cannot make the client hold more).

@@ -437,5 +437,98 @@ TEST_F(CliTest, UsageErrorsExitOneAndHelpExitsZero) {
   EXPECT_NE(nocopy.err.find("not a liaison copy"), std::string::npos);
 }
 
+TEST_F(CliTest, OrgAddTakesTheSlugAsItsArgument) {
+  init();
+  auto added = json({"org", "add", "un-example", "--name", "Example Office", "--kind", "un-body"});
+  EXPECT_EQ(added["slug"], "un-example");
+  EXPECT_EQ(json({"org", "show", "un-example"})["name"], "Example Office");
+  // The flag still works, and may repeat the argument.
+  EXPECT_EQ(json({"org", "add", "--slug", "ngo-example", "--name", "Example NGO"})["slug"], "ngo-example");
+  EXPECT_EQ(json({"org", "add", "same-example", "--slug", "same-example", "--name", "Same"})["slug"], "same-example");
+  auto both = liaison({"org", "add", "one-example", "--slug", "two-example", "--name", "Two"});
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.err.find("one-example"), std::string::npos) << both.err;
+  EXPECT_NE(both.err.find("--slug 'two-example'"), std::string::npos) << both.err;
+  EXPECT_EQ(liaison({"org", "show", "one-example"}).exit_code, 1);
+  EXPECT_EQ(liaison({"org", "show", "two-example"}).exit_code, 1);
+  // Areas take their code the same way.
+  EXPECT_EQ(json({"area", "add", "example-area", "--name", "Example area"})["code"], "example-area");
+}
+
+TEST_F(CliTest, ContactNeedAndOfferBelongToTheCopysOrganizationByDefault) {
+  init("copy", "cis-atc");
+  EXPECT_EQ(json({"need", "add", "--area", "border", "--title", "Scanners", "--state", "KZ"})["org"], "cis-atc");
+  EXPECT_EQ(json({"contact", "add", "--role", "Duty officer"})["org"], "cis-atc");
+  EXPECT_EQ(json({"offer", "add", "--title", "Training course"})["provider"], "cis-atc");
+  // Naming another organization still wins.
+  EXPECT_EQ(json({"need", "add", "--org", "osce", "--area", "border", "--title", "Dogs"})["org"], "osce");
+  EXPECT_EQ(json({"offer", "add", "--provider", "osce", "--title", "Course"})["provider"], "osce");
+  auto help = run_process({LIAISON_BIN, "need", "add", "--help"}, env());
+  EXPECT_NE(help.out.find("default: this copy's organization"), std::string::npos) << help.out;
+}
+
+TEST_F(CliTest, BundleCreateSaysWroteOnStderr) {
+  init();
+  auto r = liaison({"bundle", "create", path("all.bundle")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");  // stdout is for data
+  EXPECT_NE(r.err.find("Wrote " + path("all.bundle")), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(path("all.bundle")));
+}
+
+TEST_F(CliTest, ABadCaFileIsNamedBeforeAnyConnection) {
+  // Port 9 on loopback: nothing is sent, the file is checked first.
+  auto clone_with = [&](const std::string& ca) {
+    auto e = env();
+    e["LIAISON_CA_FILE"] = ca;
+    return run_process({LIAISON_BIN, "-C", dir_.string(), "clone", "https://127.0.0.1:9", "x", "--token",
+                        "lz_secret_of_test_0123456789"},
+                       e);
+  };
+  auto missing = clone_with("/nonexistent/ca.pem");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("LIAISON_CA_FILE=/nonexistent/ca.pem: no such file"), std::string::npos) << missing.err;
+  EXPECT_EQ(count_lines(missing.err), 1) << missing.err;
+  auto folder = clone_with(dir_.string());
+  EXPECT_EQ(folder.exit_code, 1);
+  EXPECT_NE(folder.err.find("LIAISON_CA_FILE=" + dir_.string() + ": is a folder"), std::string::npos) << folder.err;
+  write("junk.pem", "not a certificate\n");
+  auto junk = clone_with(path("junk.pem"));
+  EXPECT_EQ(junk.exit_code, 1);
+  EXPECT_NE(junk.err.find("LIAISON_CA_FILE=" + path("junk.pem") + ": holds no PEM certificate"), std::string::npos)
+      << junk.err;
+  EXPECT_EQ(junk.err.find("asio"), std::string::npos) << junk.err;
+  if (::geteuid() != 0) {  // root reads any file
+    write("locked.pem", "-----BEGIN CERTIFICATE-----\n");
+    std::filesystem::permissions(path("locked.pem"), std::filesystem::perms::none);
+    auto locked = clone_with(path("locked.pem"));
+    EXPECT_NE(locked.err.find("LIAISON_CA_FILE=" + path("locked.pem") + ": cannot be read"), std::string::npos)
+        << locked.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(path("x")));
+}
+
+TEST_F(CliTest, NoHelpPutsAInFrontOfAVowel) {
+  // Every command group and each of its subcommands.
+  auto top = run_process({LIAISON_BIN, "--help"}, env());
+  std::vector<std::vector<std::string>> commands;
+  for (const char* group : {"org", "contact", "need", "offer", "area", "remote", "bundle"}) {
+    commands.push_back({group});
+    for (const char* sub : {"add", "edit", "show", "list", "rm", "verify", "match", "create"})
+      commands.push_back({group, sub});
+  }
+  std::vector<std::string> texts{top.out};
+  for (auto args : commands) {
+    args.insert(args.begin(), LIAISON_BIN);
+    args.push_back("--help");
+    auto r = run_process(args, env());
+    if (r.exit_code == 0) texts.push_back(r.out);
+  }
+  EXPECT_GT(texts.size(), 30u);
+  for (const auto& text : texts)
+    for (const char* wrong : {" a a", " a e", " a i", " a o", " A a", " A e", " A i", " A o"})
+      EXPECT_EQ(text.find(wrong), std::string::npos) << "'" << wrong << "' in:\n" << text;
+}
+
 }  // namespace
 }  // namespace liaison::test
