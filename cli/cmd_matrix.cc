@@ -1,5 +1,6 @@
 // liaison matrix, gaps, duplicates, coverage, report, need match: what
 // donors and central staff ask of the needs and the directory.
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -47,16 +48,41 @@ void add_matrix_filters(CLI::App* cmd, MatrixOptions& o, bool with_by) {
 
 std::string cell_text(const MatrixCell& c) { return std::to_string(c.open) + "/" + std::to_string(c.covered); }
 
+// Short column heads keep the table within a terminal; a legend names the
+// areas after it. A sub-area drops its parent's prefix when the parent is a
+// column too (with --area border, border-biometrics is "biometr…"), a long
+// code keeps its first word, and heads that would come out alike keep their
+// whole code: each column stays distinct.
+std::vector<std::string> column_heads(const std::vector<std::pair<std::string, std::string>>& columns) {
+  constexpr std::size_t kMaxHead = 8;
+  std::vector<std::string> stems, heads;
+  for (const auto& [code, name] : columns) {
+    std::string stem = code;
+    for (const auto& [parent, parent_name] : columns)
+      if (parent != code && code.starts_with(parent + "-") && code.size() - parent.size() - 1 < stem.size())
+        stem = code.substr(parent.size() + 1);
+    stems.push_back(stem);
+    std::string head = stem;
+    if (head.size() > kMaxHead) head = head.substr(0, head.find('-'));
+    if (head.size() > kMaxHead) head = head.substr(0, kMaxHead - 1) + "…";
+    heads.push_back(head);
+  }
+  auto alike = [](const std::vector<std::string>& list, std::size_t i) {
+    return std::count(list.begin(), list.end(), list[i]) > 1;
+  };
+  std::vector<std::string> distinct = heads;
+  for (std::size_t i = 0; i < heads.size(); ++i)
+    if (alike(heads, i)) distinct[i] = stems[i];
+  for (std::size_t i = 0; i < distinct.size(); ++i)
+    if (alike(distinct, i)) distinct[i] = columns[i].first;
+  return distinct;
+}
+
 void print_matrix_table(const Matrix& m) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header{m.by == "org" ? "ORG" : m.by == "state" ? "STATE" : "REGION"};
-  // Short column heads keep the table within a terminal; a legend follows.
-  auto short_head = [](const std::string& code) {
-    auto dash = code.find('-');
-    std::string head = code.substr(0, dash == std::string::npos ? code.size() : dash);
-    return head.size() > 7 ? head.substr(0, 7) : head;
-  };
-  for (const auto& [code, name] : m.columns) header.push_back(short_head(code));
+  auto heads = column_heads(m.columns);
+  header.insert(header.end(), heads.begin(), heads.end());
   header.push_back("TOTAL (gap)");
   rows.push_back(header);
   for (const auto& [key, label] : m.rows) {
@@ -79,7 +105,7 @@ void print_matrix_table(const Matrix& m) {
   print_table(rows);
   std::cout << "Cells: open needs/covered by an offer; gap = open - covered. " << m.rows.size() << " rows, "
             << m.total.open << " needs.\nColumns:";
-  for (const auto& [code, name] : m.columns) std::cout << " " << short_head(code) << "=" << name << ";";
+  for (std::size_t i = 0; i < m.columns.size(); ++i) std::cout << " " << heads[i] << "=" << m.columns[i].second << ";";
   std::cout << "\n";
 }
 

@@ -6,50 +6,40 @@
 
 #include "core/ids.h"
 #include "core/record.h"
+#include "core/text_width.h"
 
 namespace liaison::cli {
 
-std::size_t display_width(const std::string& text) {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
-    char32_t cp = c;
-    if (len == 3 && i + 2 < text.size())
-      cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
-    bool wide = len == 4 || (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFF60);
-    width += wide ? 2 : 1;
-    i += len;
-  }
-  return width;
-}
+namespace {
 
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  if (rows.empty()) return;
+std::string table_text(const std::vector<std::vector<std::string>>& rows) {
+  constexpr std::size_t kMaxCell = 48;
+  auto fitted = [&](const std::string& cell) {
+    if (display_width(cell) <= kMaxCell) return cell;
+    return std::string(truncate_to_width(cell, kMaxCell - 1)) + "…";
+  };
+  if (rows.empty()) return "";
   std::vector<std::size_t> widths(rows[0].size(), 0);
   for (const auto& row : rows)
     for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c)
-      widths[c] = std::max(widths[c], std::min<std::size_t>(display_width(row[c]), 48));
+      widths[c] = std::max(widths[c], display_width(fitted(row[c])));
   std::string out;
   for (const auto& row : rows) {
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
-      std::string cell = row[c];
-      if (display_width(cell) > 48) {
-        while (display_width(cell) > 47) {
-          cell.pop_back();
-          while (!cell.empty() && (static_cast<unsigned char>(cell.back()) & 0xC0) == 0x80) cell.pop_back();
-          if (!cell.empty() && static_cast<unsigned char>(cell.back()) >= 0xC0) cell.pop_back();
-        }
-        cell += "…";
-      }
-      line += cell;
-      if (c + 1 < row.size()) line += std::string(widths[c] - display_width(cell) + 2, ' ');
+      auto cell = fitted(row[c]);
+      line += c + 1 < row.size() && c < widths.size() ? pad_to_width(cell, widths[c] + 2) : cell;
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
+  return out;
+}
+
+}  // namespace
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  auto out = table_text(rows);
   std::fwrite(out.data(), 1, out.size(), stdout);
 }
 

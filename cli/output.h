@@ -10,10 +10,10 @@
 
 namespace liaison::cli {
 
-// Display width of UTF-8 text (East Asian wide characters count 2).
-std::size_t display_width(const std::string& text);
-
-// Prints rows as columns padded to the widest cell; the first row is the header.
+// Prints rows as columns padded to the widest cell; the first row is the
+// header. Widths are terminal columns (core/text_width.h), so Chinese or
+// decomposed accents stay aligned; a cell wider than 48 columns is cut, between
+// characters, and ends with "…".
 void print_table(const std::vector<std::vector<std::string>>& rows);
 
 void print_record(Kind kind, const Json& record);

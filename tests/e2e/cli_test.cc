@@ -437,6 +437,62 @@ TEST_F(CliTest, UsageErrorsExitOneAndHelpExitsZero) {
   EXPECT_NE(nocopy.err.find("not a liaison copy"), std::string::npos);
 }
 
+// Terminal columns of the test's own texts, worked out apart from the code
+// under test: CJK ideographs and fullwidth forms take 2, the combining marks
+// used below (Latin accents, Arabic harakat) none, other characters 1.
+std::size_t columns_of(const std::string& text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    bool mark = (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x64B && cp <= 0x65F);
+    bool wide = (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6);
+    width += mark ? 0 : wide ? 2 : 1;
+    i += len;
+  }
+  return width;
+}
+
+TEST_F(CliTest, TableColumnsAlignWithChineseArabicAndAccents) {
+  init();
+  struct Row {
+    std::string name, role, email;
+  };
+  std::vector<Row> rows{
+      {"李明", "反恐怖主义联络员（边境）", "li.ming@example.org"},
+      {"Иван Петров", "Focal point for border security", "ivan.petrov@example.org"},
+      {"مُحَمَّد عَلِي", "منسق مكافحة الإرهاب", "m.ali@example.org"},
+      {"Jose\xCC\x81 Nu\xCC\x81n\xCC\x83" "ez", "Enlace ￥ fondos", "jose.nunez@example.org"},
+      // 60 columns: cut to fit the table's 48, between characters.
+      {"王芳", "负责边境安全和海关事务的国家协调中心联络官员负责边境安全和海关事", "wang.fang@example.org"},
+  };
+  for (const auto& r : rows)
+    ok({"contact", "add", "--org", "cis-atc", "--name", r.name, "--role", r.role, "--email", r.email});
+  auto table = ok({"contact", "list"});
+  std::istringstream in(table);
+  std::string header;
+  std::getline(in, header);
+  auto role_column = columns_of(header.substr(0, header.find("ROLE")));
+  auto email_column = columns_of(header.substr(0, header.find("EMAIL")));
+  int seen = 0;
+  for (std::string line; std::getline(in, line);) {
+    for (const auto& r : rows) {
+      auto email_at = line.find(r.email);
+      if (email_at == std::string::npos) continue;
+      ++seen;
+      auto role_at = line.find(r.role.substr(0, 6));  // the role's first characters
+      ASSERT_NE(role_at, std::string::npos) << line;
+      EXPECT_EQ(columns_of(line.substr(0, role_at)), role_column) << line;
+      EXPECT_EQ(columns_of(line.substr(0, email_at)), email_column) << line;
+      EXPECT_LE(columns_of(line.substr(role_at, email_at - role_at)), 48u + 2) << line;
+    }
+  }
+  EXPECT_EQ(seen, 5) << table;
+  EXPECT_NE(table.find("…"), std::string::npos) << table;  // the long role was cut
+}
+
 TEST_F(CliTest, OrgAddTakesTheSlugAsItsArgument) {
   init();
   auto added = json({"org", "add", "un-example", "--name", "Example Office", "--kind", "un-body"});

@@ -1,6 +1,9 @@
 // End-to-end tests of the matrix commands with the real binary, on the
 // sample directory shipped in data/sample.
+#include <algorithm>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include "tests/e2e/cli_fixture.h"
 
@@ -82,6 +85,36 @@ TEST_F(MatrixCliTest, ReportIsOneSelfContainedPage) {
   EXPECT_GE(dup["needs_covered_by_several_providers"].size(), 1u);
   auto cov = json({"coverage"});
   EXPECT_GT(cov["orgs"].size(), 20u);
+}
+
+TEST_F(MatrixCliTest, SubAreaColumnsHaveDistinctHeads) {
+  // With --area border the columns are border and its sub-areas, whose codes
+  // all start with "border-": each head must still say which one it is.
+  auto columns = json({"matrix", "--area", "border"})["columns"];
+  ASSERT_GE(columns.size(), 4u);
+  auto table = ok({"matrix", "--area", "border"});
+  std::istringstream lines(table);
+  std::string header;
+  std::getline(lines, header);
+  std::vector<std::string> heads;
+  std::istringstream words(header);
+  for (std::string w; words >> w;) heads.push_back(w);
+  // STATE, one head per column, then "TOTAL (gap)".
+  ASSERT_EQ(heads.size(), columns.size() + 3) << header;
+  EXPECT_EQ(heads.front(), "STATE");
+  heads = std::vector<std::string>(heads.begin() + 1, heads.end() - 2);
+  EXPECT_EQ(std::set<std::string>(heads.begin(), heads.end()).size(), heads.size()) << header;
+  EXPECT_EQ(std::count(heads.begin(), heads.end(), "border"), 1) << header;
+  // The legend names each head's area once.
+  for (const auto& c : columns)
+    EXPECT_NE(table.find("=" + c["name"].get<std::string>() + ";"), std::string::npos) << c["name"];
+  // Without --area, the top-level areas are as distinct.
+  auto all = ok({"matrix"});
+  std::string top = all.substr(0, all.find('\n'));
+  std::vector<std::string> top_heads;
+  std::istringstream top_words(top);
+  for (std::string w; top_words >> w;) top_heads.push_back(w);
+  EXPECT_EQ(std::set<std::string>(top_heads.begin(), top_heads.end()).size(), top_heads.size()) << top;
 }
 
 }  // namespace
