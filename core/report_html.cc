@@ -6,16 +6,32 @@
 namespace liaison {
 namespace {
 
+// The gap colours select by class alone, so the legend's swatches get them as
+// well as the cells. A cell's needs list sits beside its <details>, not inside:
+// browsers do not print the content of a closed <details>, and the list must
+// print. On screen the list shows while its <details> is open (browsers without
+// :has() show it always). Printed, the matrix takes the page's width with fixed
+// column widths and breaks long codes and titles, so no column falls off the
+// edge of A4 or Letter.
 const char* kStyle = R"(<style>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;font-size:.85em}th,td{border:1px solid #bbb;padding:.25em .45em;text-align:right;vertical-align:top}
 th{background:#eef}td.label,th.label{text-align:left}
-td.g0{background:#e6f4e6}td.g1{background:#fff4cc}td.g2{background:#ffd9b3}td.g3{background:#ffb3b3}
+.g0{background:#e6f4e6}.g1{background:#fff4cc}.g2{background:#ffd9b3}.g3{background:#ffb3b3}
 details summary{cursor:pointer}ul.needs{margin:.2em 0 0 1em;padding:0;text-align:left;font-size:.9em}
 .legend span{display:inline-block;padding:0 .5em;margin-right:.4em;border:1px solid #bbb}
 .muted{color:#666}
-@media print{details{display:block}details>summary{display:none}details[open] ul,details ul{display:block}body{margin:0}}
+@media screen{td:has(>details:not([open]))>ul.needs{display:none}}
+@page{size:auto;margin:12mm}
+@media print{
+body{margin:0;font-size:9pt}
+details{display:none}ul.needs{display:block;margin-left:.8em}
+table{width:100%;font-size:7.5pt}table.matrix{table-layout:fixed}table.matrix thead th.label{width:14%}
+th,td{padding:.1em .2em;white-space:normal;overflow-wrap:anywhere;word-break:break-word}
+thead{display:table-header-group}tr{break-inside:avoid}
+.g0,.g1,.g2,.g3,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
 </style>)";
 
 std::string gap_class(const MatrixCell& c) {
@@ -34,9 +50,9 @@ std::string need_item(const Json& n) {
 std::string cell_html(const MatrixCell& c) {
   std::string out = "<td class=" + gap_class(c) + ">" + std::to_string(c.open) + " / " + std::to_string(c.covered);
   if (!c.needs.empty()) {
-    out += "<details><summary>gap " + std::to_string(c.gap()) + "</summary><ul class=needs>";
+    out += "<details><summary>gap " + std::to_string(c.gap()) + "</summary></details><ul class=needs>";
     for (const auto& n : c.needs) out += need_item(n);
-    out += "</ul></details>";
+    out += "</ul>";
   }
   return out + "</td>";
 }
@@ -45,7 +61,7 @@ std::string matrix_table(const Matrix& m) {
   std::string out =
       "<p class=legend>Each cell: open needs / covered by an offer; colour by the gap: <span class=g0>none</span>"
       "<span class=g1>1</span><span class=g2>2-3</span><span class=g3>4+</span></p>";
-  out += "<table><thead><tr><th class=label>" + html_escape(m.by) + "</th>";
+  out += "<table class=matrix><thead><tr><th class=label>" + html_escape(m.by) + "</th>";
   for (const auto& [code, name] : m.columns)
     out += "<th title=\"" + html_escape(name) + "\">" + html_escape(code) + "</th>";
   out += "<th>Total</th></tr></thead><tbody>";

@@ -2,7 +2,8 @@
 // table and per-cell drill-down lists, and the report (counts, matrix, gaps,
 // stale contacts, what changed since a date or commit). Pages are
 // self-contained (inline CSS, no scripts, no external resources), print
-// cleanly, and escape every text they show.
+// cleanly (drill-down lists included, the matrix within the page's width on
+// A4 or Letter), and escape every text they show.
 #pragma once
 
 #include <string>
