@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/record.h"
+#include "core/record_diff.h"
 
 namespace liaison {
 namespace {
@@ -24,18 +25,40 @@ std::set<std::string> members(const Json& v) {
   return out;
 }
 
+struct SetMerge {
+  Json result;
+  bool theirs_order = false;  // whose order leads
+  bool reordered = false;     // the leading side changed the order
+};
+
 // Additions and removals from both sides apply: a member survives if both
 // sides have it, or one side added it; it goes if either side removed it.
-Json merge_sets(const Json& base, const Json& ours, const Json& theirs) {
+// Order (the first member is the preferred one): one side's surviving
+// members lead, then the other's additions in its order. The side that
+// changed the order leads; when neither or both did, the one whose
+// surviving members sort first, so the result does not depend on which
+// side is ours.
+SetMerge merge_sets(const Json& base, const Json& ours, const Json& theirs) {
   auto b = members(base), o = members(ours), t = members(theirs);
-  std::vector<std::string> out;
-  std::set<std::string> all = o;
-  all.insert(t.begin(), t.end());
-  for (const auto& m : all) {
-    bool removed = b.count(m) && (!o.count(m) || !t.count(m));
-    if (!removed) out.push_back(m);
-  }
-  return out.empty() ? Json() : Json(out);
+  auto survives = [&](const std::string& m) { return !(b.count(m) && (!o.count(m) || !t.count(m))); };
+  auto surviving = [&](const Json& side) {
+    std::vector<std::string> out;
+    if (side.is_array())
+      for (const auto& m : side)
+        if (survives(m.get<std::string>())) out.push_back(m.get<std::string>());
+    return out;
+  };
+  auto os = surviving(ours), ts = surviving(theirs);
+  bool ours_reordered = !set_order_kept(base, ours), theirs_reordered = !set_order_kept(base, theirs);
+  SetMerge out;
+  out.theirs_order = (ours_reordered != theirs_reordered) ? theirs_reordered : (ts < os);
+  out.reordered = out.theirs_order ? theirs_reordered : ours_reordered;
+  auto result = out.theirs_order ? ts : os;
+  std::set<std::string> taken(result.begin(), result.end());
+  for (const auto& m : out.theirs_order ? os : ts)
+    if (taken.insert(m).second) result.push_back(m);
+  out.result = result.empty() ? Json() : Json(result);
+  return out;
 }
 
 std::string show(const Json& v) {
@@ -120,10 +143,12 @@ RecordMerge merge_record(Kind kind, const std::string& id, const std::optional<J
     } else if (o == b) {
       set_field(merged, name, t);
     } else if (f.merge == MergeRule::Set) {
-      Json result = merge_sets(b, o, t);
-      set_field(merged, name, result);
-      out.decisions.push_back({kind, id, name, "set", result,
-                               "applied additions and removals from both sides: " + show(result)});
+      auto set = merge_sets(b, o, t);
+      set_field(merged, name, set.result);
+      std::string order = set.theirs_order ? "theirs" : "ours";
+      out.decisions.push_back({kind, id, name, "set", set.result,
+                               "applied additions and removals from both sides, in the order of " + order +
+                                   (set.reordered ? " (reordered there)" : "") + ": " + show(set.result)});
     } else {
       set_field(merged, name, o);
       out.conflicts.push_back({kind, id, name, b, o, t, "changed on both sides"});

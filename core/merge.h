@@ -8,6 +8,9 @@
 //  * fields with a merge rule in schema.cc merge by it: sets apply additions
 //    and removals from both sides, last_verified takes the later date with
 //    its verifier; every such decision is reported so it can be audited;
+//  * a merged set keeps one side's order (its first member is the preferred
+//    one) with the other side's additions after it: the side that changed
+//    the order, or else the side whose surviving members sort first;
 //  * both sides changed one field to different values, or one side removed a
 //    record the other changed, or the merged result breaks a reference (a
 //    contact whose org the other side removed): a conflict.

@@ -244,15 +244,20 @@ Json normalize_record(Kind kind, const Json& input, const Json* checked) {
       const Json& value = it.value();
       if (value.is_null()) continue;
       if (field->is_set) {
+        // Members keep the order given, the first being the preferred one;
+        // a repeat (perhaps another spelling of one phone) keeps the first.
         Json items = value.is_array() ? value : Json::array({value});
-        std::set<std::string> members;
+        std::vector<std::string> members;
+        std::set<std::string> seen;
         for (const auto& item : items) {
           if (!item.is_string()) bad(*field, "members must be strings");
           if (trim(item.get<std::string>()).empty()) continue;
-          if (already_checked(checked, it.key(), item)) members.insert(item.get<std::string>());
-          else members.insert(parse_value(*field, item.get<std::string>()).get<std::string>());
+          std::string member = already_checked(checked, it.key(), item)
+                                   ? item.get<std::string>()
+                                   : parse_value(*field, item.get<std::string>()).get<std::string>();
+          if (seen.insert(member).second) members.push_back(std::move(member));
         }
-        if (!members.empty()) out[it.key()] = Json(std::vector<std::string>(members.begin(), members.end()));
+        if (!members.empty()) out[it.key()] = Json(members);
         continue;
       }
       if (field->type == ValueType::Bool && value.is_boolean()) {

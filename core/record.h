@@ -3,7 +3,9 @@
 // record passes on its way into a copy: it rejects unknown fields, wrong
 // types, malformed values and missing required fields with a one-line
 // UserError that names the record and the field, and returns the canonical
-// form (trimmed text, E.164 phones, sorted unique sets, empty values omitted).
+// form (trimmed text, E.164 phones, empty values omitted, sets in the order
+// given without repeats: the first member is the preferred one, and records
+// stored when sets were kept sorted are canonical as they are).
 // Rules that need other records (references, removals, status transitions)
 // are checked by the store with the helpers declared here.
 #pragma once

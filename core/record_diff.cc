@@ -1,6 +1,5 @@
 #include "core/record_diff.h"
 
-#include <algorithm>
 #include <set>
 
 #include "core/record.h"
@@ -24,7 +23,32 @@ std::string show_value(const Json& v) {
   return v.dump();
 }
 
+std::vector<std::string> in_order(const Json& set) {
+  std::vector<std::string> out;
+  if (set.is_array())
+    for (const auto& m : set) out.push_back(m.get<std::string>());
+  return out;
+}
+
+std::set<std::string> member_set(const Json& set) {
+  auto members = in_order(set);
+  return {members.begin(), members.end()};
+}
+
 }  // namespace
+
+bool set_order_kept(const Json& before, const Json& after) {
+  auto old_members = member_set(before);
+  auto now = member_set(after);
+  // What adding and removing alone would give: the old members still there,
+  // in their old order, then the new ones in the order they were given.
+  std::vector<std::string> expected;
+  for (const auto& m : in_order(before))
+    if (now.count(m)) expected.push_back(m);
+  for (const auto& m : in_order(after))
+    if (!old_members.count(m)) expected.push_back(m);
+  return expected == in_order(after);
+}
 
 std::vector<FieldChange> diff_fields(Kind kind, const Json& before, const Json& after) {
   std::vector<FieldChange> out;
@@ -32,13 +56,15 @@ std::vector<FieldChange> diff_fields(Kind kind, const Json& before, const Json& 
     auto b = field_of(before, field.name);
     auto a = field_of(after, field.name);
     if (b == a) continue;
-    FieldChange fc{std::string(field.name), b, a, {}, {}};
+    FieldChange fc{std::string(field.name), b, a, {}, {}, false};
     if (field.is_set) {
-      std::set<std::string> bs, as;
-      if (b) for (const auto& m : *b) bs.insert(m.get<std::string>());
-      if (a) for (const auto& m : *a) as.insert(m.get<std::string>());
-      std::set_difference(as.begin(), as.end(), bs.begin(), bs.end(), std::back_inserter(fc.added));
-      std::set_difference(bs.begin(), bs.end(), as.begin(), as.end(), std::back_inserter(fc.removed));
+      Json bj = b.value_or(Json()), aj = a.value_or(Json());
+      auto bs = member_set(bj), as = member_set(aj);
+      for (const auto& m : in_order(aj))
+        if (!bs.count(m)) fc.added.push_back(m);
+      for (const auto& m : in_order(bj))
+        if (!as.count(m)) fc.removed.push_back(m);
+      fc.reordered = !set_order_kept(bj, aj);
     }
     out.push_back(std::move(fc));
   }
@@ -65,6 +91,7 @@ Json to_json(const RecordDiff& diff) {
     Json jf = {{"field", f.field}, {"before", f.before.value_or(Json())}, {"after", f.after.value_or(Json())}};
     if (!f.added.empty()) jf["added"] = f.added;
     if (!f.removed.empty()) jf["removed"] = f.removed;
+    if (f.reordered) jf["reordered"] = true;
     fields.push_back(jf);
   }
   out["fields"] = fields;
@@ -82,6 +109,10 @@ std::string format_diff(const RecordDiff& diff) {
       for (const auto& m : f.added) parts += (parts.empty() ? "+" : ", +") + m;
       for (const auto& m : f.removed) parts += (parts.empty() ? "-" : ", -") + m;
       out += parts;
+      // The new order tells which member is now the preferred one.
+      if (f.reordered) out += "; now in order " + show_value(*f.after);
+    } else if (f.reordered) {
+      out += "reordered " + show_value(*f.before) + " -> " + show_value(*f.after);
     } else if (!f.before) {
       out += show_value(*f.after);
     } else if (!f.after) {

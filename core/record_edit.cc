@@ -9,7 +9,9 @@ namespace liaison {
 
 Json apply_edits(Kind kind, Json record, const std::vector<FieldEdit>& edits) {
   const auto& ks = spec(kind);
-  // A set given with --email a --email b replaces the set once, then adds.
+  // A set given with --email a --email b replaces the set once, then adds:
+  // members keep the order given, so giving the set again in a new order
+  // is how a member becomes the preferred (first) one. --add-email appends.
   std::vector<std::string> replaced;
   for (const auto& edit : edits) {
     const FieldSpec* field = ks.field(edit.field);
@@ -39,7 +41,6 @@ Json apply_edits(Kind kind, Json record, const std::vector<FieldEdit>& edits) {
     } else if (it == members.end()) {
       members.push_back(value);
     }
-    std::sort(members.begin(), members.end());
     if (members.empty()) record.erase(edit.field);
     else record[edit.field] = members;
   }

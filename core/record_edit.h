@@ -1,5 +1,7 @@
 // Field edits as the command line and imports express them, applied to a
 // record: set a scalar, replace a set, add to or remove from a set, unset.
+// Sets keep their order (the first member is the preferred one): a replaced
+// set takes the order of its Set edits, an added member goes last.
 #pragma once
 
 #include <string>

@@ -89,14 +89,20 @@ std::vector<RecordChange> revert_changes(Store& store, const CommitId& commit) {
       Json now = current->value(f.field, Json());
       Json was_after = f.after.value_or(Json());
       const FieldSpec* fs = spec(d.kind).field(f.field);
+      if (fs && fs->is_set && now == was_after) {
+        // Unchanged since: back to the old members in their old order.
+        if (f.before) next[f.field] = *f.before;
+        else next.erase(f.field);
+        continue;
+      }
       if (fs && fs->is_set) {
-        // Undo the additions and removals; members changed since stay.
+        // Undo the additions and removals; members changed since stay, in
+        // their order, and removed ones come back last.
         std::vector<std::string> members;
         if (!now.is_null()) members = now.get<std::vector<std::string>>();
         for (const auto& a : f.added) members.erase(std::remove(members.begin(), members.end(), a), members.end());
         for (const auto& r : f.removed)
           if (std::find(members.begin(), members.end(), r) == members.end()) members.push_back(r);
-        std::sort(members.begin(), members.end());
         if (members.empty()) next.erase(f.field);
         else next[f.field] = members;
         continue;

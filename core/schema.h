@@ -48,7 +48,7 @@ enum class MergeRule {
 struct FieldSpec {
   std::string_view name;  // JSON key
   ValueType type;
-  bool is_set = false;    // a JSON array of unique values, kept sorted
+  bool is_set = false;    // a JSON array of unique values in the order given, first preferred
   bool required = false;
   std::optional<Kind> ref{};                // for ValueType::Ref
   std::vector<std::string_view> choices{};  // for ValueType::Choice

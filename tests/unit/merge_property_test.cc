@@ -1,10 +1,11 @@
 // Randomized property test of the merge: three copies of one directory make
 // random edits (add records, change fields, add and remove set members,
-// remove records), merge pairwise in random orders with conflicts settled by
-// a fixed rule, and after each merge must hold exactly what a simple
+// remove records, put a set member first), merge pairwise in random orders
+// with conflicts settled by a fixed rule, and after each merge must hold exactly what a simple
 // in-memory model of the merge semantics says. At the end everyone pulls
 // from everyone and every copy must have the same head tree.
 // Seeded and reproducible; the seed is printed on failure.
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -19,10 +20,12 @@
 namespace liaison {
 namespace {
 
-// The model: a contact is its scalar fields and two sets.
+// The model: a contact is its scalar fields and two sets, each in its order
+// (the first member is the preferred one).
+using Members = std::vector<std::string>;
 struct ModelContact {
   std::map<std::string, std::string> scalars;  // role, unit, hours
-  std::set<std::string> emails, languages;
+  Members emails, languages;
   bool operator==(const ModelContact&) const = default;
 };
 using Model = std::map<std::string, ModelContact>;
@@ -33,8 +36,8 @@ const std::vector<std::string> kLanguages = {"en", "ru", "fr", "ar", "zh", "es"}
 Json to_record(const std::string& id, const ModelContact& m) {
   Json r = {{"id", id}, {"org", "cis-atc"}, {"status", "active"}};
   for (const auto& [k, v] : m.scalars) r[k] = v;
-  if (!m.emails.empty()) r["emails"] = std::vector<std::string>(m.emails.begin(), m.emails.end());
-  if (!m.languages.empty()) r["languages"] = std::vector<std::string>(m.languages.begin(), m.languages.end());
+  if (!m.emails.empty()) r["emails"] = m.emails;
+  if (!m.languages.empty()) r["languages"] = m.languages;
   return r;
 }
 
@@ -42,19 +45,39 @@ ModelContact from_record(const Json& r) {
   ModelContact m;
   for (const auto& f : kScalarFields)
     if (r.contains(f)) m.scalars[f] = r[f];
-  for (const auto& e : r.value("emails", Json::array())) m.emails.insert(e.get<std::string>());
-  for (const auto& l : r.value("languages", Json::array())) m.languages.insert(l.get<std::string>());
+  for (const auto& e : r.value("emails", Json::array())) m.emails.push_back(e.get<std::string>());
+  for (const auto& l : r.value("languages", Json::array())) m.languages.push_back(l.get<std::string>());
   return m;
 }
 
-std::set<std::string> merge_set(const std::set<std::string>& b, const std::set<std::string>& o,
-                                const std::set<std::string>& t) {
-  std::set<std::string> out;
-  for (const auto* side : {&o, &t})
-    for (const auto& x : *side) {
-      bool removed = b.count(x) && (!o.count(x) || !t.count(x));
-      if (!removed) out.insert(x);
-    }
+bool has(const Members& set, const std::string& x) { return std::find(set.begin(), set.end(), x) != set.end(); }
+
+// A side "kept the order" when it only removed members and appended new ones.
+bool kept_order(const Members& b, const Members& side) {
+  Members expected;
+  for (const auto& x : b)
+    if (has(side, x)) expected.push_back(x);
+  for (const auto& x : side)
+    if (!has(b, x)) expected.push_back(x);
+  return expected == side;
+}
+
+// Members from both sides unless removed on either; in the order of the side
+// that changed it (else the side whose survivors sort first), then the
+// other side's additions.
+Members merge_set(const Members& b, const Members& o, const Members& t) {
+  auto survivors = [&](const Members& side) {
+    Members out;
+    for (const auto& x : side)
+      if (!(has(b, x) && (!has(o, x) || !has(t, x)))) out.push_back(x);
+    return out;
+  };
+  Members os = survivors(o), ts = survivors(t);
+  bool ko = kept_order(b, o), kt = kept_order(b, t);
+  bool theirs_lead = ko != kt ? ko : ts < os;
+  Members out = theirs_lead ? ts : os;
+  for (const auto& x : theirs_lead ? os : ts)
+    if (!has(out, x)) out.push_back(x);
   return out;
 }
 
@@ -128,7 +151,7 @@ class MergeProperty : public ::testing::TestWithParam<unsigned> {
   }
 
   void random_edit(Copy& c) {
-    std::uniform_int_distribution<int> op(0, 9);
+    std::uniform_int_distribution<int> op(0, 11);
     auto pick_existing = [&]() -> std::string {
       if (c.model.empty()) return "";
       auto it = c.model.begin();
@@ -143,30 +166,47 @@ class MergeProperty : public ::testing::TestWithParam<unsigned> {
                     static_cast<unsigned long long>(rng()));
       ModelContact m;
       m.scalars["role"] = "role " + std::to_string(rng() % 1000);
-      m.emails.insert("p" + std::to_string(rng() % 50) + "@example.org");
+      m.emails.push_back("p" + std::to_string(rng() % 50) + "@example.org");
       commit(c, buf, m);
       return;
     }
     ModelContact m = c.model[id];
+    auto add = [](Members& set, const std::string& x) {
+      if (!has(set, x)) set.push_back(x);
+    };
+    auto erase_one = [&](Members& set) {
+      if (!set.empty()) set.erase(std::next(set.begin(), static_cast<long>(rng() % set.size())));
+    };
+    auto put_one_first = [&](Members& set) {
+      if (set.size() < 2) return;
+      auto it = std::next(set.begin(), static_cast<long>(rng() % set.size()));
+      std::rotate(set.begin(), it, std::next(it));
+    };
     switch (o) {
       case 1: case 2: case 3:
         m.scalars[kScalarFields[rng() % kScalarFields.size()]] = "v" + std::to_string(rng() % 5);
         break;
       case 4: case 5:
-        m.emails.insert("p" + std::to_string(rng() % 8) + "@example.org");
+        add(m.emails, "p" + std::to_string(rng() % 8) + "@example.org");
         break;
       case 6:
-        if (!m.emails.empty()) m.emails.erase(std::next(m.emails.begin(), static_cast<long>(rng() % m.emails.size())));
+        erase_one(m.emails);
         break;
       case 7:
-        m.languages.insert(kLanguages[rng() % kLanguages.size()]);
+        add(m.languages, kLanguages[rng() % kLanguages.size()]);
         break;
       case 8:
-        if (!m.languages.empty()) m.languages.erase(std::next(m.languages.begin(), static_cast<long>(rng() % m.languages.size())));
+        erase_one(m.languages);
         break;
       case 9:
         commit(c, id, std::nullopt);
         return;
+      case 10:
+        put_one_first(m.emails);
+        break;
+      case 11:
+        put_one_first(m.languages);
+        break;
     }
     if (m == c.model[id]) return;
     commit(c, id, m);

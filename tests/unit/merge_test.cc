@@ -69,6 +69,46 @@ TEST(MergeRecord, SetsApplyAdditionsAndRemovalsFromBothSides) {
   }
 }
 
+// Sets keep an order (the first member is the preferred one); merging
+// them must still not depend on which side is ours.
+Json merged_emails(const Json& base, const Json& ours, const Json& theirs) {
+  Json b = contact("r"), o = b, t = b;
+  b["emails"] = base;
+  o["emails"] = ours;
+  t["emails"] = theirs;
+  auto r = merge_record(Kind::Contact, kId, b, o, t);
+  auto swapped = merge_record(Kind::Contact, kId, b, t, o);
+  EXPECT_TRUE(r.conflicts.empty());
+  EXPECT_EQ(r.merged, swapped.merged) << "the result does not depend on which side is ours";
+  return (*r.merged)["emails"];
+}
+
+TEST(MergeRecord, SetOrderChangedOnOneSideIsKeptWithTheOtherSidesAdditionsAfter) {
+  Json a = "a@example.org", b = "b@example.org", c = "c@example.org";
+  EXPECT_EQ(merged_emails({a, b}, {b, a}, {a, b, c}), Json({b, a, c})) << "ours reordered, theirs added";
+  Json n = "n@example.org";
+  EXPECT_EQ(merged_emails({a, b}, {n, a, b}, {a, b, c}), Json({n, a, b, c}))
+      << "a new member made preferred on one side stays first";
+  EXPECT_EQ(merged_emails({a, b, c}, {c, b, a}, {a, b}), Json({b, a})) << "a removal on the other side applies";
+}
+
+TEST(MergeRecord, SetOrderChangedOnBothSidesTakesTheOrderThatSortsFirst) {
+  Json a = "a@example.org", b = "b@example.org", c = "c@example.org", d = "d@example.org";
+  EXPECT_EQ(merged_emails({a, b, c}, {c, a, b}, {b, a, c, d}), Json({b, a, c, d}));
+  // Neither reordered: the base order, then the additions of the side whose
+  // members sort first, then the other's.
+  Json e = "e@example.org";
+  EXPECT_EQ(merged_emails({b, c}, {b, c, e}, {b, c, d}), Json({b, c, d, e}));
+  Json base = contact("r"), ours = base, theirs = base;
+  base["emails"] = {a, b};
+  ours["emails"] = {b, a};
+  theirs["emails"] = {a, b, c};
+  auto r = merge_record(Kind::Contact, kId, base, ours, theirs);
+  ASSERT_EQ(r.decisions.size(), 1u);
+  EXPECT_NE(r.decisions[0].explanation.find("in the order of ours (reordered there)"), std::string::npos)
+      << r.decisions[0].explanation;
+}
+
 TEST(MergeRecord, LastVerifiedTakesTheLaterDateWithItsVerifier) {
   Json base = contact("r");
   base["last_verified"] = "2025-01-01";

@@ -42,6 +42,46 @@ TEST(DiffFields, SetChangeListsAddedAndRemovedMembers) {
   EXPECT_EQ(*d[0].before, Json({"a@example.org", "b@example.org"}));
 }
 
+TEST(DiffFields, AddingAndRemovingKeepsTheOrder) {
+  Json after = contact();
+  after["emails"] = {"b@example.org", "d@example.org", "c@example.org"};
+  auto d = diff_fields(Kind::Contact, contact(), after);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].added, (std::vector<std::string>{"d@example.org", "c@example.org"})) << "in the new order";
+  EXPECT_FALSE(d[0].reordered);
+  EXPECT_TRUE(set_order_kept(Json(), Json({"a@example.org"})));
+  EXPECT_TRUE(set_order_kept(Json({"a@example.org"}), Json()));
+}
+
+TEST(DiffFields, APureReorderIsAChange) {
+  // The first member is the preferred one, so putting another first changes the record.
+  Json after = contact();
+  after["emails"] = {"b@example.org", "a@example.org"};
+  auto d = diff_fields(Kind::Contact, contact(), after);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].field, "emails");
+  EXPECT_TRUE(d[0].added.empty());
+  EXPECT_TRUE(d[0].removed.empty());
+  EXPECT_TRUE(d[0].reordered);
+  auto diff = diff_record(Kind::Contact, kId, contact(), after);
+  EXPECT_EQ(to_json(diff)["fields"][0]["reordered"], true);
+  EXPECT_EQ(format_diff(diff),
+            "~ contact c0ffee00 (Jane Roe)\n"
+            "    emails: reordered a@example.org, b@example.org -> b@example.org, a@example.org\n");
+}
+
+TEST(DiffFields, ANewMemberPutFirstShowsTheNewOrder) {
+  Json after = contact();
+  after["emails"] = {"c@example.org", "a@example.org", "b@example.org"};
+  auto diff = diff_record(Kind::Contact, kId, contact(), after);
+  ASSERT_EQ(diff.fields.size(), 1u);
+  EXPECT_EQ(diff.fields[0].added, std::vector<std::string>{"c@example.org"});
+  EXPECT_TRUE(diff.fields[0].reordered);
+  EXPECT_EQ(format_diff(diff),
+            "~ contact c0ffee00 (Jane Roe)\n"
+            "    emails: +c@example.org; now in order c@example.org, a@example.org, b@example.org\n");
+}
+
 TEST(DiffFields, FieldSetAndUnset) {
   Json after = contact();
   after.erase("name");

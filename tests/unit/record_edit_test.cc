@@ -38,15 +38,28 @@ TEST(ApplyEdits, SetsAScalarWithANormalisedValue) {
 TEST(ApplyEdits, SettingASetReplacesItOnceThenAdds) {
   auto out = apply_edits(Kind::Contact, contact(),
                          {{"emails", Op::Set, "b@example.org"}, {"emails", Op::Set, "A@Example.org"}});
-  EXPECT_EQ(out["emails"], Json({"a@example.org", "b@example.org"}));
+  EXPECT_EQ(out["emails"], Json({"b@example.org", "a@example.org"})) << "in the order given";
 }
 
-TEST(ApplyEdits, AddKeepsTheSetSortedAndUnique) {
+TEST(ApplyEdits, AddAppendsAndKeepsTheSetUnique) {
   auto out = apply_edits(Kind::Contact, contact(),
                          {{"emails", Op::Add, "z@example.org"},
                           {"emails", Op::Add, "a@example.org"},
                           {"emails", Op::Add, "Z@EXAMPLE.ORG"}});
-  EXPECT_EQ(out["emails"], Json({"a@example.org", "old@example.org", "z@example.org"}));
+  EXPECT_EQ(out["emails"], Json({"old@example.org", "z@example.org", "a@example.org"}))
+      << "the first (preferred) member stays first";
+}
+
+TEST(ApplyEdits, GivingTheSetAgainInANewOrderMakesAMemberPreferred) {
+  Json c = contact();
+  c["languages"] = {"en", "ru", "fr"};
+  auto out = apply_edits(Kind::Contact, c,
+                         {{"languages", Op::Set, "ru"}, {"languages", Op::Set, "en"}, {"languages", Op::Set, "fr"}});
+  EXPECT_EQ(out["languages"], Json({"ru", "en", "fr"}));
+  // Adding a member already there leaves its place alone.
+  EXPECT_EQ(apply_edits(Kind::Contact, out, {{"languages", Op::Add, "FR"}})["languages"], Json({"ru", "en", "fr"}));
+  // Removing the preferred one makes the next one preferred.
+  EXPECT_EQ(apply_edits(Kind::Contact, out, {{"languages", Op::Remove, "ru"}})["languages"], Json({"en", "fr"}));
 }
 
 TEST(ApplyEdits, AddCreatesAnAbsentSet) {
@@ -130,7 +143,7 @@ TEST(ApplyEdits, WorksForOtherKinds) {
   EXPECT_EQ(out["priority"], "high");
   Json org = {{"slug", "example-org"}, {"name", "Example"}, {"kind", "ngo"}};
   auto o = apply_edits(Kind::Org, org, {{"countries", Op::Add, "uz"}, {"countries", Op::Add, "kg"}});
-  EXPECT_EQ(o["countries"], Json({"KG", "UZ"}));
+  EXPECT_EQ(o["countries"], Json({"UZ", "KG"}));
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST(RecordPhone, ValuesOfTheStoredRecordAreNotParsedAgainButNewOnesAre) {
   edited["phones"] = {"+999 555 0100", "+999 555 0199"};
   EXPECT_THROW(normalize_record(Kind::Contact, edited, &stored), UserError);
   edited["phones"] = {"+999 555 0100", "+7 495 555 01 23"};
-  EXPECT_EQ(normalize_record(Kind::Contact, edited, &stored)["phones"], Json({"+74955550123", "+999 555 0100"}));
+  EXPECT_EQ(normalize_record(Kind::Contact, edited, &stored)["phones"], Json({"+999 555 0100", "+74955550123"}));
 }
 
 // ---- emails ------------------------------------------------------------
@@ -270,13 +270,33 @@ TEST(NormalizeRecord, ProducesTheCanonicalForm) {
   Json out = normalize_record(Kind::Contact, in);
   EXPECT_EQ(out["org"], "cis-atc");
   EXPECT_EQ(out["role"], "Focal point");
-  EXPECT_EQ(out["emails"], Json({"a@example.org", "b@example.org"}));
-  EXPECT_EQ(out["languages"], Json({"en", "ru"}));
+  EXPECT_EQ(out["emails"], Json({"b@example.org", "a@example.org"})) << "order given, repeats and blanks dropped";
+  EXPECT_EQ(out["languages"], Json({"ru", "en"}));
   EXPECT_EQ(out["areas"], Json({"border"})) << "a single value for a set becomes a one-member array";
   EXPECT_EQ(out["available_24_7"], true);
   EXPECT_EQ(out["status"], "active");
   // Normalisation is idempotent.
   EXPECT_EQ(normalize_record(Kind::Contact, out), out);
+}
+
+TEST(NormalizeRecord, SetsKeepTheOrderGivenAndTheFirstOfARepeat) {
+  Json in = contact();
+  in["languages"] = {"ru", "en", "RU", "fr"};
+  in["phones"] = {"+7 495 555 01 99", "+7 495 555 01 23", "+7-495-555-01-99"};
+  in["emails"] = {"z@example.org", "Y@example.org", "z@EXAMPLE.org"};
+  Json out = normalize_record(Kind::Contact, in);
+  EXPECT_EQ(out["languages"], Json({"ru", "en", "fr"}));
+  EXPECT_EQ(out["phones"], Json({"+74955550199", "+74955550123"}));
+  EXPECT_EQ(out["emails"], Json({"z@example.org", "y@example.org"}));
+  EXPECT_EQ(canonical_json(normalize_record(Kind::Contact, out)), canonical_json(out)) << "idempotent";
+}
+
+TEST(NormalizeRecord, SortedSetsOfOlderHistoriesAreStillCanonical) {
+  // Sets used to be stored sorted; such records must pass as they are.
+  Json stored = contact();
+  stored["emails"] = {"a@example.org", "b@example.org"};
+  stored["languages"] = {"en", "ru"};
+  EXPECT_EQ(canonical_json(normalize_record(Kind::Contact, stored)), canonical_json(stored));
 }
 
 TEST(NormalizeRecord, EmptyValuesAreOmitted) {
