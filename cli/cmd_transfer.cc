@@ -69,7 +69,7 @@ void register_transfer(CLI::App& app, Context& ctx) {
     auto& store = ctx.open();
     auto text = read_file(i->file);
     auto records = read_import(*kind, text, base, format == "csv" ? ImportFormat::Csv : ImportFormat::Json,
-                               delimiter);
+                               delimiter, org_states(store.view()));
     std::size_t count = records.changes.size();
     std::string message = i->message.empty() ? "Import " + std::to_string(count) + " " +
                                                    std::string(spec(*kind).plural) + " from " + base
@@ -85,6 +85,7 @@ void register_transfer(CLI::App& app, Context& ctx) {
 
   struct ExportOptions {
     std::string kind, format = "csv", out;
+    bool for_spreadsheet = false;
     ListFilter filter;
   };
   auto e = std::make_shared<ExportOptions>();
@@ -92,17 +93,22 @@ void register_transfer(CLI::App& app, Context& ctx) {
   exp->add_option("--kind", e->kind, "orgs, contacts, needs, offers or areas")->required();
   exp->add_option("--format", e->format, "csv, json or vcard (contacts only)");
   exp->add_option("-o,--out", e->out, "write to FILE instead of standard output");
+  exp->add_flag("--for-spreadsheet", e->for_spreadsheet,
+                "CSV for LibreOffice Calc or Excel to open and save back unchanged: a UTF-8 byte-order mark, and\n"
+                "cells a spreadsheet would turn into numbers, dates or formulas (phones, dates) written as\n"
+                "=\"+74951234567\", which they keep as text; other CSV readers see the =\"...\" (import reads both)");
   add_list_filters(exp, e->filter);
   exp->callback([&ctx, e] {
     Kind kind = kind_option(e->kind);
     if (e->format != "csv" && e->format != "json" && e->format != "vcard")
       throw UserError("--format: must be csv, json or vcard");
     if (e->format == "vcard" && kind != Kind::Contact) throw UserError("--format vcard: only for contacts");
+    if (e->for_spreadsheet && e->format != "csv") throw UserError("--for-spreadsheet: only with --format csv");
     auto& store = ctx.open();
     auto records = list_records(store.view(), kind, e->filter);
     std::string text;
     if (e->format == "csv") {
-      text = export_csv(kind, records);
+      text = export_csv(kind, records, e->for_spreadsheet ? CsvFlavor::ForSpreadsheet : CsvFlavor::Plain);
     } else if (e->format == "json") {
       text = export_json(records);
     } else {

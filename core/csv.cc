@@ -137,4 +137,42 @@ void append_csv_row(std::string& out, const std::vector<std::string>& cells) {
   out += "\r\n";
 }
 
+bool spreadsheet_would_change(std::string_view cell) {
+  if (cell.empty()) return false;
+  if (std::string_view("=+-@").find(cell.front()) != std::string_view::npos) return true;
+  bool digit = false;
+  for (char c : cell) {
+    if (c >= '0' && c <= '9') digit = true;
+    else if (std::string_view(" .,/:-+eE").find(c) == std::string_view::npos) return false;
+  }
+  return digit;
+}
+
+// Excel's limit on a text constant inside a formula.
+constexpr std::size_t kMaxFormulaText = 255;
+
+std::string protect_for_spreadsheet(std::string_view cell) {
+  if (cell.size() > kMaxFormulaText) return std::string(cell);
+  std::string out = "=\"";
+  for (char c : cell) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::optional<std::string> spreadsheet_text(std::string_view cell) {
+  if (cell.size() < 3 || !cell.starts_with("=\"") || !cell.ends_with('"')) return std::nullopt;
+  std::string_view inner = cell.substr(2, cell.size() - 3);
+  std::string out;
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '"') {
+      if (i + 1 >= inner.size() || inner[i + 1] != '"') return std::nullopt;  // the formula goes on after the text
+      ++i;
+    }
+    out.push_back(inner[i]);
+  }
+  return out;
+}
+
 }  // namespace liaison

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,5 +37,24 @@ char detect_csv_delimiter(std::string_view text, const std::function<bool(std::s
 
 // Appends one comma-separated row, quoting cells only when they need it.
 void append_csv_row(std::string& out, const std::vector<std::string>& cells);
+
+// Spreadsheets (LibreOffice Calc, Excel) opening a CSV file change cells
+// that look like numbers, dates or formulas: "+74951234567" becomes the
+// number 74951234567 (saved back without its +, or as 7.49512E+10),
+// "2026-03-01" a date saved in the locale's form, "=..." a formula. Both
+// read ="TEXT" as a formula giving the text TEXT, and keep it as text.
+//
+// Whether a spreadsheet would change `cell`: it starts with = + - @ (a
+// formula or a signed number), or holds only digits and the signs numbers
+// and dates are written with (0-9 space . , / : - + e E).
+bool spreadsheet_would_change(std::string_view cell);
+// `cell` as ="cell" (quotes in it doubled), for a spreadsheet to keep as
+// text. Formulas hold at most 255 characters of text: a longer cell is
+// returned as it is.
+std::string protect_for_spreadsheet(std::string_view cell);
+// The text a cell protected so holds: ="TEXT" (quotes in TEXT doubled), as
+// protect_for_spreadsheet writes it and as files made for Excel by hand
+// have it; nullopt when `cell` is not of that form.
+std::optional<std::string> spreadsheet_text(std::string_view cell);
 
 }  // namespace liaison

@@ -54,9 +54,10 @@ std::string vcard_line(const std::string& name_and_params, const std::string& va
   return fold(name_and_params + ":" + (escape ? vcard_escape(value) : value));
 }
 
-std::string export_csv(Kind kind, const std::vector<Json>& records) {
+std::string export_csv(Kind kind, const std::vector<Json>& records, CsvFlavor flavor) {
   const auto& ks = spec(kind);
-  std::string out;
+  const bool for_spreadsheet = flavor == CsvFlavor::ForSpreadsheet;
+  std::string out = for_spreadsheet ? "\xEF\xBB\xBF" : "";
   std::vector<std::string> header;
   for (const auto& f : ks.fields) header.emplace_back(f.name);
   append_csv_row(out, header);
@@ -74,6 +75,7 @@ std::string export_csv(Kind kind, const std::vector<Json>& records) {
           cell = it->get<std::string>();
         }
       }
+      if (for_spreadsheet && spreadsheet_would_change(cell)) cell = protect_for_spreadsheet(cell);
       cells.push_back(cell);
     }
     append_csv_row(out, cells);

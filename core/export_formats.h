@@ -12,7 +12,14 @@
 
 namespace liaison {
 
-std::string export_csv(Kind kind, const std::vector<Json>& records);
+// Plain: values as stored (phones E.164, dates YYYY-MM-DD), for any CSV
+// reader. ForSpreadsheet: for LibreOffice Calc and Excel to open and save
+// back unchanged: a UTF-8 byte-order mark (Excel reads the file as UTF-8
+// then), and each cell a spreadsheet would turn into a number, date or
+// formula written as ="VALUE" (see spreadsheet_would_change), which both
+// keep as text. Import reads both.
+enum class CsvFlavor { Plain, ForSpreadsheet };
+std::string export_csv(Kind kind, const std::vector<Json>& records, CsvFlavor flavor = CsvFlavor::Plain);
 std::string export_json(const std::vector<Json>& records);
 // `org_names` maps org slugs to the names written in ORG.
 std::string export_vcard(const std::vector<Json>& contacts, const std::map<std::string, std::string>& org_names);

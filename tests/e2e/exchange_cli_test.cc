@@ -1,6 +1,7 @@
 // End-to-end tests of exchange between copies and the merge workflow with
 // the real binary: clone, pull, push, bundles, conflicts, resolve, abort.
 #include <fstream>
+#include <regex>
 
 #include "tests/e2e/cli_fixture.h"
 
@@ -167,6 +168,108 @@ TEST_F(ExchangeTest, DamagedBundlesAreRefusedAndChangeNothing) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("does not have"), std::string::npos) << r.err;
   EXPECT_NE(ok({"doctor"}, "cis").find("OK"), std::string::npos);
+}
+
+// Contacts exported to CSV, opened and saved by a spreadsheet, imported
+// into another copy: the phones come back as they were.
+class SpreadsheetRoundTripTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    init("hq", "cis-atc");
+    // National numbers read in the org's states: cis-atc's (Russia among
+    // them), giz's (Germany), and coe-codexter's parent's (coe).
+    write("contacts.csv",
+          "id,org,role,phones,last_verified\n"
+          "eeee0000000000000000000000000001,cis-atc,Duty officer,8 (495) 555-01-23,2026-03-01\n"
+          "eeee0000000000000000000000000002,giz,Desk officer,(0)30 1234567,\n"
+          "eeee0000000000000000000000000003,osce,Two phones,+7 495 555 01 99;+49 30 1234568,\n"
+          "eeee0000000000000000000000000004,cis-atc,No phone,,\n");
+    ok({"import", path("contacts.csv")}, "hq");
+  }
+  nlohmann::json phones(const std::string& copy) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& c : json({"list", "contacts"}, copy)) out[c["id"].get<std::string>()] = c.value("phones", nlohmann::json());
+    return out;
+  }
+  // Imports `text` into a fresh copy named `copy` and returns its phones.
+  nlohmann::json imported(const std::string& copy, const std::string& text) {
+    init(copy, "osce");
+    write(copy + ".csv", text);
+    ok({"import", path(copy + ".csv"), "--kind", "contacts"}, copy);
+    EXPECT_EQ(json({"list", "contacts"}, copy), json({"list", "contacts"}, "hq"));
+    return phones(copy);
+  }
+};
+
+TEST_F(SpreadsheetRoundTripTest, NationalNumbersAreStoredInInternationalForm) {
+  auto p = phones("hq");
+  EXPECT_EQ(p["eeee0000000000000000000000000001"], nlohmann::json::array({"+74955550123"}));
+  EXPECT_EQ(p["eeee0000000000000000000000000002"], nlohmann::json::array({"+49301234567"}));
+  EXPECT_EQ(p["eeee0000000000000000000000000003"], nlohmann::json::array({"+74955550199", "+49301234568"}));
+  // coe-codexter names no state: it reads in its parent's, the Council of
+  // Europe's 46, where 030 is a different number in several.
+  write("parent.csv", "org,role,phones\ncoe-codexter,Secretariat,(0)30 1234569\n");
+  auto r = liaison({"import", path("parent.csv"), "--kind", "contacts"}, "hq");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("is a different number depending on the state it is dialled in ("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("+49301234569): write it with + and the country code"), std::string::npos) << r.err;
+}
+
+TEST_F(SpreadsheetRoundTripTest, PlainExportSavedByASpreadsheetImportsWithTheSamePhones) {
+  auto csv = ok({"export", "--kind", "contacts", "--format", "csv"}, "hq");
+  ASSERT_NE(csv.find(",+74955550123,"), std::string::npos) << csv;
+  // A spreadsheet read each single phone as a number: saved without its +.
+  // Cells with two phones stayed text; it quotes no cell that needs none.
+  std::string saved = std::regex_replace(csv, std::regex(",\\+([0-9]+),"), ",$1,");
+  ASSERT_NE(saved.find(",74955550123,"), std::string::npos) << saved;
+  ASSERT_NE(saved.find(",49301234567,"), std::string::npos) << saved;
+  EXPECT_EQ(imported("second", saved), phones("hq"));
+}
+
+TEST_F(SpreadsheetRoundTripTest, ExportForSpreadsheetReadsBackOpenedOrNot) {
+  auto csv = ok({"export", "--kind", "contacts", "--format", "csv", "--for-spreadsheet"}, "hq");
+  ASSERT_NE(csv.find("\"=\"\"+74955550123\"\"\""), std::string::npos) << csv;
+  ASSERT_NE(csv.find("\"=\"\"2026-03-01\"\"\""), std::string::npos) << csv;
+  // As written, and as a spreadsheet saves it: each ="TEXT" evaluated to
+  // TEXT, kept as text, quotes only where needed, no byte-order mark.
+  EXPECT_EQ(imported("as-written", csv), phones("hq"));
+  std::string saved = std::regex_replace(csv.substr(3), std::regex("\"=\"\"([^\"]*)\"\"\""), "$1");
+  ASSERT_EQ(saved.find('"'), std::string::npos) << saved;
+  ASSERT_NE(saved.find(",+74955550123,,,,,,,2026-03-01,"), std::string::npos) << saved;
+  EXPECT_EQ(imported("saved", saved), phones("hq"));
+  // Typed by hand for Excel: an apostrophe before each phone.
+  std::string typed = std::regex_replace(saved, std::regex(",\\+"), ",'+");
+  ASSERT_NE(typed.find(",'+74955550123,"), std::string::npos) << typed;
+  EXPECT_EQ(imported("typed", typed), phones("hq"));
+  auto r = liaison({"export", "--kind", "contacts", "--format", "json", "--for-spreadsheet"}, "hq");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--for-spreadsheet: only with --format csv"), std::string::npos) << r.err;
+}
+
+TEST_F(SpreadsheetRoundTripTest, EveryBadRowIsReportedAndNothingImported) {
+  // Excel's "General" format writes long numbers in scientific notation.
+  std::string text = "id,org,role,phones\r\n";
+  for (int row = 0; row < 85; ++row) {
+    char id[40];
+    std::snprintf(id, sizeof id, "ffff%028d", row);
+    text += std::string(id) + ",cis-atc,Officer," + (row % 9 == 0 ? "+74955550123" : "7.49556E+10") + "\r\n";
+  }
+  init("second", "osce");
+  std::string before = head("second");
+  write("mangled.csv", text);
+  auto r = liaison({"import", path("mangled.csv"), "--kind", "contacts"}, "second");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(count_lines(r.err), 22) << r.err;
+  EXPECT_EQ(r.err.find("liaison: mangled.csv: 75 of 85 rows have errors; nothing was imported:\n"
+                       "mangled.csv:3: contact ffff0000: phones: written by a spreadsheet as 7.49556E+10: digits lost; "
+                       "format the column as text\n"),
+            0u)
+      << r.err;
+  EXPECT_NE(r.err.find("\n... and 55 more rows with errors\n"), std::string::npos) << r.err;
+  EXPECT_EQ(head("second"), before);
+  EXPECT_EQ(json({"status"}, "second")["records"]["contacts"], 0);
 }
 
 }  // namespace

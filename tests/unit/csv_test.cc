@@ -169,5 +169,36 @@ TEST(AppendCsvRow, RoundTripsThroughParseCsv) {
   EXPECT_EQ(rows[2].line, 4u);
 }
 
+TEST(SpreadsheetText, CellsASpreadsheetWouldChangeAreThoseLikeNumbersDatesOrFormulas) {
+  for (const char* cell : {"+74951234567", "74951234567", "2026-03-01", "1/2", "09:00", "7.49512E+10", "=SUM(A1)",
+                           "-5", "@home", "0012"})
+    EXPECT_TRUE(spreadsheet_would_change(cell)) << cell;
+  for (const char* cell : {"", "Analyst", "osce", "a@example.org", "ru;en", "Mon-Fri 09:00-18:00", "true",
+                           "cccc0000000000000000000000000001"})
+    EXPECT_FALSE(spreadsheet_would_change(cell)) << cell;
+}
+
+TEST(SpreadsheetText, ProtectedCellsReadBackAsTheirText) {
+  EXPECT_EQ(protect_for_spreadsheet("+74951234567"), "=\"+74951234567\"");
+  EXPECT_EQ(protect_for_spreadsheet("say \"hi\""), "=\"say \"\"hi\"\"\"");
+  for (const char* cell : {"+74951234567", "2026-03-01", "say \"hi\"", "", "\"\""})
+    EXPECT_EQ(spreadsheet_text(protect_for_spreadsheet(cell)), std::optional<std::string>(cell)) << cell;
+  // Formulas hold at most 255 characters of text: longer cells stay as they are.
+  std::string long_cell(256, '1');
+  EXPECT_EQ(protect_for_spreadsheet(long_cell), long_cell);
+  // Through the CSV writer and reader, as a file carries it.
+  std::string out;
+  append_csv_row(out, {protect_for_spreadsheet("+74951234567"), "osce"});
+  EXPECT_EQ(out, "\"=\"\"+74951234567\"\"\",osce\r\n");
+  auto rows = parse_csv(out, "contacts.csv");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(spreadsheet_text(rows[0].cells[0]), "+74951234567");
+}
+
+TEST(SpreadsheetText, OtherCellsAreNotProtectedText) {
+  for (const char* cell : {"+74951234567", "=A1", "=\"a\"&B1", "=\"a\"b\"", "=\"", "'+74951234567", "\"x\""})
+    EXPECT_EQ(spreadsheet_text(cell), std::nullopt) << cell;
+}
+
 }  // namespace
 }  // namespace liaison

@@ -6,6 +6,8 @@
 
 #include "core/csv.h"
 #include "core/export_formats.h"
+#include "core/importer.h"
+#include "core/record.h"
 
 namespace liaison {
 namespace {
@@ -285,6 +287,28 @@ TEST(ExportVcard, LongUtf8NamesAreFoldedSafely) {
 }
 
 TEST(ExportVcard, NoContactsNoCards) { EXPECT_EQ(export_vcard({}, {}), ""); }
+
+TEST(ExportCsv, ForSpreadsheetProtectsPhonesAndDatesAndImportReadsBothFlavors) {
+  Json c = person();
+  c["phones"] = {"+74955550123", "+74955550199"};
+  std::vector<Json> records{normalize_record(Kind::Contact, c), normalize_record(Kind::Contact, person())};
+  auto plain = export_csv(Kind::Contact, records);
+  auto for_spreadsheet = export_csv(Kind::Contact, records, CsvFlavor::ForSpreadsheet);
+  // Plain CSV readers get the stored values.
+  EXPECT_EQ(plain.find("=\""), std::string::npos) << plain;
+  EXPECT_NE(plain.find(",+74955550123,"), std::string::npos) << plain;
+  // Spreadsheets get a byte-order mark and ="..." where they would change a cell.
+  EXPECT_EQ(for_spreadsheet.find("\xEF\xBB\xBFid,org,"), 0u);
+  EXPECT_NE(for_spreadsheet.find(",\"=\"\"+74955550123\"\"\","), std::string::npos) << for_spreadsheet;
+  EXPECT_NE(for_spreadsheet.find(",\"=\"\"+74955550123;+74955550199\"\"\","), std::string::npos) << for_spreadsheet;
+  EXPECT_NE(for_spreadsheet.find(",\"=\"\"2026-03-01\"\"\","), std::string::npos) << for_spreadsheet;
+  EXPECT_NE(for_spreadsheet.find(",cis-atc,"), std::string::npos) << for_spreadsheet;
+  for (const auto* text : {&plain, &for_spreadsheet}) {
+    auto read = read_import(Kind::Contact, *text, "contacts.csv", ImportFormat::Csv);
+    ASSERT_EQ(read.changes.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(*read.changes[i].after, records[i]) << *text;
+  }
+}
 
 }  // namespace
 }  // namespace liaison
