@@ -437,6 +437,41 @@ TEST_F(CliTest, UsageErrorsExitOneAndHelpExitsZero) {
   EXPECT_NE(nocopy.err.find("not a liaison copy"), std::string::npos);
 }
 
+TEST_F(CliTest, SetsKeepTheOrderGivenAndTheFirstIsShownAndPreferred) {
+  init();
+  auto added = json({"contact", "add", "--org", "cis-atc", "--role", "Liaison desk", "--name", "Mira Testova",
+                     "--email", "b@example.org", "--email", "a@example.org", "--language", "ru", "--language", "en"});
+  std::string id = added["id"];
+  EXPECT_EQ(added["emails"], nlohmann::json({"b@example.org", "a@example.org"}));
+  auto row_of = [&](const std::string& table) {
+    auto at = table.find(id.substr(0, 8));
+    return at == std::string::npos ? std::string() : table.substr(at, table.find('\n', at) - at);
+  };
+  auto row = row_of(ok({"list", "contacts"}));
+  EXPECT_NE(row.find("b@example.org"), std::string::npos) << row;
+  EXPECT_EQ(row.find("a@example.org"), std::string::npos) << row;
+  auto vcard = ok({"export", "--kind", "contacts", "--format", "vcard"});
+  EXPECT_NE(vcard.find("LANG;PREF=1:ru\r\n"), std::string::npos) << vcard;
+  EXPECT_NE(vcard.find("EMAIL;TYPE=work;PREF=1:b@example.org\r\n"), std::string::npos) << vcard;
+
+  // Giving the set again in a new order makes another member preferred; the diff says so.
+  ok({"contact", "edit", id.substr(0, 8), "--email", "a@example.org", "--email", "b@example.org"});
+  row = row_of(ok({"list", "contacts"}));
+  EXPECT_NE(row.find("a@example.org"), std::string::npos) << row;
+  auto diff = json({"diff"});
+  ASSERT_EQ(diff.size(), 1u);
+  ASSERT_EQ(diff[0]["fields"].size(), 1u);
+  EXPECT_EQ(diff[0]["fields"][0]["field"], "emails");
+  EXPECT_EQ(diff[0]["fields"][0]["reordered"], true);
+  EXPECT_NE(ok({"diff"}).find("reordered b@example.org, a@example.org -> a@example.org, b@example.org"),
+            std::string::npos);
+  // --add-email appends: the preferred one stays first.
+  ok({"contact", "edit", id.substr(0, 8), "--add-email", "c@example.org"});
+  EXPECT_EQ(json({"contact", "show", id})["emails"],
+            nlohmann::json({"a@example.org", "b@example.org", "c@example.org"}));
+  EXPECT_NE(ok({"doctor"}).find("OK"), std::string::npos);
+}
+
 // Terminal columns of the test's own texts, worked out apart from the code
 // under test: CJK ideographs and fullwidth forms take 2, the combining marks
 // used below (Latin accents, Arabic harakat) none, other characters 1.
