@@ -99,6 +99,7 @@ std::string export_vcard(const std::vector<Json>& contacts, const std::map<std::
     if (c.contains("unit")) org_value += ";" + vcard_escape(str("unit"));
     out += vcard_line("ORG", org_value, false);
     out += vcard_line("TITLE", str("role"));
+    // Sets are in the order given, the first being the preferred member.
     int pref = 1;
     for (const auto& e : c.value("emails", Json::array()))
       out += vcard_line("EMAIL;TYPE=work" + std::string(pref++ == 1 ? ";PREF=1" : ""), e.get<std::string>());

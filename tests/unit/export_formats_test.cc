@@ -288,6 +288,30 @@ TEST(ExportVcard, LongUtf8NamesAreFoldedSafely) {
 
 TEST(ExportVcard, NoContactsNoCards) { EXPECT_EQ(export_vcard({}, {}), ""); }
 
+TEST(ExportVcard, TheFirstGivenEmailPhoneAndLanguageArePreferred) {
+  // As `contact add --language ru --language en` stores them: in the order given.
+  Json c = person();
+  c["languages"] = {"ru", "en"};
+  c["emails"] = {"b@example.org", "a@example.org"};
+  c["phones"] = {"+7 495 555 01 99", "+7 495 555 01 23"};
+  auto lines = split_crlf(unfold(export_vcard({normalize_record(Kind::Contact, c)}, {})));
+  auto at = [&](const std::string& line) { return std::find(lines.begin(), lines.end(), line) - lines.begin(); };
+  EXPECT_LT(at("LANG;PREF=1:ru"), static_cast<long>(lines.size()));
+  EXPECT_LT(at("LANG;PREF=2:en"), static_cast<long>(lines.size()));
+  EXPECT_LT(at("EMAIL;TYPE=work;PREF=1:b@example.org"), at("EMAIL;TYPE=work:a@example.org"));
+  EXPECT_LT(at("TEL;VALUE=uri;TYPE=\"voice,work\";PREF=1:tel:+74955550199"),
+            at("TEL;VALUE=uri;TYPE=\"voice,work\":tel:+74955550123"));
+  EXPECT_LT(at("TEL;VALUE=uri;TYPE=\"voice,work\":tel:+74955550123"), static_cast<long>(lines.size()));
+}
+
+TEST(ExportCsv, SetMembersKeepTheirOrderInTheJoinedCell) {
+  Json c = person();
+  c["languages"] = {"ru", "en"};
+  auto text = export_csv(Kind::Contact, {normalize_record(Kind::Contact, c)});
+  EXPECT_NE(text.find("ru;en"), std::string::npos) << text;
+  EXPECT_NE(text.find("a@example.org;b@example.org"), std::string::npos) << text;
+}
+
 TEST(ExportCsv, ForSpreadsheetProtectsPhonesAndDatesAndImportReadsBothFlavors) {
   Json c = person();
   c["phones"] = {"+74955550123", "+74955550199"};
