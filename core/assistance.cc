@@ -25,7 +25,7 @@ std::string tree_cte(bool filtered) {
 
 const char* kCoverCte =
     "cover(need) AS (SELECT DISTINCT l.value FROM offers_needs l JOIN offers o ON o.rid = l.rid"
-    " WHERE o.status != 'cancelled' AND (:provider IS NULL OR o.provider = :provider))";
+    " WHERE o.status != 'cancelled' AND (:provider IS NULL OR o.provider = :provider OR o.funder = :provider))";
 
 void check_filters(View& view, const MatrixOptions& o) {
   if (o.by != "state" && o.by != "region" && o.by != "subregion" && o.by != "org")

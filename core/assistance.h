@@ -25,7 +25,8 @@ namespace liaison {
 
 struct MatrixOptions {
   std::string by = "state";  // state, region, subregion or org
-  std::optional<std::string> area, region, state, priority, provider;
+  std::optional<std::string> area, region, state, priority;
+  std::optional<std::string> provider;  // offers this org provides or funds (provider or funder)
   std::vector<std::string> statuses = {"open", "matched", "in-progress"};
 };
 

@@ -213,6 +213,26 @@ Json parse_value(const FieldSpec& field, std::string_view raw) {
       if (!is_random_id(v)) bad(field, "'" + text + "' is not a full " + std::string(kind_name(*field.ref)) + " id");
       return v;
     }
+    case ValueType::Decimal: {
+      auto dot = text.find('.');
+      auto whole = text.substr(0, dot);
+      auto fraction = dot == std::string::npos ? std::string() : text.substr(dot + 1);
+      auto digits = [](const std::string& s) {
+        return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+      };
+      if (whole.empty() || whole.size() > 15 || !digits(whole) || (dot != std::string::npos && fraction.empty()) ||
+          fraction.size() > 6 || !digits(fraction))
+        bad(field, "'" + text + "' is not an amount (digits, optionally . and up to 6 decimals, e.g. 1200.50)");
+      whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size() - 1));  // 007 -> 7
+      return fraction.empty() ? whole : whole + "." + fraction;
+    }
+    case ValueType::Currency: {
+      auto code = text;
+      for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+        bad(field, "'" + text + "' is not an ISO 4217 currency code (three letters, e.g. USD, EUR)");
+      return code;
+    }
   }
   bad(field, "unsupported type");
 }

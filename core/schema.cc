@@ -57,6 +57,7 @@ std::vector<KindSpec> build_specs() {
           ref_to("parent", Kind::Org, "organization this one belongs to"),
           set_of("countries", V::State, "member or covered state (ISO 3166 code)"),
           of_type("website", V::Url, "web site"),
+          text("iati_ref", "IATI organisation identifier, e.g. 44000 (World Bank), XM-DAC-701-8 (JICA)"),
           described("description", "what the organization does"),
       }});
   specs.push_back(KindSpec{
@@ -114,6 +115,11 @@ std::vector<KindSpec> build_specs() {
           of_type("start", V::Date, "start date"),
           of_type("end", V::Date, "end date"),
           described("description", "what is offered"),
+          ref_to("funder", Kind::Org, "organization funding the assistance, when not the provider"),
+          of_type("budget", V::Decimal, "budget amount, e.g. 250000 or 1200.50"),
+          of_type("currency", V::Currency, "currency of the budget (ISO 4217 code, e.g. USD)"),
+          of_type("budget_date", V::Date, "value date of the budget (exchange rate date)"),
+          text("iati_id", "IATI activity identifier the offer is published or was imported under"),
       }});
   return specs;
 }

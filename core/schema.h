@@ -36,6 +36,8 @@ enum class ValueType {
   State,     // ISO 3166-1 alpha-2 code from data/states.csv
   Language,  // BCP 47 tag
   Ref,       // id of a record of kind FieldSpec::ref
+  Decimal,   // a non-negative amount as decimal text, e.g. 250000 or 1200.50 (no sign, no separators)
+  Currency,  // ISO 4217 alphabetic code: three letters, uppercased (the form is checked, not the list)
 };
 
 // How a field merges when both sides of a three-way merge changed it.
