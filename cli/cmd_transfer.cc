@@ -1,5 +1,6 @@
 // liaison import FILE [--kind K] [--delimiter C], export --kind K --format csv|json|vcard.
 #include <cctype>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -9,6 +10,8 @@
 #include "cli/context.h"
 #include "cli/output.h"
 #include "core/export_formats.h"
+#include "core/iati_export.h"
+#include "core/iati_import.h"
 #include "core/importer.h"
 
 namespace liaison::cli {
@@ -41,6 +44,56 @@ Kind kind_option(const std::string& name) {
   return *kind;
 }
 
+// liaison import FILE.xml: an IATI activities file, as offers.
+void import_iati(Context& ctx, const std::string& file, const std::string& message) {
+  auto& store = ctx.open();
+  auto result = read_iati(store, file);
+  auto commit = commit_iati(store, result, message.empty() ? "Import " + std::to_string(result.changes.size()) +
+                                                                 " offers from IATI file " + result.file_name
+                                                           : message);
+  if (ctx.json) {
+    print_json({{"activities", result.activities}, {"imported", result.imported}, {"updated", result.updated},
+                {"unchanged", result.unchanged}, {"skipped_count", result.skipped_count}, {"skipped", result.skipped}, {"unknown_orgs", result.unknown_orgs},
+                {"notes", result.notes}, {"commit", commit.value_or("")}});
+    return;
+  }
+  std::cout << result.activities << " activities: " << result.imported << " imported, " << result.updated
+            << " updated, " << result.unchanged << " unchanged, " << result.skipped_count << " skipped\n";
+  for (const auto& s : result.skipped) std::cout << "  skipped " << s << "\n";
+  if (result.skipped_count > result.skipped.size())
+    std::cout << "  ... and " << result.skipped_count - result.skipped.size() << " more skipped\n";
+  if (!result.unknown_orgs.empty()) {
+    std::cout << "Organisations with no liaison org of that iati_ref (not created):\n";
+    for (const auto& o : result.unknown_orgs) std::cout << "  " << o << "\n";
+  }
+  for (const auto& n : result.notes) std::cout << "  note: " << n << "\n";
+  if (commit) std::cout << "Committed " << commit->substr(0, 10) << "\n";
+  else std::cout << "Nothing to commit: every offer is already there.\n";
+}
+
+// liaison export --kind offers --format iati.
+void export_iati_file(Context& ctx, Kind kind, const ListFilter& filter, const std::string& out_path) {
+  if (kind != Kind::Offer) throw UserError("--format iati: only for offers");
+  auto& store = ctx.open();
+  auto offers = list_records(store.view(), Kind::Offer, filter);
+  auto orgs = list_records(store.view(), Kind::Org, {});
+  char now[32];
+  std::time_t t = std::time(nullptr);
+  std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  auto result = export_iati(offers, orgs, now);
+  for (const auto& s : result.skipped) std::cerr << "warning: left out " << s << "\n";
+  for (const auto& n : result.notes) std::cerr << "note: " << n << "\n";
+  if (result.activities == 0) throw UserError("--format iati: no offer can be written as an IATI activity");
+  if (out_path.empty()) {
+    std::fwrite(result.xml.data(), 1, result.xml.size(), stdout);
+    return;
+  }
+  std::ofstream out(out_path, std::ios::binary);
+  out << result.xml;
+  if (!out) throw Failure("cannot write " + out_path);
+  std::cerr << "Exported " << result.activities << " offers as IATI activities to " << out_path << "\n";
+}
+
 }  // namespace
 
 void register_transfer(CLI::App& app, Context& ctx) {
@@ -59,6 +112,7 @@ void register_transfer(CLI::App& app, Context& ctx) {
   imp->callback([&ctx, i] {
     std::string base = std::filesystem::path(i->file).filename().string();
     std::string lower_base = lower(base);  // Contacts.CSV as contacts.csv
+    if (i->format == "iati" || (i->format.empty() && lower_base.ends_with(".xml"))) return import_iati(ctx, i->file, i->message);
     std::string kind_name_text = i->kind;
     if (kind_name_text.empty()) kind_name_text = lower_base.substr(0, lower_base.find('.'));
     auto kind = find_kind(kind_name_text);
@@ -91,7 +145,7 @@ void register_transfer(CLI::App& app, Context& ctx) {
   auto e = std::make_shared<ExportOptions>();
   auto* exp = app.add_subcommand("export", "Export records as CSV, JSON or vCard");
   exp->add_option("--kind", e->kind, "orgs, contacts, needs, offers or areas")->required();
-  exp->add_option("--format", e->format, "csv, json or vcard (contacts only)");
+  exp->add_option("--format", e->format, "csv, json, vcard (contacts only) or iati (offers only: IATI 2.03 XML)");
   exp->add_option("-o,--out", e->out, "write to FILE instead of standard output");
   exp->add_flag("--for-spreadsheet", e->for_spreadsheet,
                 "CSV for LibreOffice Calc or Excel to open and save back unchanged: a UTF-8 byte-order mark, and\n"
@@ -100,8 +154,9 @@ void register_transfer(CLI::App& app, Context& ctx) {
   add_list_filters(exp, e->filter);
   exp->callback([&ctx, e] {
     Kind kind = kind_option(e->kind);
+    if (e->format == "iati") return export_iati_file(ctx, kind, e->filter, e->out);
     if (e->format != "csv" && e->format != "json" && e->format != "vcard")
-      throw UserError("--format: must be csv, json or vcard");
+      throw UserError("--format: must be csv, json, vcard or iati");
     if (e->format == "vcard" && kind != Kind::Contact) throw UserError("--format vcard: only for contacts");
     if (e->for_spreadsheet && e->format != "csv") throw UserError("--for-spreadsheet: only with --format csv");
     auto& store = ctx.open();

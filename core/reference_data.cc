@@ -41,5 +41,6 @@ const State* find_state(std::string_view code) {
 
 Json initial_areas() { return parse_json(embedded_file("areas.json"), "data/areas.json"); }
 Json initial_orgs() { return parse_json(embedded_file("orgs.json"), "data/orgs.json"); }
+Json iati_sector_table() { return parse_json(embedded_file("iati_sectors.json"), "data/iati_sectors.json"); }
 
 }  // namespace liaison

@@ -30,4 +30,7 @@ const State* find_state(std::string_view code);
 Json initial_areas();
 Json initial_orgs();
 
+// data/iati_sectors.json: thematic areas as IATI sectors (core/iati_sectors.h).
+Json iati_sector_table();
+
 }  // namespace liaison

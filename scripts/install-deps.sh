@@ -8,6 +8,7 @@ PACKAGES=(
   libgit2-dev libsqlite3-dev libcereal-dev libphonenumber-dev libicu-dev libssl-dev zlib1g-dev libdeflate-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libgoogle-perftools-dev
   libboost-dev openssl ca-certificates curl
+  libxml2-dev libxml2-utils  # IATI export and import; xmllint validates exports in the tests
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer's runtime is in libclang-rt-14-dev, a mere Recommends of clang
 )
 

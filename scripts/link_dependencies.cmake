@@ -1,6 +1,6 @@
 # The third-party libraries liaison links, as one interface target:
 # liaison_dependencies (libgit2, SQLite, libphonenumber, ICU, OpenSSL, zlib,
-# libdeflate).
+# libdeflate, libxml2 with liblzma).
 #
 # With LIAISON_STATIC_DEPS (the default) they come from Debian's static
 # archives and the C++ runtime is linked in too. A dynamically linked liaison
@@ -17,6 +17,9 @@ option(LIAISON_STATIC_DEPS "Link third-party libraries and the C++ runtime stati
 
 add_library(liaison_dependencies INTERFACE)
 set(LIAISON_PROGRAM_SOURCES ${PROJECT_SOURCE_DIR}/core/skip_libgit2_ca_bundle.cc)
+# libxml2 (IATI XML, core/iati_export.cc and core/iati_import.cc): its headers live in include/libxml2.
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
+target_include_directories(liaison_dependencies INTERFACE ${LIBXML2_INCLUDE_DIRS})
 
 if(LIAISON_STATIC_DEPS)
   set(static_names
@@ -27,6 +30,7 @@ if(LIAISON_STATIC_DEPS)
     absl_strings_internal absl_throw_delegate absl_raw_logging_internal
     absl_int128 absl_base absl_spinlock_wait
     icui18n icuuc icudata
+    xml2 lzma
     ssl crypto z deflate)
   set(static_archives "")
   foreach(name IN LISTS static_names)
@@ -58,5 +62,5 @@ else()
   find_library(PROTOBUF_LIB protobuf REQUIRED)  # core/phone.cc reads libphonenumber's metadata
   target_link_libraries(liaison_dependencies INTERFACE
     PkgConfig::LIBGIT2 PkgConfig::SQLITE3 ${PHONENUMBER_LIB} ${PROTOBUF_LIB} ICU::i18n ICU::uc
-    OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB ${DEFLATE_LIB} Threads::Threads)
+    OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB ${DEFLATE_LIB} PkgConfig::LIBXML2 Threads::Threads)
 endif()
