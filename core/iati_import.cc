@@ -76,13 +76,15 @@ class Reader {
       if (!ref.empty()) org_by_ref_[ref] = org.at("slug").get<std::string>();
       iati_ref_of_[org.at("slug").get<std::string>()] = ref;
     }
-    for (auto& offer : list_records(store.view(), Kind::Offer, {})) {
-      std::string id = offer.at("id");
-      auto ref = iati_ref_of_[offer.at("provider").get<std::string>()];
+    // Only the identifiers of the copy's offers, not the offers: a copy of
+    // 100k offers would otherwise weigh on every import.
+    auto st = store.view().db().prepare("SELECT id, provider, json_extract(json, '$.iati_id') FROM offers");
+    while (st.step()) {
+      std::string id = st.text(0);
+      auto ref = iati_ref_of_[st.text(1)];
       if (!ref.empty()) offer_by_identifier_[ref + "-" + id] = id;
-      auto iati_id = offer.value("iati_id", "");
-      if (!iati_id.empty()) offer_by_identifier_[iati_id] = id;
-      offers_.emplace(id, std::move(offer));
+      if (!st.is_null(2)) offer_by_identifier_[st.text(2)] = id;
+      offer_ids_.insert(id);
     }
   }
 
@@ -322,16 +324,16 @@ class Reader {
     Json rec = Json::object();
     std::string id;
     auto found = offer_by_identifier_.find(a.identifier);
-    const Json* before = nullptr;
+    std::optional<Json> before;
     if (found != offer_by_identifier_.end()) {
       id = found->second;
-      before = &offers_.at(id);
+      before = store_.get(Kind::Offer, id);
       rec = *before;
     } else {
       // REF-<offer id>, as liaison exports it: keep that id.
       auto dash = a.identifier.rfind('-');
       std::string tail = dash == std::string::npos ? "" : a.identifier.substr(dash + 1);
-      id = is_random_id(tail) && !offers_.count(tail) && !new_ids_.count(tail) ? tail : new_random_id();
+      id = is_random_id(tail) && !offer_ids_.count(tail) && !new_ids_.count(tail) ? tail : new_random_id();
       rec["id"] = id;
       rec["kind"] = "other";
     }
@@ -427,8 +429,7 @@ class Reader {
   std::vector<std::string> path_stack_;
   Activity activity_;
   std::map<std::string, std::string> org_by_ref_, iati_ref_of_, offer_by_identifier_;
-  std::map<std::string, Json> offers_;
-  std::set<std::string> identifiers_, new_ids_, unknown_seen_;
+  std::set<std::string> offer_ids_, identifiers_, new_ids_, unknown_seen_;
 };
 
 }  // namespace
@@ -441,10 +442,10 @@ IatiImport read_iati(Store& store, const std::string& path, const IatiLimits& li
   return out;
 }
 
-std::optional<CommitId> commit_iati(Store& store, const IatiImport& import, const std::string& message) {
+std::optional<CommitId> commit_iati(Store& store, IatiImport& import, const std::string& message) {
   if (import.changes.empty()) return std::nullopt;
   try {
-    return store.commit(import.changes, message, true);
+    return store.commit(std::move(import.changes), message, true);
   } catch (const RecordError& e) {
     throw UserError(import.labels.at(e.index) + ": " + e.what());
   }

@@ -56,8 +56,9 @@ inline constexpr std::size_t kIatiListed = 50;
 // as described above.
 IatiImport read_iati(Store& store, const std::string& path, const IatiLimits& limits = {});
 
-// Commits what read_iati found, as one commit; nullopt when nothing
-// changes. A record the store refuses is named by its activity.
-std::optional<CommitId> commit_iati(Store& store, const IatiImport& import, const std::string& message);
+// Commits what read_iati found, as one commit (moving its changes out);
+// nullopt when nothing changes. A record the store refuses is named by its
+// activity.
+std::optional<CommitId> commit_iati(Store& store, IatiImport& import, const std::string& message);
 
 }  // namespace liaison
