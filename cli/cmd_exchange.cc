@@ -24,7 +24,28 @@ std::filesystem::path relative_to(const Context& ctx, const std::string& path) {
 
 // Prints the outcome (as text, or as JSON when `emit_json`) and returns it
 // as JSON; throws ConflictError when the merge stopped on conflicts.
-Json report_merge(Context& ctx, const MergeOutcome& m, const std::string& source, bool emit_json = true) {
+// The conflicts of the merge in progress, one object each, as `liaison
+// conflicts --json` prints them.
+Json conflict_list(Store& store, const PendingMerge& m) {
+  Json out = Json::array();
+  for (std::size_t i = 0; i < m.conflicts.size(); ++i) {
+    const auto& c = m.conflicts[i];
+    RecordKey key{c.kind, c.id};
+    out.push_back({{"kind", kind_name(c.kind)}, {"id", c.id}, {"field", c.field}, {"base", c.base},
+                   {"ours", c.ours}, {"theirs", c.theirs}, {"reason", c.reason},
+                   {"ours_by", last_changed_by(store, m.ours, key, m.base)},
+                   {"theirs_by", last_changed_by(store, m.theirs, key, m.base)},
+                   {"resolved", static_cast<bool>(m.resolved[i])}});
+  }
+  return out;
+}
+
+// Prints the outcome (as JSON with --json, when `emit_json`; sync passes
+// false and prints pull and push together). A stop on conflicts ends the
+// command here, so with --json the outcome and its conflicts are printed
+// whatever `emit_json` says, in sync's shape when it is false.
+Json report_merge(Context& ctx, Store& store, const MergeOutcome& m, const std::string& source,
+                  bool emit_json = true) {
   using R = MergeOutcome::Result;
   const char* names[] = {"up-to-date", "fast-forward", "merged", "conflicts"};
   Json decisions = Json::array();
@@ -33,7 +54,10 @@ Json report_merge(Context& ctx, const MergeOutcome& m, const std::string& source
                          {"explanation", d.explanation}});
   Json out = {{"result", names[static_cast<int>(m.result)]}, {"head", m.head}, {"conflicts", m.conflicts},
               {"decisions", decisions}};
-  if (ctx.json) {
+  if (m.result == R::Conflicts && ctx.json) {
+    if (auto pending = pending_merge(store)) out["conflict_list"] = conflict_list(store, *pending);
+    print_json(emit_json ? out : Json{{"pull", out}, {"push", nullptr}});
+  } else if (ctx.json) {
     if (emit_json) print_json(out);
   } else {
     switch (m.result) {
@@ -61,12 +85,10 @@ Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emi
   auto theirs = fetched.head;
   // Outcomes of this organization's submissions, for `liaison status`, asked
   // for when the fetch said they changed (always from a server without stamps).
-  const std::string stamp_key = "remote." + remote.name + ".submissions-stamp";
-  if (fetched.submissions_stamp.empty() || store.view().setting(stamp_key) != fetched.submissions_stamp) {
+  if (fetched.submissions_stamp.empty() ||
+      store.state().submissions_stamp(remote.name) != fetched.submissions_stamp) {
     try {
-      auto mine = client.submissions();
-      store.view().set_setting("remote." + remote.name + ".submissions", mine.dump());
-      if (!fetched.submissions_stamp.empty()) store.view().set_setting(stamp_key, fetched.submissions_stamp);
+      store.state().set_seen_submissions(remote.name, client.submissions().dump(), fetched.submissions_stamp);
     } catch (const UserError&) {
     }
   }
@@ -75,7 +97,7 @@ Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emi
     return Json{{"result", "empty"}};
   }
   sync::set_remote_head(store, remote.name, *theirs);
-  return report_merge(ctx, start_merge(store, *theirs, remote.name), remote.name, emit_json);
+  return report_merge(ctx, store, start_merge(store, *theirs, remote.name), remote.name, emit_json);
 }
 
 Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
@@ -86,13 +108,26 @@ Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_
     sync::set_remote_head(store, remote.name, outcome.head);
   }
   Json out = {{"result", outcome.result}, {"head", outcome.head}, {"submission", outcome.submission}};
+  if (outcome.result == "submission") {
+    out["status"] = outcome.submission_status;
+    out["filed"] = outcome.filed;
+    if (!outcome.reason.empty()) out["reason"] = outcome.reason;
+  }
   if (ctx.json) {
     if (emit_json) print_json(out);
     return out;
   }
-  if (outcome.result == "submission")
-    std::cout << "Some changes touch records your organization does not own: sent for review as submission #"
-              << outcome.submission << " ('liaison status' after a pull shows the outcome).\n";
+  auto number = "submission #" + std::to_string(outcome.submission);
+  if (outcome.result == "submission" && outcome.submission_status == "rejected")
+    std::cout << "These changes were rejected in review as " << number
+              << (outcome.reason.empty() ? "" : ": " + outcome.reason) << " (change or remove them locally).\n";
+  else if (outcome.result == "submission" && outcome.filed == "already")
+    std::cout << "These changes are waiting for review as " << number << " already.\n";
+  else if (outcome.result == "submission" && outcome.filed == "updated")
+    std::cout << "Added these changes to " << number << ", which is waiting for review.\n";
+  else if (outcome.result == "submission")
+    std::cout << "Some changes touch records your organization does not own: sent for review as " << number
+              << " ('liaison status' after a pull shows the outcome).\n";
   else if (outcome.result == "merged")
     std::cout << "Pushed; the server merged it with newer changes in " << outcome.head.substr(0, 10)
               << " (pull to get it).\n";
@@ -126,8 +161,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     std::string source, dir, org, token;
   };
   auto c = std::make_shared<CloneOptions>();
-  auto* clone = app.add_subcommand("clone", "Copy another copy (a folder; server URLs with the sync server)");
-  clone->add_option("SOURCE", c->source, "path of the copy to clone")->required();
+  auto* clone = app.add_subcommand("clone", "Copy another copy: a folder, a bare git history of one, or a server URL");
+  clone->add_option("SOURCE", c->source, "path of a copy or of a bare git history, or http(s) URL of a server")
+      ->required();
   clone->add_option("DIR", c->dir, "folder for the new copy (default: the source's name)");
   clone->add_option("--org", c->org, "your organization (default: the source's)");
   clone->add_option("--token", c->token, "access token for a server");
@@ -194,12 +230,12 @@ void register_exchange(CLI::App& app, Context& ctx) {
       theirs = fetch_from_copy(store, remote->url);
     } else {
       auto path = relative_to(ctx, *pull_from);
-      if (Store::is_copy(path)) theirs = fetch_from_copy(store, path);
+      if (std::filesystem::is_directory(path)) theirs = fetch_from_copy(store, path);  // a copy or git history
       else if (std::filesystem::is_regular_file(path)) theirs = fetch_bundle(store, path);
       else throw UserError("'" + *pull_from + "' is not a remote, a copy or a bundle file");
       source = path.filename().string();
     }
-    report_merge(ctx, start_merge(store, theirs, source), source);
+    report_merge(ctx, store, start_merge(store, theirs, source), source);
   });
 
   auto push_to = std::make_shared<std::string>("origin");
@@ -250,16 +286,12 @@ void register_exchange(CLI::App& app, Context& ctx) {
     auto& store = ctx.open();
     auto m = pending_merge(store);
     if (!m) throw UserError("no merge is in progress");
-    Json out = Json::array();
+    Json out = conflict_list(store, *m);
+    if (ctx.json) return print_json(out);
     std::vector<std::vector<std::string>> rows{{"RECORD", "FIELD", "BASE", "OURS", "THEIRS", "STATE"}};
     for (std::size_t i = 0; i < m->conflicts.size(); ++i) {
       const auto& c = m->conflicts[i];
-      RecordKey key{c.kind, c.id};
-      auto ours_by = last_changed_by(store, m->ours, key, m->base);
-      auto theirs_by = last_changed_by(store, m->theirs, key, m->base);
-      out.push_back({{"kind", kind_name(c.kind)}, {"id", c.id}, {"field", c.field}, {"base", c.base},
-                     {"ours", c.ours}, {"theirs", c.theirs}, {"reason", c.reason}, {"ours_by", ours_by},
-                     {"theirs_by", theirs_by}, {"resolved", static_cast<bool>(m->resolved[i])}});
+      std::string ours_by = out[i]["ours_by"], theirs_by = out[i]["theirs_by"];
       auto brief = [&](const Json& v) {
         if (c.field == kWholeRecord) return v.is_null() ? std::string("(removed)") : std::string("(record)");
         return v.is_null() ? std::string("(none)") : value_text(v);
@@ -269,8 +301,7 @@ void register_exchange(CLI::App& app, Context& ctx) {
                       brief(c.theirs) + (theirs_by.empty() ? "" : " [" + theirs_by + "]"),
                       m->resolved[i] ? "resolved" : c.reason});
     }
-    if (ctx.json) print_json(out);
-    else print_table(rows);
+    print_table(rows);
   });
 
   struct ResolveOptions {

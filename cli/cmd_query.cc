@@ -87,7 +87,7 @@ void register_queries(CLI::App& app, Context& ctx) {
       out["merge"] = {{"in_progress", false}};
     Json submissions = Json::array();
     for (const auto& remote : list_remotes(store))
-      if (auto seen = store.view().setting("remote." + remote.name + ".submissions"))
+      if (auto seen = store.state().seen_submissions(remote.name))
         for (const auto& s : Json::parse(*seen)) submissions.push_back(s);
     out["submissions"] = submissions;
     if (ctx.json) {

@@ -7,7 +7,8 @@
 // git pack would carry for a 100k-record directory.
 //
 // apply_patches() works in quarantine: every object is written to an
-// in-memory store and reaches the repository (as one pack) only after every
+// in-memory store and reaches the repository (loose when they are few, as
+// one pack otherwise: object_batch.h) only after every
 // commit has rebuilt to its announced id. Anything malformed throws
 // UserError and leaves the repository untouched.
 #pragma once
@@ -44,7 +45,7 @@ std::vector<CommitPatch> decode_patches(std::string_view blob, const std::string
 // Commits rebuilt and verified in quarantine, not yet in the repository.
 // history() reads the repository plus the staged objects, so callers can
 // inspect the result (diffs, merges) before deciding; write() then adds the
-// staged objects to the repository as one pack. Dropping it without write()
+// staged objects to the repository (object_batch.h). Dropping it without write()
 // leaves the repository untouched.
 class StagedPatches {
  public:

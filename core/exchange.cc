@@ -11,19 +11,24 @@
 namespace liaison {
 namespace {
 
-std::filesystem::path history_of(const std::filesystem::path& copy) {
-  if (!Store::is_copy(copy)) throw UserError("not a liaison copy: " + copy.string());
-  return copy / "history.git";
+// A bare git repository: what `git clone --bare` or `--mirror` of a copy's
+// history makes, or a copy's history.git itself.
+bool is_git_history(const std::filesystem::path& dir) {
+  return std::filesystem::is_regular_file(dir / "HEAD") && std::filesystem::is_directory(dir / "objects") &&
+         std::filesystem::is_directory(dir / "refs");
+}
+
+bool is_exchange_location(const std::filesystem::path& location) {
+  return Store::is_copy(location) || is_git_history(location);
+}
+
+std::filesystem::path history_of(const std::filesystem::path& location) {
+  if (Store::is_copy(location)) return Store::history_dir(location);
+  if (is_git_history(location)) return location;
+  throw UserError("not a liaison copy nor a git history: " + location.string());
 }
 
 std::filesystem::path view_of(const std::filesystem::path& copy) { return copy / "view.db"; }
-
-// Reads a setting of another copy without opening it as a Store (which
-// would write to it).
-std::optional<std::string> other_setting(const std::filesystem::path& copy, const std::string& key) {
-  auto db = Database::open(view_of(copy));
-  return db.scalar("SELECT value FROM settings WHERE key=?", key);
-}
 
 }  // namespace
 
@@ -34,37 +39,17 @@ bool is_url(const std::string& location) {
 void add_remote(Store& store, const Remote& remote) {
   if (remote.name.empty() || remote.name.find_first_of(" /\\.") != std::string::npos)
     throw UserError("remote name '" + remote.name + "' must be a single word");
-  if (find_remote(store, remote.name)) throw UserError("remote '" + remote.name + "' exists already");
-  if (!is_url(remote.url) && !Store::is_copy(remote.url))
-    throw UserError("'" + remote.url + "' is neither an http(s) URL nor a liaison copy");
+  if (!is_url(remote.url) && !is_exchange_location(remote.url))
+    throw UserError("'" + remote.url + "' is neither an http(s) URL nor a liaison copy or git history");
   std::string url = is_url(remote.url) ? remote.url : std::filesystem::absolute(remote.url).lexically_normal().string();
-  store.view().set_setting("remote." + remote.name + ".url", url);
-  if (!remote.token.empty()) store.view().set_setting("remote." + remote.name + ".token", remote.token);
+  store.state().add_remote({remote.name, url, remote.token});
 }
 
-void remove_remote(Store& store, const std::string& name) {
-  if (!find_remote(store, name)) throw UserError("no remote named '" + name + "'");
-  auto st = store.view().db().prepare("DELETE FROM settings WHERE key LIKE ?");
-  st.bind(1, "remote." + name + ".%").run();
-}
+void remove_remote(Store& store, const std::string& name) { store.state().remove_remote(name); }
 
-std::vector<Remote> list_remotes(Store& store) {
-  std::vector<Remote> out;
-  auto st = store.view().db().prepare(
-      "SELECT substr(key, 8, length(key) - 11), value FROM settings WHERE key LIKE 'remote.%.url' ORDER BY key");
-  while (st.step()) {
-    Remote r{st.text(0), st.text(1), ""};
-    r.token = store.view().setting("remote." + r.name + ".token").value_or("");
-    out.push_back(r);
-  }
-  return out;
-}
+std::vector<Remote> list_remotes(Store& store) { return store.state().remotes(); }
 
-std::optional<Remote> find_remote(Store& store, const std::string& name) {
-  auto url = store.view().setting("remote." + name + ".url");
-  if (!url) return std::nullopt;
-  return Remote{name, *url, store.view().setting("remote." + name + ".token").value_or("")};
-}
+std::optional<Remote> find_remote(Store& store, const std::string& name) { return store.state().remote(name); }
 
 std::vector<CommitId> recent_commits(const History& history, std::size_t limit) {
   std::vector<CommitId> out;
@@ -101,7 +86,7 @@ CommitId fetch_bundle(Store& store, const std::filesystem::path& file) {
 PushResult push_to_copy(Store& store, const std::filesystem::path& other) {
   auto ours = store.history().head();
   if (!ours) throw UserError("nothing to push: the history is empty");
-  if (other_setting(other, "merge"))
+  if (auto state = Store::peek_state(other); state && state->merging)
     throw UserError("the copy at " + other.string() + " has a merge in progress; it must finish it first");
   auto target = History::open(history_of(other));
   auto theirs = target.head();
@@ -131,12 +116,16 @@ Store clone_copy(const std::filesystem::path& source, const std::filesystem::pat
   auto head = source_history.head();
   if (!head) throw UserError("the copy at " + source.string() + " has no history to clone");
   Store::InitOptions options;
-  options.org = org ? *org : other_setting(source, "org").value_or("");
-  if (options.org.empty()) throw UserError("give --org: the source copy does not say whose it is");
+  auto source_state = Store::peek_state(source);
+  options.org = org ? *org : source_state ? source_state->org : "";
+  if (options.org.empty())
+    throw UserError(source_state ? "give --org: the source copy does not say whose it is"
+                                 : "give --org: a git history does not say whose copy it is");
   options.with_reference_data = false;
   // The source's view, when it reflects the head, saves building ours.
   TempFile snapshot(dir.parent_path() / ("." + dir.filename().string() + ".view-snapshot"));
   try {
+    if (!std::filesystem::exists(view_of(source))) throw Failure("no view");
     auto source_view = Database::open(view_of(source));
     if (source_view.scalar("SELECT value FROM meta WHERE key='head'") == head) {
       write_view_snapshot(source_view, snapshot.path());

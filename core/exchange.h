@@ -3,7 +3,9 @@
 // without changing the head; pull = fetch + start_merge. push_to_copy moves
 // the other copy's head only by fast-forward, as git does for a repository
 // it cannot merge into; the other copy's view catches up on its next open.
-// Remotes (name -> URL or path, optional token) live in local settings.
+// Another copy may also be a plain bare git history of one (`git clone
+// --bare`, a mirror). Remotes (name -> URL or path, optional token) live in
+// the copy's state (copy_state.h).
 #pragma once
 
 #include <filesystem>
@@ -15,12 +17,6 @@
 #include "core/store.h"
 
 namespace liaison {
-
-struct Remote {
-  std::string name;
-  std::string url;    // a path to another copy, or http(s)://
-  std::string token;  // for servers; never written to history
-};
 
 void add_remote(Store& store, const Remote& remote);
 void remove_remote(Store& store, const std::string& name);
@@ -44,8 +40,9 @@ struct PushResult {
 };
 PushResult push_to_copy(Store& store, const std::filesystem::path& other);
 
-// Creates `dir` as a copy of the copy at `source` (a folder), with the
-// remote "origin" pointing at it. `org` defaults to the source's org.
+// Creates `dir` as a copy of the copy at `source` (a folder, or a bare git
+// history of a copy), with the remote "origin" pointing at it. `org`
+// defaults to the source's org; a git history has none, so it must be given.
 Store clone_copy(const std::filesystem::path& source, const std::filesystem::path& dir,
                  const std::optional<std::string>& org);
 

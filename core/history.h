@@ -119,7 +119,8 @@ class History {
   // default, 6), else 0.
   // Compressing 100k records costs about 1 s of CPU, a third of an import,
   // to save a quarter of the pack (300-byte JSON compresses little on its
-  // own); `git gc` compresses them later, with deltas, far better.
+  // own); `git repack -a -d -F` recompresses them later, with deltas, far
+  // better (a plain `git gc` reuses the stored objects as they are).
   int pack_compression_level() const;
 
   const std::filesystem::path& dir() const { return dir_; }

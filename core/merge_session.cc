@@ -10,7 +10,6 @@
 namespace liaison {
 namespace {
 
-constexpr const char* kSettingKey = "merge";
 
 Json conflict_json(const MergeConflict& c) {
   return {{"kind", kind_name(c.kind)}, {"id", c.id},         {"field", c.field},  {"base", c.base},
@@ -69,7 +68,7 @@ PendingMerge from_json(const Json& j) {
   return m;
 }
 
-void save(Store& store, const PendingMerge& m) { store.view().set_setting(kSettingKey, to_json(m).dump()); }
+void save(Store& store, const PendingMerge& m) { store.state().set_pending_merge(to_json(m).dump()); }
 
 OursIndex index_of(Store& store) {
   return OursIndex{
@@ -141,7 +140,7 @@ std::size_t PendingMerge::unresolved() const {
 }
 
 std::optional<PendingMerge> pending_merge(Store& store) {
-  auto text = store.view().setting(kSettingKey);
+  auto text = store.state().pending_merge();
   if (!text) return std::nullopt;
   return from_json(Json::parse(*text));
 }
@@ -223,11 +222,13 @@ void resolve_conflict(Store& store, const RecordKey& key, const std::string& fie
         auto end = value->find(';', start);
         if (end == std::string::npos) end = value->size();
         auto part = value->substr(start, end - start);
-        if (!part.empty()) members.push_back(parse_value(*f, part).get<std::string>());
+        // Members keep the order given (the first is the preferred one).
+        if (!part.empty()) {
+          auto member = parse_value(*f, part).get<std::string>();
+          if (std::find(members.begin(), members.end(), member) == members.end()) members.push_back(member);
+        }
         start = end + 1;
       }
-      std::sort(members.begin(), members.end());
-      members.erase(std::unique(members.begin(), members.end()), members.end());
       if (!members.empty()) chosen = Json(members);
     } else if (!value->empty()) {
       chosen = parse_value(*f, *value);
@@ -254,8 +255,7 @@ CommitId merge_continue(Store& store) {
 
 void merge_abort(Store& store) {
   if (!pending_merge(store)) throw UserError("no merge is in progress");
-  auto st = store.view().db().prepare("DELETE FROM settings WHERE key=?");
-  st.bind(1, std::string_view(kSettingKey)).run();
+  store.state().clear_pending_merge();
 }
 
 std::string last_changed_by(Store& store, const CommitId& side, const RecordKey& key,

@@ -46,7 +46,7 @@ std::string words_to_fts_query(const std::string& text) {
   std::string word;
   auto flush = [&] {
     if (word.empty()) return;
-    std::string prepared = fts_prepare(word);
+    std::string prepared = fts_prepare_query(word);
     std::string escaped;
     for (char c : prepared) {
       if (c == '"') escaped += "\"\"";

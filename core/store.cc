@@ -25,6 +25,7 @@ namespace {
 
 constexpr const char* kHistoryDir = "history.git";
 constexpr const char* kViewFile = "view.db";
+constexpr const char* kStateFile = "state.db";
 
 Person default_user() {
   git_library_init();
@@ -50,6 +51,8 @@ Person default_user() {
 // Past this many records, a change is normalised on two threads, and read
 // with the bulk paths of commit_impl.
 constexpr std::size_t kLargeChange = 2000;
+// The most problems doctor lists.
+constexpr std::size_t kMaxDoctorProblems = 1000;
 
 // A record's kind and id for hashed sets and maps, viewing the id: the string
 // it views must outlive the key.
@@ -139,7 +142,16 @@ std::string Store::today() {
 }
 
 bool Store::is_copy(const std::filesystem::path& dir) {
-  return std::filesystem::is_directory(dir / kHistoryDir) && std::filesystem::exists(dir / kViewFile);
+  // The view is not asked for: it is a cache, rebuilt when it is missing.
+  // A copy laid out before state.db existed keeps its state in the view.
+  return std::filesystem::is_directory(dir / kHistoryDir) &&
+         (std::filesystem::exists(dir / kStateFile) || std::filesystem::exists(dir / kViewFile));
+}
+
+std::filesystem::path Store::history_dir(const std::filesystem::path& dir) { return dir / kHistoryDir; }
+
+std::optional<CopyState::Summary> Store::peek_state(const std::filesystem::path& dir) {
+  return CopyState::peek(dir / kStateFile, dir / kViewFile);
 }
 
 std::filesystem::path Store::locate(const std::filesystem::path& start) {
@@ -161,12 +173,9 @@ Store Store::init(const std::filesystem::path& dir, const InitOptions& options) 
     std::error_code ignored;  // without it, start_at() builds the view
     std::filesystem::rename(options.view_snapshot, dir / kViewFile, ignored);
   }
+  auto state = CopyState::create(dir / kStateFile, {options.org, options.user.value_or(default_user())});
   auto view = View::open(dir / kViewFile);
-  Store store(dir, std::move(history), std::move(view));
-  store.view_.set_setting("org", options.org);
-  Person user = options.user.value_or(default_user());
-  store.view_.set_setting("user.name", user.name);
-  store.view_.set_setting("user.email", user.email);
+  Store store(dir, std::move(history), std::move(state), std::move(view));
   if (options.with_reference_data) {
     std::vector<RecordChange> changes;
     for (const auto& area : initial_areas()) changes.push_back({Kind::Area, area.value("code", ""), area});
@@ -184,16 +193,19 @@ Store Store::init(const std::filesystem::path& dir, const InitOptions& options) 
 Store Store::open(const std::filesystem::path& dir) {
   if (!is_copy(dir)) throw UserError("not a liaison copy: " + dir.string());
   auto history = History::open(dir / kHistoryDir);
+  auto state = std::filesystem::exists(dir / kStateFile) ? CopyState::open(dir / kStateFile)
+                                                          : CopyState::migrate_from_view(dir / kViewFile, dir / kStateFile);
+  // A missing view is made anew and filled from history by catch_up().
   auto view = View::open(dir / kViewFile);
-  Store store(dir, std::move(history), std::move(view));
+  Store store(dir, std::move(history), std::move(state), std::move(view));
   store.catch_up();
   return store;
 }
 
-std::string Store::org() { return view_.setting("org").value_or(""); }
+std::string Store::org() { return state_.org(); }
 
 Person Store::user() {
-  Person p{view_.setting("user.name").value_or(""), view_.setting("user.email").value_or("")};
+  Person p = state_.user();
   if (const char* env = std::getenv("LIAISON_USER_NAME")) p.name = env;
   if (const char* env = std::getenv("LIAISON_USER_EMAIL")) p.email = env;
   if (p.name.empty() || p.email.empty()) return default_user();
@@ -281,7 +293,7 @@ void Store::check_references(const std::vector<RecordChange>& changes, const std
 
 std::optional<CommitId> Store::commit(std::vector<RecordChange> changes, const std::string& message,
                                       bool normalized) {
-  if (view_.setting("merge"))
+  if (state_.pending_merge())
     throw UserError("a merge is in progress: resolve its conflicts ('liaison conflicts') and run "
                     "'liaison merge --continue', or 'liaison merge --abort'");
   return commit_impl(std::move(changes), message, normalized, std::nullopt);
@@ -614,23 +626,7 @@ DoctorReport Store::doctor() {
       if (!records.count({ref.to, ref.id}))
         report.problems.push_back(describe_record(key.kind, rec) + ": " + std::string(ref.field) + ": unknown " +
                                   std::string(kind_name(ref.to)) + " '" + ref.id + "'");
-  std::size_t in_view = 0;
-  for (Kind kind : kAllKinds) {
-    auto st = view_.db().prepare("SELECT id, json FROM " + std::string(spec(kind).plural));
-    while (st.step()) {
-      ++in_view;
-      auto it = records.find({kind, st.text(0)});
-      if (it == records.end()) {
-        report.problems.push_back("view has " + std::string(kind_name(kind)) + " " + short_id(st.text(0)) +
-                                  " that history does not");
-      } else if (Json::parse(st.text(1)) != it->second) {
-        report.problems.push_back("view differs from history for " + describe_record(kind, it->second));
-      }
-    }
-  }
-  if (in_view != records.size())
-    report.problems.push_back("view holds " + std::to_string(in_view) + " records, history " +
-                              std::to_string(records.size()));
+  for (auto& p : view_.differences(records, kMaxDoctorProblems)) report.problems.push_back(std::move(p));
   return report;
 }
 

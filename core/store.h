@@ -1,5 +1,7 @@
-// Store: one local copy, a folder holding history.git (the truth) and
-// view.db (the SQLite view and local settings).
+// Store: one local copy, a folder holding history.git (the truth),
+// state.db (what history cannot tell: the copy's org, remotes, a merge in
+// progress; see copy_state.h) and view.db (the SQLite view, a cache of
+// history that is rebuilt when it is missing or behind).
 //
 // Promises:
 //  * Every change goes through commit(): it validates every record, checks
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "core/canonical_json.h"
+#include "core/copy_state.h"
 #include "core/history.h"
 #include "core/schema.h"
 #include "core/view.h"
@@ -68,9 +71,14 @@ class Store {
   // The copy containing `start` (it or a parent folder), as git finds its repository.
   static std::filesystem::path locate(const std::filesystem::path& start);
   static bool is_copy(const std::filesystem::path& dir);
+  // The history folder of the copy in `dir`.
+  static std::filesystem::path history_dir(const std::filesystem::path& dir);
+  // What the state of the copy in `dir` says, read without writing to it.
+  static std::optional<CopyState::Summary> peek_state(const std::filesystem::path& dir);
 
   History& history() { return history_; }
   View& view() { return view_; }
+  CopyState& state() { return state_; }
   const std::filesystem::path& dir() const { return dir_; }
   std::string org();
   Person user();
@@ -121,8 +129,8 @@ class Store {
   DoctorReport doctor();
 
  private:
-  Store(std::filesystem::path dir, History history, View view)
-      : dir_(std::move(dir)), history_(std::move(history)), view_(std::move(view)) {}
+  Store(std::filesystem::path dir, History history, CopyState state, View view)
+      : dir_(std::move(dir)), history_(std::move(history)), state_(std::move(state)), view_(std::move(view)) {}
   std::optional<CommitId> commit_impl(std::vector<RecordChange> changes, const std::string& message, bool normalized,
                                       const std::optional<CommitId>& merge_parent);
   void apply_to_view(const std::vector<BlobDiff>& diffs);
@@ -134,6 +142,7 @@ class Store {
 
   std::filesystem::path dir_;
   History history_;
+  CopyState state_;
   View view_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/ids.h"
 #include "core/record.h"
 #include "core/reference_data.h"
 
@@ -10,6 +11,8 @@ namespace liaison {
 namespace {
 
 std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+constexpr std::string_view kSearchTokenizer = "unicode61 remove_diacritics 2";
 
 // Scalar fields that get a column: everything queries filter, group or sort
 // on. Free text other than labels lives only in the json column.
@@ -100,30 +103,103 @@ std::string set_table(Kind kind, const FieldSpec& field) {
   return std::string(spec(kind).plural) + "_" + std::string(field.name);
 }
 
-std::string fts_prepare(std::string_view text) {
+namespace {
+
+// The code point at text[i] and its length in bytes; a malformed byte is
+// taken as itself, one byte long.
+char32_t decode_utf8(std::string_view text, std::size_t i, std::size_t& len) {
+  auto c = static_cast<unsigned char>(text[i]);
+  len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  if (i + len > text.size()) len = 1;
+  auto next = [&](std::size_t k) { return static_cast<char32_t>(text[i + k] & 0x3F); };
+  if (len == 2) return ((c & 0x1F) << 6) | next(1);
+  if (len == 3) return ((c & 0x0F) << 12) | (next(1) << 6) | next(2);
+  if (len == 4) return ((c & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3);
+  return c;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+bool is_arabic_letter(char32_t c) { return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3); }
+// Harakat, the superscript alef and tatweel: written or not at will.
+bool is_arabic_mark(char32_t c) { return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640; }
+
+char32_t fold_arabic(char32_t c) {
+  switch (c) {
+    case 0x0622: case 0x0623: case 0x0625: case 0x0671: return 0x0627;  // alef with hamza or madda
+    case 0x0649: return 0x064A;                                        // alef maksura
+    case 0x0629: return 0x0647;                                        // teh marbuta
+    default: return c;
+  }
+}
+
+// The word without the article and the conjunction or preposition joined
+// to it; the word itself when none is attached or too little would remain.
+std::u32string arabic_bare_form(const std::u32string& word) {
+  static const std::u32string prefixes[] = {U"\u0648\u0627\u0644", U"\u0641\u0627\u0644", U"\u0628\u0627\u0644",
+                                            U"\u0643\u0627\u0644", U"\u0644\u0644", U"\u0627\u0644"};
+  for (const auto& p : prefixes)
+    if (word.size() >= p.size() + 2 && word.compare(0, p.size(), p) == 0) return word.substr(p.size());
+  return word;
+}
+
+enum class Purpose { Index, Query };
+
+std::string prepare(std::string_view text, Purpose purpose) {
   std::string out;
   out.reserve(text.size() + 8);
+  std::u32string arabic;  // the Arabic word being read, folded
+  auto flush_arabic = [&] {
+    if (arabic.empty()) return;
+    auto bare = arabic_bare_form(arabic);
+    if (purpose == Purpose::Index || bare == arabic) {
+      for (char32_t c : arabic) append_utf8(out, c);
+      if (bare != arabic) out.push_back(' ');
+    }
+    if (bare != arabic)
+      for (char32_t c : bare) append_utf8(out, c);
+    arabic.clear();
+  };
   std::size_t i = 0;
   while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    if (i + len > text.size()) len = 1;
-    char32_t cp = c;
-    if (len == 2) cp = ((c & 0x1F) << 6) | (text[i + 1] & 0x3F);
-    if (len == 3) cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
-    if (len == 4)
-      cp = ((c & 0x07) << 18) | ((text[i + 1] & 0x3F) << 12) | ((text[i + 2] & 0x3F) << 6) | (text[i + 3] & 0x3F);
-    if (is_cjk(cp)) {
-      out.push_back(' ');
-      out.append(text.substr(i, len));
-      out.push_back(' ');
+    std::size_t len = 1;
+    char32_t cp = decode_utf8(text, i, len);
+    if (is_arabic_letter(cp)) {
+      arabic.push_back(fold_arabic(cp));
+    } else if (is_arabic_mark(cp) && !arabic.empty()) {
+      // dropped
     } else {
-      out.append(text.substr(i, len));
+      flush_arabic();
+      if (is_cjk(cp)) {
+        out.push_back(' ');
+        out.append(text.substr(i, len));
+        out.push_back(' ');
+      } else {
+        out.append(text.substr(i, len));
+      }
     }
     i += len;
   }
+  flush_arabic();
   return out;
 }
+
+}  // namespace
+
+std::string fts_prepare(std::string_view text) { return prepare(text, Purpose::Index); }
+
+std::string fts_prepare_query(std::string_view word) { return prepare(word, Purpose::Query); }
 
 ViewRow make_view_row(Kind kind, const Json& record) {
   const auto& layout = row_layout(kind);
@@ -179,7 +255,7 @@ struct View::KindStatements {
 
 View View::open(const std::filesystem::path& path) {
   View view(Database::open(path));
-  // Local settings hold server tokens: the owner alone may read the file
+  // The records include personal data: the owner alone may read the file
   // (SQLite gives its -wal and -shm files the same mode).
   std::error_code ignored;
   std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
@@ -198,9 +274,10 @@ void View::create_schema() {
   if (version && std::stoi(*version) == kViewLayoutVersion) return;
   Transaction tx(db_);
   if (version && std::stoi(*version) != 0) {
-    // A view laid out by another version: everything in it but the local
-    // settings is derived, so drop it; the store rebuilds it from history.
-    auto st = db_.prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name != 'settings'"
+    // A view laid out by another version: everything in it is derived
+    // (settings of older layouts were moved to state.db before the view is
+    // opened), so drop it; the store rebuilds it from history.
+    auto st = db_.prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
                           " AND type IN ('table', 'view')");
     std::vector<std::string> drops{"DROP TABLE IF EXISTS search;"};  // the index before its shadow tables
     while (st.step()) drops.push_back("DROP TABLE IF EXISTS \"" + st.text(1) + "\";");
@@ -208,13 +285,12 @@ void View::create_schema() {
   }
   std::string sql =
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-      "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT);"
       "CREATE TABLE IF NOT EXISTS states(code TEXT PRIMARY KEY, alpha3 TEXT, m49 TEXT, name TEXT, region TEXT,"
       " subregion TEXT);"
       // Contentless: the text lives in the records; a row's rowid encodes
       // (kind table rid, kind) so hits map back to records.
       "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(body, content='',"
-      " tokenize='unicode61 remove_diacritics 2');";
+      " tokenize='" + std::string(kSearchTokenizer) + "');";
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
     std::string table(ks.plural);
@@ -479,17 +555,90 @@ std::vector<View::Referrer> View::referrers(Kind kind, const std::string& id, in
   return out;
 }
 
+std::vector<std::string> View::differences(const std::map<RecordKey, Json>& records, std::size_t limit) {
+  std::vector<std::string> out;
+  auto problem = [&](std::string text) {
+    if (out.size() < limit) out.push_back(std::move(text));
+  };
+  // The full-text entries the records make go into a scratch index of the
+  // same tokenizer under the live rowids, so the two indexes compare by
+  // their terms: a contentless index keeps no text to compare.
+  db_.exec("DROP TABLE IF EXISTS temp.search_expected;"
+           "CREATE VIRTUAL TABLE temp.search_expected USING fts5(body, content='', tokenize='" +
+           std::string(kSearchTokenizer) + "');");
+  auto expect_fts = db_.prepare("INSERT INTO temp.search_expected(rowid, body) VALUES(?, ?)");
+  std::size_t in_view = 0;
+  for (Kind kind : kAllKinds) {
+    const auto& layout = row_layout(kind);
+    std::string table(spec(kind).plural), select = "SELECT rid, id";
+    for (const auto* f : layout.columns) select += ", " + quoted(f->name);
+    auto rows = db_.prepare(select + ", json FROM " + table);
+    std::vector<Statement> members;
+    for (const auto* f : layout.sets)
+      members.push_back(db_.prepare("SELECT value FROM " + set_table(kind, *f) + " WHERE rid=? ORDER BY value"));
+    while (rows.step()) {
+      ++in_view;
+      auto rid = rows.integer(0);
+      auto id = rows.text(1);
+      auto it = records.find({kind, id});
+      if (it == records.end()) {
+        problem("view has " + std::string(kind_name(kind)) + " " + short_id(id) + " that history does not");
+        continue;
+      }
+      const auto& record = it->second;
+      auto label = describe_record(kind, record);
+      auto row = make_view_row(kind, record);
+      for (std::size_t c = 0; c < layout.columns.size(); ++c) {
+        const auto& cell = row.columns[c];
+        int col = static_cast<int>(c) + 2;
+        bool same = cell.type == ViewRow::Cell::Null      ? rows.is_null(col)
+                    : cell.type == ViewRow::Cell::Integer ? !rows.is_null(col) && rows.integer(col) == cell.integer
+                                                          : !rows.is_null(col) && rows.text(col) == row.text(cell);
+        if (!same) problem("view differs from history for " + label + ": column " + std::string(layout.columns[c]->name));
+      }
+      int json_col = static_cast<int>(layout.columns.size()) + 2;
+      if (Json::parse(rows.text(json_col)) != record) problem("view differs from history for " + label + ": json");
+      for (std::uint32_t s = 0; s < layout.sets.size(); ++s) {
+        std::vector<std::string> want, have;
+        for (const auto& [set, member] : row.members)
+          if (set == s) want.emplace_back(row.text(member));
+        std::sort(want.begin(), want.end());
+        want.erase(std::unique(want.begin(), want.end()), want.end());
+        members[s].bind(1, rid);
+        while (members[s].step()) have.push_back(members[s].text(0));
+        members[s].reset();
+        if (want != have) problem("view differs from history for " + label + ": " + set_table(kind, *layout.sets[s]));
+      }
+      expect_fts.bind(1, rid * 8 + kind_index(kind)).bind(2, row.search_text).run();
+    }
+    for (const auto* f : layout.sets) {
+      auto orphans = db_.scalar("SELECT count(*) FROM " + set_table(kind, *f) + " WHERE rid NOT IN (SELECT rid FROM " +
+                                table + ")");
+      if (orphans != "0") problem(set_table(kind, *f) + ": " + orphans.value_or("?") + " rows of no record");
+    }
+  }
+  if (in_view != records.size())
+    problem("view holds " + std::to_string(in_view) + " records, history " + std::to_string(records.size()));
+  db_.exec("DROP TABLE IF EXISTS temp.search_live_terms; DROP TABLE IF EXISTS temp.search_expected_terms;"
+           "CREATE VIRTUAL TABLE temp.search_live_terms USING fts5vocab(main, search, instance);"
+           "CREATE VIRTUAL TABLE temp.search_expected_terms USING fts5vocab(temp, search_expected, instance);");
+  auto mismatched = db_.prepare(
+      "SELECT DISTINCT doc FROM (SELECT * FROM (SELECT term, doc, offset FROM temp.search_live_terms EXCEPT"
+      " SELECT term, doc, offset FROM temp.search_expected_terms) UNION ALL SELECT * FROM (SELECT term, doc, offset"
+      " FROM temp.search_expected_terms EXCEPT SELECT term, doc, offset FROM temp.search_live_terms)) ORDER BY doc");
+  while (mismatched.step()) {
+    auto rowid = mismatched.integer(0);
+    auto hit = search_hit(rowid);
+    problem("search index differs from history for " +
+            (hit ? describe_record(hit->first, hit->second) : "row " + std::to_string(rowid) + " of no record"));
+  }
+  db_.exec("DROP TABLE temp.search_live_terms; DROP TABLE temp.search_expected_terms;"
+           "DROP TABLE temp.search_expected;");
+  return out;
+}
+
 std::int64_t View::count(Kind kind) {
   return std::stoll(db_.scalar("SELECT count(*) FROM " + std::string(spec(kind).plural)).value_or("0"));
-}
-
-std::optional<std::string> View::setting(const std::string& key) {
-  return db_.scalar("SELECT value FROM settings WHERE key=?", key);
-}
-
-void View::set_setting(const std::string& key, const std::string& value) {
-  auto st = db_.prepare("INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)");
-  st.bind(1, key).bind(2, value).run();
 }
 
 }  // namespace liaison

@@ -3,8 +3,9 @@
 //    history (one table per kind with a column per scalar field, one table
 //    per indexed set field, and an FTS5 index over searchable text), which
 //    can always be rebuilt from history;
-//  * the reference table of states and regions;
-//  * local settings that are not history (the copy's org, the user, remotes).
+//  * the reference table of states and regions.
+// Nothing in it is lost when the file is: the copy's own state lives in
+// state.db (copy_state.h).
 // Table layout is generated from schema.h, so queries can rely on
 // <plural>(rid, id, <field>..., json) and <plural>_<set field>(rid, value),
 // where rid is the row's integer key in <plural>.
@@ -33,11 +34,18 @@ bool has_set_table(const FieldSpec& field);
 std::string set_table(Kind kind, const FieldSpec& field);
 
 // Text prepared for FTS5: ideographs and kana get spaces around them so that
-// scripts written without spaces can be searched by substring.
+// scripts written without spaces can be searched by substring. Arabic words
+// are folded as Arabic search usually is (hamza forms of alef to alef, alef
+// maksura to yeh, teh marbuta to heh, no harakat or tatweel), and a word
+// with the article attached (ال, وال, بال, كال, فال, لل) is indexed with its
+// bare form after it, so that علي finds العلي.
 std::string fts_prepare(std::string_view text);
+// A search word prepared the same way, an Arabic word reduced to its bare
+// form, so that العلي also finds علي.
+std::string fts_prepare_query(std::string_view word);
 
 // The version of the table layout; a view of another layout is rebuilt.
-inline constexpr int kViewLayoutVersion = 4;
+inline constexpr int kViewLayoutVersion = 5;
 
 // A record's row in the view: its id, column values, set members and
 // full-text body, taken from the record alone. Making it walks the record's
@@ -93,7 +101,7 @@ class View {
   // then build them again in one pass.
   void begin_bulk();
   void end_bulk();
-  // Drops every record (not settings) before a rebuild.
+  // Drops every record before a rebuild.
   void clear_records();
 
   std::optional<Json> get(Kind kind, const std::string& id);
@@ -113,8 +121,12 @@ class View {
   std::vector<Referrer> referrers(Kind kind, const std::string& id, int limit);
   std::int64_t count(Kind kind);
 
-  std::optional<std::string> setting(const std::string& key);
-  void set_setting(const std::string& key, const std::string& value);
+  // Everything the view derives, compared with what `records` (every record
+  // of the head, as history holds them) make: each row's columns and json,
+  // its set rows, its full-text entry (compared term by term, position by
+  // position), and rows of either side missing on the other. One line per
+  // difference, at most `limit`.
+  std::vector<std::string> differences(const std::map<RecordKey, Json>& records, std::size_t limit);
 
  private:
   explicit View(Database db) : db_(std::move(db)) {}

@@ -35,10 +35,6 @@ void write_view_snapshot(Database& view_db, const std::filesystem::path& file) {
   // compact copy; temp tables (pending search rows) are not part of it.
   view_db.exec("VACUUM INTO " + quote_sql(file.string()));
   try {
-    {
-      auto copy = Database::open(file);
-      copy.exec("PRAGMA secure_delete=ON; DELETE FROM settings;");
-    }
     sync_file(file);
   } catch (...) {
     std::filesystem::remove(file);
@@ -71,7 +67,9 @@ void install_view_snapshot(std::string_view packed, const std::filesystem::path&
     auto db = Database::open(file);
     auto verdict = db.scalar("PRAGMA quick_check");
     if (verdict != "ok") throw UserError("it is damaged (" + verdict.value_or("no answer") + ")");
-    if (db.scalar("SELECT count(*) FROM settings") != "0") throw UserError("it carries settings");
+    if (db.scalar("SELECT name FROM sqlite_schema WHERE type='table' AND name='settings'") &&
+        db.scalar("SELECT count(*) FROM settings") != "0")
+      throw UserError("it carries settings");
     // The view is data only: a trigger would run code on our writes.
     if (db.scalar("SELECT count(*) FROM sqlite_schema WHERE type='trigger'") != "0")
       throw UserError("it holds triggers");

@@ -1,15 +1,16 @@
 // View snapshots: a copy of a view database's derived tables (records, set
-// tables, search index, states, the commit they reflect) with the local
-// settings removed, so that a new copy can start from the view of the copy
-// or server it clones instead of rebuilding 100k records from history.
+// tables, search index, states, the commit they reflect), so that a new copy
+// can start from the view of the copy or server it clones instead of
+// rebuilding 100k records from history.
 //
 // Promises:
-//  * A snapshot never carries the source's settings (tokens, remotes, the
-//    user): they are deleted with secure_delete, so no free page keeps them.
+//  * A snapshot never carries the source's own state (tokens, remotes, the
+//    user): that lives in state.db (copy_state.h), never in the view, and a
+//    snapshot holding a settings table with rows (older layouts) is refused.
 //  * install_view_snapshot() accepts only a SQLite file that passes
 //    quick_check; the store then keeps the snapshot only if it reflects the
 //    commit being installed and holds as many records of each kind as that
-//    commit's tree (Store::adopt_view), else it rebuilds the view.
+//    commit's tree (Store::start_at), else it rebuilds the view.
 #pragma once
 
 #include <filesystem>

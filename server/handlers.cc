@@ -75,6 +75,45 @@ std::unique_ptr<StagedPatches> stage(Central& central, const std::string& patche
   return stage_patches(*central.read_history(), patches, "push");
 }
 
+// Files a push that needs review: one change, one submission (see
+// submissions.h). Resending a submitted head answers that submission as it
+// stands (pending, accepted or rejected, with the reason).
+Response submit(Central& central, const Caller& caller, const History& q, const PushReview& review,
+                const CommitId& central_head, const CommitId& pushed, const std::string& patches_blob,
+                const std::string& refusal) {
+  SubmissionStore queue(central.db());
+  auto answer = [&](const Submission& s, const char* filed) {
+    return json_response(202, {{"result", "submission"}, {"submission", s.id}, {"head", central_head},
+                               {"status", s.status}, {"reason", s.reason}, {"filed", filed}});
+  };
+  if (auto same = queue.find(caller.who.org, pushed)) return answer(*same, "already");
+  Submission s;
+  s.org = caller.who.org;
+  s.token_id = caller.who.token_id;
+  s.head = pushed;
+  s.changes = describe_contributions(contributions(q, review.base, central_head, pushed));
+  s.patches = patches_blob;
+  s.status = "pending";
+  std::optional<std::int64_t> builds_on;
+  for (const auto& p : queue.pending(caller.who.org))
+    if (q.has_commit(p.head) && is_ancestor(q, p.head, pushed)) {
+      builds_on = p.id;  // the newest it builds on
+      break;
+    }
+  Transaction tx(central.db());
+  if (builds_on) {
+    queue.update(*builds_on, s);
+    s.id = *builds_on;
+  } else {
+    s.id = queue.add(s);
+  }
+  central.audit(audit_entry(caller, "submission", central_head, pushed,
+                            "submission " + std::to_string(s.id) + (builds_on ? " updated, " : ", ") +
+                                records_detail(review.records) + ": " + refusal));
+  tx.commit();
+  return answer(s, builds_on ? "updated" : "new");
+}
+
 Response integrate(Central& central, const Caller& caller, const std::string& patches_blob,
                    std::unique_ptr<StagedPatches> staged, const std::optional<sync::PushRequest>& claimed,
                    bool may_submit, std::optional<Side> resolve) {
@@ -98,18 +137,7 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
   auto refusal = refused_write(caller.who, review);
   if (!refusal.empty()) {
     if (!may_submit) return error(403, refusal);
-    Submission s;
-    s.org = caller.who.org;
-    s.token_id = caller.who.token_id;
-    s.head = pushed;
-    s.changes = describe_contributions(contributions(q, review.base, central_head, pushed));
-    s.patches = patches_blob;
-    Transaction tx(central.db());
-    auto id = SubmissionStore(central.db()).add(s);
-    central.audit(audit_entry(caller, "submission", central_head, pushed,
-                              "submission " + std::to_string(id) + ", " + records_detail(review.records) + ": " + refusal));
-    tx.commit();
-    return json_response(202, {{"result", "submission"}, {"submission", id}, {"head", central_head}});
+    return submit(central, caller, q, review, central_head, pushed, patches_blob, refusal);
   }
   bool fast_forward = is_ancestor(q, central_head, pushed);
   if (!fast_forward && !resolve) {

@@ -6,9 +6,12 @@
 // version is a valid record in canonical form stored under its id's path,
 // every record it refers to exists in that commit's tree, and it removes no
 // record that a record of that tree still refers to. A record a commit
-// *writes* is one whose version differs from its version in every parent: a
-// merge commit that takes a parent's version writes nothing, so a client's
-// merge of central's changes is not counted as its own.
+// *writes* is one whose version differs from its version in every parent,
+// or, in a merge, one where it takes a parent's version although the other
+// parent changed the record since their merge base: only a take of what the
+// other side left as it was is what a three-way merge does, so only that
+// writes nothing, and a client's merge of central's changes is not counted
+// as its own while a merge that reverts them is.
 //
 // Rights (refused_write): an editor may write only records its organization
 // owns (its org record, its contact points, needs it raised, offers it

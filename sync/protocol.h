@@ -3,6 +3,7 @@
 // "Authorization: Bearer <token>".
 //
 //   GET  /v1/health                 -> 200 {"status":"ok","head":ID}
+//   GET  /v1/whoami                 -> 200 {"org":SLUG,"role":"reader"|"editor"|"admin"}
 //   GET  /v1/clone                  -> 200 git pack of everything reachable from a recent
 //                                      head (the server's clone image), header X-Liaison-Head;
 //                                      the client then fetches the commits made since
@@ -13,14 +14,17 @@
 //   POST /v1/fetch   {"haves":[ID]} -> 200 commit patches (core/commit_patch.h) the client
 //                                      lacks (empty body: nothing new), header X-Liaison-Head
 //   POST /v1/push    push body      -> 200 {"result":"fast-forward"|"merged"|"up-to-date","head":ID}
-//                                      202 {"result":"submission","submission":N}
+//                                      202 {"result":"submission","submission":N,
+//                                           "status":S,"reason":R,"filed":"new"|"updated"|"already"}
+//                                      (one change, one submission: see server/submissions.h)
 //                                      409 {"error":..., "conflicts":[...]}
 //   GET  /v1/submissions            -> 200 [summary...] (admins: all; others: their own)
 //   GET  /v1/submissions/N          -> 200 summary with field-level changes
 //   POST /v1/submissions/N/accept {"resolve":"ours"|"theirs"|null} (admin)
 //   POST /v1/submissions/N/reject {"reason":TEXT}                   (admin)
 // Errors: {"error": one line}, with 400 malformed input, 401 bad or revoked
-// token, 403 forbidden, 404 unknown, 409 conflicts, 413 body too large.
+// token, 403 forbidden, 404 unknown, 409 conflicts, 413 body too large, 429
+// too many requests from one address (server/rate_limit.h).
 #pragma once
 
 #include <string>

@@ -120,19 +120,26 @@ PushOutcome SyncClient::push(Store& store, const std::optional<CommitId>& server
   if (server_head) haves.push_back(*server_head);
   auto patches = make_patches(store.history(), *head, haves);
   // The server has everything already (we pulled it, or pushed it before).
-  if (patches.empty()) return PushOutcome{"up-to-date", server_head.value_or(*head), 0};
+  if (patches.empty()) {
+    PushOutcome none;
+    none.result = "up-to-date";
+    none.head = server_head.value_or(*head);
+    return none;
+  }
   PushRequest push{server_head.value_or(""), *head, encode_patches(patches)};
   auto res = send("POST", "/v1/push", encode_push(push), kPatchType);
-  Json j;
+  PushOutcome out;
   try {
-    j = Json::parse(res.body);
+    auto j = Json::parse(res.body);
+    out.result = j.value("result", "");
+    out.head = j.value("head", "");
+    out.submission = j.value("submission", 0);
+    out.submission_status = j.value("status", "");
+    out.reason = j.value("reason", "");
+    out.filed = j.value("filed", "");
   } catch (const Json::exception&) {
     throw Failure("the server sent malformed JSON for /v1/push");
   }
-  PushOutcome out;
-  out.result = j.value("result", "");
-  out.head = j.value("head", "");
-  out.submission = j.value("submission", 0);
   return out;
 }
 
@@ -147,11 +154,11 @@ Json SyncClient::reject(std::int64_t id, const std::string& reason) {
 }
 
 std::optional<CommitId> remote_head(Store& store, const std::string& remote) {
-  return store.view().setting("remote." + remote + ".head");
+  return store.state().remote_head(remote);
 }
 
 void set_remote_head(Store& store, const std::string& remote, const CommitId& head) {
-  store.view().set_setting("remote." + remote + ".head", head);
+  store.state().set_remote_head(remote, head);
 }
 
 }  // namespace liaison::sync

@@ -20,6 +20,10 @@ struct PushOutcome {
   std::string result;  // fast-forward, merged, up-to-date, submission
   CommitId head;       // the server's head after the push
   std::int64_t submission = 0;
+  // For a submission: its state (pending, accepted, rejected), the reviewer's
+  // reason, and whether this push filed it ("new"), added to it ("updated")
+  // or resent it unchanged ("already").
+  std::string submission_status, reason, filed;
 };
 
 struct FetchOutcome {

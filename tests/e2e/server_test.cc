@@ -1,6 +1,7 @@
 // End-to-end tests of liaisond and the sync client: real server on an
 // ephemeral loopback port, real `liaison` clients in temporary folders.
 #include <filesystem>
+#include <set>
 
 #include "sync/http_client.h"
 #include "tests/e2e/server_fixture.h"
@@ -253,6 +254,89 @@ TEST_F(ServerTest, RejectedPushLeavesNothingBehind) {
   EXPECT_EQ(liaison({"push"}, "cis").exit_code, 3);
   EXPECT_EQ(count_objects(), objects);
   EXPECT_EQ(central_head(), before);
+}
+
+
+TEST_F(ServerTest, OneChangeIsOneSubmissionAndALaterEditUpdatesIt) {
+  std::string id = start_with_cis_contact();
+  ok({"pull"}, "osce");
+  ok({"contact", "edit", id, "--hours", "24/7"}, "osce");
+  auto first = json({"sync"}, "osce")["push"];
+  EXPECT_EQ(first["result"], "submission");
+  EXPECT_EQ(first["filed"], "new");
+  EXPECT_EQ(first["status"], "pending");
+  std::int64_t n = first["submission"];
+
+  // Every later sync while it waits sends the same commit: nothing new is filed.
+  for (int i = 0; i < 2; ++i) {
+    auto again = json({"sync"}, "osce")["push"];
+    EXPECT_EQ(again["result"], "submission");
+    EXPECT_EQ(again["submission"], n);
+    EXPECT_EQ(again["filed"], "already");
+  }
+  EXPECT_NE(ok({"push"}, "osce").find("waiting for review as submission #" + std::to_string(n) + " already"),
+            std::string::npos);
+  ASSERT_EQ(json({"review", "list"}, "hq").size(), 1u);
+
+  // A later edit of the copy builds on the submitted commit: it joins it.
+  ok({"contact", "edit", id, "--unit", "Border guard liaison"}, "osce");
+  auto updated = json({"push"}, "osce");
+  EXPECT_EQ(updated["submission"], n);
+  EXPECT_EQ(updated["filed"], "updated");
+  auto queue = json({"review", "list"}, "hq");
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0]["revision"], 1);
+  std::set<std::string> fields;
+  auto shown = json({"review", "show", std::to_string(n)}, "hq");
+  for (const auto& c : shown["changes"])
+    for (const auto& f : c["fields"]) fields.insert(f["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{"hours", "unit"})) << shown.dump();
+  // The copy learns of the update at its next pull (the stamp changed).
+  ok({"pull"}, "osce");
+  EXPECT_EQ(json({"status"}, "osce")["submissions"][0]["revision"], 1);
+
+  ok({"review", "accept", std::to_string(n)}, "hq");
+  ok({"pull"}, "cis");
+  auto contact = json({"contact", "show", id}, "cis");
+  EXPECT_EQ(contact["hours"], "24/7");
+  EXPECT_EQ(contact["unit"], "Border guard liaison");
+  auto done = json({"sync"}, "osce");
+  EXPECT_EQ(done["push"]["result"], "up-to-date");
+
+  // A rejected change sent again is answered with the rejection, not filed again.
+  ok({"contact", "edit", id, "--role", "Wrong role"}, "osce");
+  std::int64_t second = json({"push"}, "osce")["submission"];
+  EXPECT_NE(second, n);
+  ok({"review", "reject", std::to_string(second), "--reason", "Roles are set by CIS ATC"}, "hq");
+  auto resent = json({"push"}, "osce");
+  EXPECT_EQ(resent["submission"], second);
+  EXPECT_EQ(resent["status"], "rejected");
+  EXPECT_EQ(resent["reason"], "Roles are set by CIS ATC");
+  EXPECT_NE(ok({"push"}, "osce").find("rejected in review as submission #" + std::to_string(second)),
+            std::string::npos);
+  EXPECT_EQ(json({"review", "list"}, "hq").size(), 2u);
+}
+
+TEST_F(ServerTest, JsonSyncStoppedByConflictsPrintsThemOnStandardOutput) {
+  std::string id = start_with_cis_contact();
+  ok({"pull"}, "hq");
+  ok({"contact", "edit", id, "--role", "Set by HQ"}, "hq");
+  ok({"push"}, "hq");
+  ok({"contact", "edit", id, "--role", "Set by CIS"}, "cis");
+  auto r = liaison({"--json", "sync"}, "cis");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  auto out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["pull"]["result"], "conflicts");
+  EXPECT_EQ(out["pull"]["conflicts"], 1);
+  ASSERT_EQ(out["pull"]["conflict_list"].size(), 1u) << r.out;
+  EXPECT_EQ(out["pull"]["conflict_list"][0]["field"], "role");
+  EXPECT_EQ(out["pull"]["conflict_list"][0]["theirs"], "Set by HQ");
+  EXPECT_TRUE(out["push"].is_null());
+  // `pull --json` prints the same outcome on its own.
+  ok({"merge", "--abort"}, "cis");
+  auto pulled = liaison({"--json", "pull"}, "cis");
+  EXPECT_EQ(pulled.exit_code, 3);
+  EXPECT_EQ(nlohmann::json::parse(pulled.out)["conflict_list"][0]["ours"], "Set by CIS");
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ class ViewSnapshotTest : public ::testing::Test {
     std::vector<RecordChange> changes;
     for (int i = 0; i < 20; ++i) changes.push_back({Kind::Contact, "", contact(i)});
     source->commit(changes, "Twenty contacts");
-    source->view().set_setting("remote.origin.token", kSecret);
+    source->state().add_remote({"origin", "https://central.example.org", kSecret});
   }
   // A new copy with `snapshot` as its starting view, started at `head`.
   Store clone_with(const std::filesystem::path& snapshot, const CommitId& head) {
@@ -63,7 +63,7 @@ TEST_F(ViewSnapshotTest, CarriesRecordsButNoSettingsNotEvenInFreePages) {
   EXPECT_EQ(bytes.find(kSecret), std::string::npos);
   EXPECT_EQ(bytes.find("unit.test@example.org"), std::string::npos);
   auto db = Database::open(dir / "snap.db");
-  EXPECT_EQ(db.scalar("SELECT count(*) FROM settings"), "0");
+  EXPECT_FALSE(db.scalar("SELECT name FROM sqlite_schema WHERE name='settings'"));
   EXPECT_EQ(db.scalar("SELECT count(*) FROM contacts"), "20");
   EXPECT_EQ(db.scalar("SELECT value FROM meta WHERE key='head'"), source->history().head());
 }
@@ -99,7 +99,8 @@ TEST_F(ViewSnapshotTest, SnapshotWithATriggerOrSettingsIsRefused) {
 
   std::filesystem::remove(dir / "snap.db");
   write_view_snapshot(source->view().db(), dir / "snap.db");
-  Database::open(dir / "snap.db").exec("INSERT INTO settings VALUES('remote.x.token','t')");
+  Database::open(dir / "snap.db").exec("CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);"
+                                       "INSERT INTO settings VALUES('remote.x.token','t')");
   EXPECT_THROW(install_view_snapshot(pack_view_snapshot(dir / "snap.db"), dir / "settings.db"), UserError);
 }
 
@@ -137,7 +138,7 @@ TEST_F(ViewSnapshotTest, NewCopyKeepsASnapshotThatMatchesItsHead) {
   auto role = store.view().db().scalar("SELECT role FROM contacts WHERE id=?", id);
   EXPECT_EQ(role, "kept");
   EXPECT_EQ(store.org(), "osce");
-  EXPECT_FALSE(store.view().setting("remote.origin.token"));
+  EXPECT_FALSE(store.state().remote("origin"));
 }
 
 TEST_F(ViewSnapshotTest, NewCopyRebuildsASnapshotThatLacksRecords) {

@@ -1,11 +1,13 @@
 // Unit tests of the view (core/view.h): rows made from records away from
-// the database, the references read from them, and a view of an older
-// table layout rebuilt from history when the copy opens.
+// the database, the references read from them, a view of an older table
+// layout rebuilt from history when the copy opens, and the text prepared
+// for the search index (Arabic folding and the attached article).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <tuple>
 
+#include "core/query.h"
 #include "core/store.h"
 #include "core/view.h"
 #include "tests/unit/temp_copy.h"
@@ -88,13 +90,17 @@ TEST(ViewLayout, AViewOfAnOlderLayoutIsRebuiltFromHistory) {
   {
     auto store = Store::init(copy, {"cis-atc", Person{"Unit Test", "unit.test@example.org"}, true});
     store.commit({{Kind::Contact, kContact, sample_contact()}}, "");
-    store.view().set_setting("remote.origin", "https://central.example.org");
   }
   {
-    // What an earlier liaison left: set tables keyed by record id.
+    // What an earlier liaison left: set tables keyed by record id, and the
+    // copy's own settings in the view instead of state.db.
+    std::filesystem::remove(copy / "state.db");
     auto db = Database::open(copy / "view.db");
     db.exec("DROP TABLE contacts_areas; CREATE TABLE contacts_areas(id TEXT NOT NULL, value TEXT NOT NULL);"
-            "INSERT INTO contacts_areas VALUES('" + kContact + "', 'border'); PRAGMA user_version=3;");
+            "INSERT INTO contacts_areas VALUES('" + kContact + "', 'border'); PRAGMA user_version=3;"
+            "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);"
+            "INSERT INTO settings VALUES('org', 'cis-atc'), ('remote.origin.url', 'https://central.example.org'),"
+            " ('remote.origin.token', 'tok-1'), ('remote.origin.head', 'abc');");
   }
   auto store = Store::open(copy);
   auto& db = store.view().db();
@@ -103,8 +109,51 @@ TEST(ViewLayout, AViewOfAnOlderLayoutIsRebuiltFromHistory) {
                       " WHERE c.id = ?",
                       kContact),
             "border legislation");
-  EXPECT_EQ(store.view().setting("remote.origin"), "https://central.example.org") << "settings are kept";
+  EXPECT_EQ(store.org(), "cis-atc") << "settings move to state.db";
+  auto origin = store.state().remote("origin");
+  ASSERT_TRUE(origin);
+  EXPECT_EQ(origin->url, "https://central.example.org");
+  EXPECT_EQ(origin->token, "tok-1");
+  EXPECT_EQ(store.state().remote_head("origin"), "abc");
+  EXPECT_FALSE(db.scalar("SELECT name FROM sqlite_schema WHERE name='settings'")) << "the view keeps no settings";
   EXPECT_EQ(store.view().count(Kind::Contact), 1);
+  EXPECT_TRUE(store.doctor().ok());
+}
+
+TEST(SearchText, ArabicIsFoldedAndTheAttachedArticleIndexedWithItsBareForm) {
+  // العلي: the article attached; the bare form follows it.
+  EXPECT_EQ(fts_prepare("محمد العلي"), "محمد العلي علي");
+  EXPECT_EQ(fts_prepare("والأمن"), "والامن امن") << "conjunction and article, hamza on alef folded";
+  EXPECT_EQ(fts_prepare("مُحَمَّد"), "محمد") << "harakat are dropped";
+  EXPECT_EQ(fts_prepare("شرطة"), "شرطه") << "teh marbuta folds to heh";
+  EXPECT_EQ(fts_prepare("ال"), "ال") << "too short to be an article and a word";
+  EXPECT_EQ(fts_prepare("Border 边境"), "Border  边  境 ") << "other scripts as before";
+  EXPECT_EQ(fts_prepare_query("العلي"), "علي") << "a search word is reduced to its bare form";
+  EXPECT_EQ(fts_prepare_query("Ali"), "Ali");
+}
+
+TEST(SearchText, ArabicNamesAreFoundWithOrWithoutTheArticle) {
+  test::TempDir dir;
+  auto store = Store::init(dir / "copy", {"cis-atc", Person{"Unit Test", "unit.test@example.org"}, true});
+  auto contact = [](const std::string& id, const std::string& name) {
+    return RecordChange{Kind::Contact, id,
+                        Json{{"id", id}, {"org", "cis-atc"}, {"name", name}, {"role", "Liaison"}, {"status", "active"}}};
+  };
+  store.commit({contact("abc00000000000000000000000000011", "محمد العلي"),
+                contact("abc00000000000000000000000000012", "علي حسن"),
+                contact("abc00000000000000000000000000013", "أحمد الشرطة")},
+               "Three contacts");
+  auto ids = [&](const std::string& words) {
+    std::vector<std::string> out;
+    for (const auto& hit : search_records(store.view(), words, 0)) out.push_back(hit.record["id"]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids("علي"), (std::vector<std::string>{"abc00000000000000000000000000011", "abc00000000000000000000000000012"}));
+  EXPECT_EQ(ids("العلي"), ids("علي")) << "the article in the search does not narrow it";
+  EXPECT_EQ(ids("احمد"), (std::vector<std::string>{"abc00000000000000000000000000013"})) << "hamza folded";
+  EXPECT_EQ(ids("شرطة"), (std::vector<std::string>{"abc00000000000000000000000000013"}));
+  EXPECT_TRUE(ids("حسين").empty());
   EXPECT_TRUE(store.doctor().ok());
 }
 
