@@ -1,4 +1,5 @@
-// liaison import FILE [--kind K] [--delimiter C], export --kind K --format csv|json|vcard.
+// liaison import FILE [--kind K] [--delimiter C], export --kind K --format csv|json|vcard|iati;
+// import FILE.xml reads an IATI activities file.
 #include <cctype>
 #include <ctime>
 #include <fstream>
@@ -53,7 +54,8 @@ void import_iati(Context& ctx, const std::string& file, const std::string& messa
                                                            : message);
   if (ctx.json) {
     print_json({{"activities", result.activities}, {"imported", result.imported}, {"updated", result.updated},
-                {"unchanged", result.unchanged}, {"skipped_count", result.skipped_count}, {"skipped", result.skipped}, {"unknown_orgs", result.unknown_orgs},
+                {"unchanged", result.unchanged}, {"skipped_count", result.skipped_count},
+                {"skipped", result.skipped}, {"unknown_orgs", result.unknown_orgs},
                 {"notes", result.notes}, {"commit", commit.value_or("")}});
     return;
   }
@@ -102,17 +104,19 @@ void register_transfer(CLI::App& app, Context& ctx) {
     std::string message;
   };
   auto i = std::make_shared<ImportOptions>();
-  auto* imp = app.add_subcommand("import", "Import records from a CSV or JSON file, as one commit");
+  auto* imp = app.add_subcommand("import",
+                                 "Import records from a CSV or JSON file, or offers from an IATI XML file, as one commit");
   imp->add_option("FILE", i->file, "CSV with a header row naming the fields, or a JSON array")->required();
   imp->add_option("--kind", i->kind, "orgs, contacts, needs, offers or areas (default: from the file name)");
-  imp->add_option("--format", i->format, "csv or json (default: from the file name)");
+  imp->add_option("--format", i->format, "csv, json or iati (default: from the file name; .xml is iati)");
   imp->add_option("--delimiter", i->delimiter, "CSV field separator, e.g. ';' or tab (default: from the header line)")
       ->option_text("C");
   imp->add_option("-m,--message", i->message, "commit message");
   imp->callback([&ctx, i] {
     std::string base = std::filesystem::path(i->file).filename().string();
     std::string lower_base = lower(base);  // Contacts.CSV as contacts.csv
-    if (i->format == "iati" || (i->format.empty() && lower_base.ends_with(".xml"))) return import_iati(ctx, i->file, i->message);
+    if (i->format == "iati" || (i->format.empty() && lower_base.ends_with(".xml")))
+      return import_iati(ctx, i->file, i->message);
     std::string kind_name_text = i->kind;
     if (kind_name_text.empty()) kind_name_text = lower_base.substr(0, lower_base.find('.'));
     auto kind = find_kind(kind_name_text);
@@ -143,7 +147,7 @@ void register_transfer(CLI::App& app, Context& ctx) {
     ListFilter filter;
   };
   auto e = std::make_shared<ExportOptions>();
-  auto* exp = app.add_subcommand("export", "Export records as CSV, JSON or vCard");
+  auto* exp = app.add_subcommand("export", "Export records as CSV, JSON or vCard, or offers as IATI 2.03 XML");
   exp->add_option("--kind", e->kind, "orgs, contacts, needs, offers or areas")->required();
   exp->add_option("--format", e->format, "csv, json, vcard (contacts only) or iati (offers only: IATI 2.03 XML)");
   exp->add_option("-o,--out", e->out, "write to FILE instead of standard output");

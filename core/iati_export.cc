@@ -118,8 +118,8 @@ std::string iati_org_type(const Json& org) {
   if (kind == "national") return "10";
   if (kind == "ngo") return "21";
   if (kind == "donor") {
-    bool multilateral = (!ref.empty() && ref[0] == '4' && ref.find('-') == std::string::npos) ||
-                        ref.starts_with("XM-DAC-4");
+    bool multilateral =
+        (!ref.empty() && ref[0] == '4' && ref.find('-') == std::string::npos) || ref.starts_with("XM-DAC-4");
     return multilateral ? "40" : "10";
   }
   return "40";

@@ -113,8 +113,9 @@ class Reader {
   std::string where_line(std::size_t line) const { return out_.file_name + ":" + std::to_string(line); }
   std::string where() const {
     std::string w = where_line(line());
-    if (in_activity_) w += ": activity " + (activity_.identifier.empty() ? "at line " + std::to_string(activity_.line)
-                                                                           : activity_.identifier);
+    if (in_activity_)
+      w += ": activity " +
+           (activity_.identifier.empty() ? "at line " + std::to_string(activity_.line) : activity_.identifier);
     if (!path_stack_.empty()) w += ": <" + path_stack_.back() + ">";
     return w;
   }
@@ -158,10 +159,11 @@ class Reader {
     std::string name = to_string(xmlTextReaderConstLocalName(r));
     int depth = xmlTextReaderDepth(r);
     if (depth == 0) {
-      if (name != "iati-activities") throw UserError(out_.file_name + ": not an IATI activities file (root <" + name + ">)");
+      if (name != "iati-activities")
+        throw UserError(out_.file_name + ": not an IATI activities file (root <" + name + ">)");
       auto version = attribute(r, "version");
-      if (!version.starts_with("2.")) throw UserError(out_.file_name + ": IATI version '" + version +
-                                                      "' is not supported (2.01 to 2.03)");
+      if (!version.starts_with("2."))
+        throw UserError(out_.file_name + ": IATI version '" + version + "' is not supported (2.01 to 2.03)");
       root_seen_ = true;
       return;
     }
@@ -179,17 +181,25 @@ class Reader {
     text_.clear();
     capture_ = name == "narrative" || at({"iati-identifier"}) || at({"budget", "value"});
     auto& a = activity_;
-    if (at({"reporting-org"})) a.reporting_ref = trimmed(attribute(r, "ref"));
-    else if (at({"participating-org"})) a.orgs.push_back({trimmed(attribute(r, "ref")), attribute(r, "role"), ""});
-    else if (at({"activity-status"})) a.status = attribute(r, "code");
+    if (at({"reporting-org"}))
+      a.reporting_ref = trimmed(attribute(r, "ref"));
+    else if (at({"participating-org"}))
+      a.orgs.push_back({trimmed(attribute(r, "ref")), attribute(r, "role"), ""});
+    else if (at({"activity-status"}))
+      a.status = attribute(r, "code");
     else if (at({"activity-date"})) {
       auto t = attribute(r, "type");
       if (!a.dates.count(t)) a.dates[t] = attribute(r, "iso-date");
-    } else if (at({"recipient-country"})) a.countries.push_back(trimmed(attribute(r, "code")));
-    else if (at({"sector"})) a.sectors.emplace_back(vocabulary(), trimmed(attribute(r, "code")));
-    else if (at({"transaction", "sector"})) a.transaction_sectors.emplace_back(vocabulary(), trimmed(attribute(r, "code")));
-    else if (at({"description"})) description_general_ = attribute(r, "type").empty() || attribute(r, "type") == "1";
-    else if (at({"budget"})) a.budgets.push_back({attribute(r, "type"), "", "", ""});
+    } else if (at({"recipient-country"}))
+      a.countries.push_back(trimmed(attribute(r, "code")));
+    else if (at({"sector"}))
+      a.sectors.emplace_back(vocabulary(), trimmed(attribute(r, "code")));
+    else if (at({"transaction", "sector"}))
+      a.transaction_sectors.emplace_back(vocabulary(), trimmed(attribute(r, "code")));
+    else if (at({"description"}))
+      description_general_ = attribute(r, "type").empty() || attribute(r, "type") == "1";
+    else if (at({"budget"}))
+      a.budgets.push_back({attribute(r, "type"), "", "", ""});
     else if (at({"budget", "value"})) {
       a.budgets.back().currency = attribute(r, "currency");
       a.budgets.back().value_date = attribute(r, "value-date");
@@ -211,13 +221,18 @@ class Reader {
     auto& a = activity_;
     if (capture_) {
       std::string lang = to_string(xmlTextReaderConstXmlLang(reader_.get()));
-      if (at({"iati-identifier"})) a.identifier = trimmed(text_);
-      else if (at({"title", "narrative"})) keep_narrative(a.title, a.title_en, text_, lang);
+      if (at({"iati-identifier"}))
+        a.identifier = trimmed(text_);
+      else if (at({"title", "narrative"}))
+        keep_narrative(a.title, a.title_en, text_, lang);
       else if (at({"description", "narrative"}) && description_general_)
         keep_narrative(a.description, a.description_en, text_, lang);
-      else if (at({"participating-org", "narrative"}) && a.orgs.back().name.empty()) a.orgs.back().name = trimmed(text_);
-      else if (at({"reporting-org", "narrative"}) && a.reporting_name.empty()) a.reporting_name = trimmed(text_);
-      else if (at({"budget", "value"})) a.budgets.back().value = trimmed(text_);
+      else if (at({"participating-org", "narrative"}) && a.orgs.back().name.empty())
+        a.orgs.back().name = trimmed(text_);
+      else if (at({"reporting-org", "narrative"}) && a.reporting_name.empty())
+        a.reporting_name = trimmed(text_);
+      else if (at({"budget", "value"}))
+        a.budgets.back().value = trimmed(text_);
     }
     capture_ = false;
     text_.clear();
@@ -241,9 +256,7 @@ class Reader {
     }
   }
 
-  std::string activity_where() const {
-    return where_line(activity_.line) + ": activity " + activity_.identifier;
-  }
+  std::string activity_where() const { return where_line(activity_.line) + ": activity " + activity_.identifier; }
 
   void note(const std::string& text) {
     if (out_.notes.size() < kIatiListed) out_.notes.push_back(text);
@@ -251,8 +264,9 @@ class Reader {
 
   void skip(const std::string& reason) {
     if (out_.skipped_count++ >= kIatiListed) return;
-    out_.skipped.push_back((activity_.identifier.empty() ? "activity at line " + std::to_string(activity_.line)
-                                                         : activity_.identifier) + ": " + reason);
+    out_.skipped.push_back(
+        (activity_.identifier.empty() ? "activity at line " + std::to_string(activity_.line) : activity_.identifier) +
+        ": " + reason);
   }
 
   void finish_activity() {
@@ -262,8 +276,10 @@ class Reader {
 
     std::vector<std::string> recipients;
     for (const auto& c : a.countries) {
-      if (find_state(c)) recipients.push_back(c);
-      else note(a.identifier + ": recipient-country '" + c + "' is not a state liaison knows");
+      if (find_state(c))
+        recipients.push_back(c);
+      else
+        note(a.identifier + ": recipient-country '" + c + "' is not a state liaison knows");
     }
     if (recipients.empty()) return skip("no recipient country liaison knows");
 
@@ -304,8 +320,9 @@ class Reader {
         break;
       }
 
-    static const std::map<std::string, std::string> statuses = {
-        {"1", "planned"}, {"2", "ongoing"}, {"3", "completed"}, {"4", "completed"}, {"5", "cancelled"}, {"6", "ongoing"}};
+    static const std::map<std::string, std::string> statuses = {{"1", "planned"},   {"2", "ongoing"},
+                                                                {"3", "completed"}, {"4", "completed"},
+                                                                {"5", "cancelled"}, {"6", "ongoing"}};
     std::string status = "planned";
     if (!a.status.empty()) {
       auto it = statuses.find(a.status);
@@ -339,8 +356,10 @@ class Reader {
     }
     new_ids_.insert(id);
     auto set = [&](const char* field, const std::string& value) {
-      if (value.empty()) rec.erase(field);
-      else rec[field] = value;
+      if (value.empty())
+        rec.erase(field);
+      else
+        rec[field] = value;
     };
     set("provider", provider);
     set("funder", funder);

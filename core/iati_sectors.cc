@@ -74,7 +74,8 @@ std::vector<IatiSector> sectors_for_areas(const std::vector<std::string>& areas)
   std::vector<IatiSector> out;
   if (known.empty()) return out;
   auto own = apportion(std::vector<double>(known.size(), 1.0));
-  for (std::size_t i = 0; i < known.size(); ++i) out.push_back({std::string(kOwnVocabulary), known[i], percent_text(own[i])});
+  for (std::size_t i = 0; i < known.size(); ++i)
+    out.push_back({std::string(kOwnVocabulary), known[i], percent_text(own[i])});
   std::vector<std::string> codes;  // in order of first appearance
   std::map<std::string, double> weight;
   for (const auto& a : known)
@@ -85,7 +86,8 @@ std::vector<IatiSector> sectors_for_areas(const std::vector<std::string>& areas)
   std::vector<double> weights;
   for (const auto& c : codes) weights.push_back(weight[c]);
   auto dac = apportion(weights);
-  for (std::size_t i = 0; i < codes.size(); ++i) out.push_back({std::string(kDacVocabulary), codes[i], percent_text(dac[i])});
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    out.push_back({std::string(kDacVocabulary), codes[i], percent_text(dac[i])});
   return out;
 }
 

@@ -139,6 +139,29 @@ TEST_F(IatiCliTest, RoundTripGivesTheSameActivities) {
   EXPECT_EQ(offers[0]["budget"], "1200.50");
 }
 
+TEST_F(IatiCliTest, MatrixProviderCountsWhatAnOrgFundsAndCsvCarriesTheNewFields) {
+  std::string need = json({"need", "add", "--org", "cis-atc", "--state", "UZ", "--area", "border-customs-smuggling",
+                           "--title", "Container scanning"})["id"];
+  std::string offer = add_offer({"--provider", "jica", "--funder", "world-bank", "--title", "Port scanners", "--area",
+                                 "border-customs-smuggling", "--recipient", "UZ", "--budget", "90000", "--currency",
+                                 "EUR", "--start", "2026-01-01"});
+  ok({"need", "match", need.substr(0, 8), offer.substr(0, 8)});
+  EXPECT_EQ(json({"matrix", "--provider", "world-bank"})["total"]["covered"], 1);
+  EXPECT_EQ(json({"matrix", "--provider", "jica"})["total"]["covered"], 1);
+  EXPECT_EQ(json({"matrix", "--provider", "osce"})["total"]["covered"], 0);
+  auto csv = ok({"export", "--kind", "offers"});
+  auto header = csv.substr(0, csv.find('\n'));
+  for (const char* field : {"funder", "budget", "currency", "budget_date", "iati_id"})
+    EXPECT_NE(header.find(field), std::string::npos) << header;
+  EXPECT_NE(csv.find("world-bank"), std::string::npos);
+  auto bad = liaison({"offer", "add", "--provider", "jica", "--title", "x", "--budget", "1,000"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("budget"), std::string::npos) << bad.err;
+  bad = liaison({"offer", "add", "--provider", "jica", "--title", "x", "--currency", "EURO"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("ISO 4217"), std::string::npos) << bad.err;
+}
+
 // In the style of a large publisher's file: several languages, transactions
 // with their own sectors, other vocabularies, organisations liaison does
 // not know, activities outside liaison's areas.

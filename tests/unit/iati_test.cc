@@ -109,13 +109,28 @@ Json org(const std::string& slug, const std::string& kind, const std::string& re
 TEST(IatiExport, SkipsOffersThatCannotBeActivitiesAndSaysWhy) {
   std::vector<Json> orgs = {org("wb", "donor", "44000"), org("osce", "regional", "")};
   std::vector<Json> offers = {
-      {{"id", "abc00000000000000000000000000001"}, {"provider", "wb"}, {"title", "Ok"}, {"status", "ongoing"},
-       {"areas", {"cft"}}, {"recipients", {"KZ", "UZ", "TJ"}}, {"start", "2026-01-01"}, {"budget", "1000"},
+      {{"id", "abc00000000000000000000000000001"},
+       {"provider", "wb"},
+       {"title", "Ok"},
+       {"status", "ongoing"},
+       {"areas", {"cft"}},
+       {"recipients", {"KZ", "UZ", "TJ"}},
+       {"start", "2026-01-01"},
+       {"budget", "1000"},
        {"currency", "USD"}},
-      {{"id", "abc00000000000000000000000000002"}, {"provider", "osce"}, {"title", "No ref"}, {"status", "planned"},
-       {"areas", {"cft"}}, {"recipients", {"KZ"}}, {"start", "2026-01-01"}},
-      {{"id", "abc00000000000000000000000000003"}, {"provider", "wb"}, {"title", "No area"}, {"status", "planned"},
-       {"recipients", {"KZ"}}, {"start", "2026-01-01"}},
+      {{"id", "abc00000000000000000000000000002"},
+       {"provider", "osce"},
+       {"title", "No ref"},
+       {"status", "planned"},
+       {"areas", {"cft"}},
+       {"recipients", {"KZ"}},
+       {"start", "2026-01-01"}},
+      {{"id", "abc00000000000000000000000000003"},
+       {"provider", "wb"},
+       {"title", "No area"},
+       {"status", "planned"},
+       {"recipients", {"KZ"}},
+       {"start", "2026-01-01"}},
   };
   auto out = export_iati(offers, orgs, "");
   EXPECT_EQ(out.activities, 1u);
@@ -134,9 +149,7 @@ TEST(IatiExport, SkipsOffersThatCannotBeActivitiesAndSaysWhy) {
 
 class IatiImportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    store.emplace(Store::init(dir / "copy", {"cis-atc", std::nullopt, true}));
-  }
+  void SetUp() override { store.emplace(Store::init(dir / "copy", {"cis-atc", std::nullopt, true})); }
   std::string file(const std::string& body) {
     auto p = (dir / "in.xml").string();
     std::ofstream(p, std::ios::binary) << body;
@@ -180,8 +193,9 @@ TEST_F(IatiImportTest, MapsAnActivityToAnOffer) {
 }
 
 TEST_F(IatiImportTest, RefusesDoctypesAndEntities) {
-  auto e = error_of("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                    "<iati-activities version=\"2.03\">&e;</iati-activities>");
+  auto e = error_of(
+      "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+      "<iati-activities version=\"2.03\">&e;</iati-activities>");
   EXPECT_NE(e.find("DOCTYPE"), std::string::npos) << e;
   e = error_of("<iati-activities version=\"2.03\">&e;</iati-activities>");
   EXPECT_NE(e.find("malformed XML"), std::string::npos) << e;
