@@ -70,7 +70,7 @@ void import_iati(Context& ctx, const std::string& file, const std::string& messa
   }
   for (const auto& n : result.notes) std::cout << "  note: " << n << "\n";
   if (commit) std::cout << "Committed " << commit->substr(0, 10) << "\n";
-  else std::cout << "Nothing to commit: every offer is already there.\n";
+  else std::cout << "Nothing to commit: no offer is new or changed.\n";
 }
 
 // liaison export --kind offers --format iati.

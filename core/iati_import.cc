@@ -3,6 +3,7 @@
 #include <libxml/xmlreader.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -91,6 +92,9 @@ class Reader {
   void run() {
     // No XML_PARSE_NOENT (entities are not substituted), no DTD loading or
     // validation, no network; a DOCTYPE is refused below before any use.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path_, ec) && std::filesystem::file_size(path_, ec) == 0)
+      throw UserError(out_.file_name + ": the file is empty");
     reader_.reset(xmlReaderForFile(path_.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOCDATA));
     if (!reader_) throw UserError("cannot read " + path_);
     xmlTextReaderSetStructuredErrorHandler(reader_.get(), &Reader::on_error, this);
