@@ -59,12 +59,15 @@ step "OSCE syncs (the server merges both organizations' work)" as "Olga Schmidt"
 step "OSCE also corrects a CIS ATC contact: not its record, so it goes to review" \
   as "Olga Schmidt" "$LIAISON" -C osce contact edit "${CIS_ID:0:8}" --unit "Operations Duty Service (checked by OSCE)"
 as "Olga Schmidt" "$LIAISON" -C osce push
+step "OSCE syncs again while it waits: one change stays one submission" as "Olga Schmidt" "$LIAISON" -C osce sync
 step "Central staff review it" as "Carla Central" "$LIAISON" -C hq review list
 as "Carla Central" "$LIAISON" -C hq review show 1
 step "... and accept it" as "Carla Central" "$LIAISON" -C hq review accept 1
 step "OSCE pulls and sees the outcome" as "Olga Schmidt" "$LIAISON" -C osce pull
 as "Olga Schmidt" "$LIAISON" -C osce status
 step "A donor clones read-only" as "Dana Donor" "$LIAISON" clone "$URL" bank --token "$BANK"
+step "The donor's view is a cache of the history: lost, it is rebuilt" rm "$WORK/bank/view.db"
+"$LIAISON" -C bank doctor --rebuild
 step "The matrix of assistance needs, as the donor sees it" "$LIAISON" -C bank matrix --by region
 step "... for Central Asia, by state" "$LIAISON" -C bank matrix --region "Central Asia"
 step "Open needs nobody covers yet, in Central Asia" "$LIAISON" -C bank gaps --region "Central Asia"
