@@ -562,11 +562,24 @@ std::vector<std::string> View::differences(const std::map<RecordKey, Json>& reco
   };
   // The full-text entries the records make go into a scratch index of the
   // same tokenizer under the live rowids, so the two indexes compare by
-  // their terms: a contentless index keeps no text to compare.
-  db_.exec("DROP TABLE IF EXISTS temp.search_expected;"
+  // their terms: a contentless index keeps no text to compare. One read
+  // transaction for the whole comparison, and the scratch index filled by
+  // one statement: row by row, each insert would be a commit and a segment.
+  db_.exec("SAVEPOINT view_differences;"
+           "DROP TABLE IF EXISTS temp.search_expected; DROP TABLE IF EXISTS temp.search_expected_rows;"
+           "CREATE TEMP TABLE search_expected_rows(rowid INTEGER PRIMARY KEY, body TEXT);"
            "CREATE VIRTUAL TABLE temp.search_expected USING fts5(body, content='', tokenize='" +
            std::string(kSearchTokenizer) + "');");
-  auto expect_fts = db_.prepare("INSERT INTO temp.search_expected(rowid, body) VALUES(?, ?)");
+  struct Release {
+    Database& db;
+    ~Release() {
+      try {
+        db.exec("ROLLBACK TO view_differences; RELEASE view_differences;");
+      } catch (const Error&) {
+      }
+    }
+  } release{db_};
+  auto expect_fts = db_.prepare("INSERT INTO temp.search_expected_rows(rowid, body) VALUES(?, ?)");
   std::size_t in_view = 0;
   for (Kind kind : kAllKinds) {
     const auto& layout = row_layout(kind);
@@ -619,7 +632,8 @@ std::vector<std::string> View::differences(const std::map<RecordKey, Json>& reco
   }
   if (in_view != records.size())
     problem("view holds " + std::to_string(in_view) + " records, history " + std::to_string(records.size()));
-  db_.exec("DROP TABLE IF EXISTS temp.search_live_terms; DROP TABLE IF EXISTS temp.search_expected_terms;"
+  db_.exec("INSERT INTO temp.search_expected(rowid, body) SELECT rowid, body FROM temp.search_expected_rows;"
+           "DROP TABLE IF EXISTS temp.search_live_terms; DROP TABLE IF EXISTS temp.search_expected_terms;"
            "CREATE VIRTUAL TABLE temp.search_live_terms USING fts5vocab(main, search, instance);"
            "CREATE VIRTUAL TABLE temp.search_expected_terms USING fts5vocab(temp, search_expected, instance);");
   auto mismatched = db_.prepare(
@@ -632,9 +646,7 @@ std::vector<std::string> View::differences(const std::map<RecordKey, Json>& reco
     problem("search index differs from history for " +
             (hit ? describe_record(hit->first, hit->second) : "row " + std::to_string(rowid) + " of no record"));
   }
-  db_.exec("DROP TABLE temp.search_live_terms; DROP TABLE temp.search_expected_terms;"
-           "DROP TABLE temp.search_expected;");
-  return out;
+  return out;  // the scratch tables go with the savepoint
 }
 
 std::int64_t View::count(Kind kind) {
