@@ -72,6 +72,10 @@ step "The matrix of assistance needs, as the donor sees it" "$LIAISON" -C bank m
 step "... for Central Asia, by state" "$LIAISON" -C bank matrix --region "Central Asia"
 step "Open needs nobody covers yet, in Central Asia" "$LIAISON" -C bank gaps --region "Central Asia"
 step "Needs two providers cover, and offers that look alike" "$LIAISON" -C bank duplicates
+step "The donor's offers in IATI 2.03, the format donors publish in" "$LIAISON" -C bank export --kind offers --format iati -o "$WORK/offers.xml" 2>"$WORK/iati.log"
+grep -v '^warning' "$WORK/iati.log" || true
+echo "($(grep -c '^warning' "$WORK/iati.log") offers left out: their providers have no public IATI identifier)"
+head -c 600 "$WORK/offers.xml"; echo
 step "A report for the next meeting" "$LIAISON" -C bank report --out "$WORK/report.html" --since 2026-01-01
 step "History of the CIS ATC contact, merged across organizations" "$LIAISON" -C bank log "${CIS_ID:0:8}"
 step "Who changed which field" "$LIAISON" -C bank blame "${CIS_ID:0:8}"
