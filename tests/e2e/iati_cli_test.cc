@@ -318,7 +318,13 @@ TEST_F(IatiCliTest, ALargeFileIsStreamedWithBoundedMemory) {
   EXPECT_EQ(code, 0);
   long large = peak_rss_kb({LIAISON_BIN, "-C", path("copy"), "import", path("large.xml")}, env(), code);
   EXPECT_EQ(code, 0);
+#ifdef LIAISON_SANITIZED
+  // AddressSanitizer holds freed memory in quarantine, so peak RSS grows
+  // with what was ever allocated: the bound is checked by the plain build.
+  EXPECT_GT(large, 0) << small;
+#else
   EXPECT_LT(large - small, 8 * 1024) << "peak RSS " << small << " kB for 1 MB, " << large << " kB for 20 MB";
+#endif
   EXPECT_EQ(json({"list", "offers"}).size(), 20u);
 }
 
