@@ -88,7 +88,16 @@ PushResult push_to_copy(Store& store, const std::filesystem::path& other) {
   if (!ours) throw UserError("nothing to push: the history is empty");
   if (auto state = Store::peek_state(other); state && state->merging)
     throw UserError("the copy at " + other.string() + " has a merge in progress; it must finish it first");
+  // The other copy's writer lock, held as its own commands hold it while
+  // they move its head. A plain git history has no such lock.
+  std::optional<Database> target_view;
+  std::optional<Transaction> target_lock;
+  if (Store::is_copy(other) && std::filesystem::exists(view_of(other))) {
+    target_view.emplace(Database::open(view_of(other)));
+    target_lock.emplace(*target_view);
+  }
   auto target = History::open(history_of(other));
+  if (target_lock) target.remove_stale_ref_locks();
   auto theirs = target.head();
   if (theirs == ours) return {true, *ours};
   if (theirs) {

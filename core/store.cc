@@ -303,17 +303,24 @@ CommitId Store::commit_merge(std::vector<RecordChange> changes, const std::strin
   return *commit_impl(std::move(changes), message, false, theirs);
 }
 
+void Store::lock_writers(std::optional<Transaction>& tx) {
+  tx.emplace(view_.db());
+  history_.remove_stale_ref_locks();
+}
+
 void Store::fast_forward(const CommitId& commit) {
-  Transaction tx(view_.db());
+  std::optional<Transaction> tx;
+  lock_writers(tx);
   auto head = history_.head();
   if (!history_.advance_head(head, commit, "liaison: fast-forward"))
     throw Failure("the copy's history moved during the change; nothing was changed, try again");
   catch_up();
-  tx.commit();
+  tx->commit();
 }
 
 void Store::start_at(const CommitId& commit) {
-  Transaction tx(view_.db());
+  std::optional<Transaction> tx;
+  lock_writers(tx);
   if (history_.head()) throw Failure("start_at needs an empty history");
   if (!history_.advance_head(std::nullopt, commit, "liaison: clone"))
     throw Failure("the copy's history moved during the clone; nothing was changed, try again");
@@ -324,7 +331,7 @@ void Store::start_at(const CommitId& commit) {
   }
   if (!keep) load_view(commit);
   view_.set_head(commit);
-  tx.commit();
+  tx->commit();
 }
 
 std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, const std::string& message,
@@ -343,7 +350,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
   std::optional<CommitId> head;
   std::map<Kind, std::unordered_set<std::string>> present;
   auto take_lock = [&] {
-    tx.emplace(view_.db());
+    lock_writers(tx);
     head = history_.head();
     if (view_.head() != head) catch_up();
     // When a change is large next to what the view holds (an import), the

@@ -133,6 +133,10 @@ class Store {
       : dir_(std::move(dir)), history_(std::move(history)), state_(std::move(state)), view_(std::move(view)) {}
   std::optional<CommitId> commit_impl(std::vector<RecordChange> changes, const std::string& message, bool normalized,
                                       const std::optional<CommitId>& merge_parent);
+  // Begins the view's write transaction, the copy's writer lock. Every
+  // liaison process that moves the copy's head holds it while it does, so a
+  // ref lock file met under it was left by a killed process and is removed.
+  void lock_writers(std::optional<Transaction>& tx);
   void apply_to_view(const std::vector<BlobDiff>& diffs);
   // Empties the view and loads every record of `head` into it (bulk path).
   void load_view(const CommitId& head);

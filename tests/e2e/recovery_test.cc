@@ -4,6 +4,7 @@
 // bare git history of a copy can be cloned; doctor compares everything the
 // view derives (columns, set tables, the search index), not only its json.
 #include <filesystem>
+#include <fstream>
 
 #include "tests/e2e/cli_fixture.h"
 
@@ -50,6 +51,31 @@ TEST_F(RecoveryTest, ALostViewIsRebuiltFromHistoryKeepingTheCopysOrgAndRemotes) 
   EXPECT_EQ(json({"list", "contacts", "--area", "border"}).size(), 1u);
   EXPECT_EQ(json({"search", "Petrov"}).size(), 1u);
   ok({"pull"});
+}
+
+// A command killed while moving the head leaves git's ref lock file; the
+// next command, holding the copy's writer lock, knows it is stale.
+TEST_F(RecoveryTest, ARefLockLeftByAKilledCommandDoesNotRefuseTheNext) {
+  auto leave_lock = [&](const std::string& copy) {
+    std::ofstream(dir_ / copy / "history.git/refs/heads/main.lock") << "0000000000000000000000000000000000000000\n";
+  };
+  leave_lock("copy");
+  ok({"contact", "edit", contact_id, "--role", "Edited after a kill"});
+  EXPECT_EQ(json({"contact", "show", contact_id})["role"], "Edited after a kill");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "copy/history.git/refs/heads/main.lock"));
+
+  // A push into another copy takes that copy's writer lock too.
+  leave_lock("hq");
+  ok({"push"});
+  EXPECT_EQ(json({"contact", "show", contact_id}, "hq")["role"], "Edited after a kill");
+
+  // And a pull that fast-forwards.
+  ok({"contact", "edit", contact_id, "--role", "Edited at HQ"}, "hq");
+  leave_lock("copy");
+  ok({"pull"});
+  EXPECT_EQ(json({"contact", "show", contact_id})["role"], "Edited at HQ");
+  auto doctor = liaison({"doctor"});
+  EXPECT_EQ(doctor.exit_code, 0) << doctor.out << doctor.err;
 }
 
 TEST_F(RecoveryTest, AMergeInProgressSurvivesTheLossOfTheView) {
