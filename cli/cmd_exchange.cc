@@ -7,11 +7,11 @@
 
 #include "cli/context.h"
 #include "cli/output.h"
-#include "core/exchange.h"
-#include "core/ids.h"
-#include "core/merge_session.h"
-#include "core/record.h"
-#include "core/transfer.h"
+#include "store/exchange.h"
+#include "model/ids.h"
+#include "store/merge_session.h"
+#include "model/record.h"
+#include "git/transfer.h"
 #include "sync/sync_client.h"
 
 namespace liaison::cli {

@@ -6,9 +6,9 @@
 #include "cli/context.h"
 #include "cli/graph.h"
 #include "cli/output.h"
-#include "core/ids.h"
-#include "core/record.h"
-#include "core/record_history.h"
+#include "model/ids.h"
+#include "model/record.h"
+#include "store/record_history.h"
 
 namespace liaison::cli {
 namespace {

@@ -9,11 +9,11 @@
 
 #include "cli/context.h"
 #include "cli/output.h"
-#include "core/assistance.h"
-#include "core/ids.h"
-#include "core/record.h"
-#include "core/record_history.h"
-#include "core/report_html.h"
+#include "view/assistance.h"
+#include "model/ids.h"
+#include "model/record.h"
+#include "store/record_history.h"
+#include "io/report_html.h"
 
 namespace liaison::cli {
 namespace {

@@ -5,10 +5,10 @@
 
 #include "cli/context.h"
 #include "cli/output.h"
-#include "core/ids.h"
-#include "core/exchange.h"
-#include "core/merge_session.h"
-#include "core/record.h"
+#include "model/ids.h"
+#include "store/exchange.h"
+#include "store/merge_session.h"
+#include "model/record.h"
 
 namespace liaison::cli {
 

@@ -11,9 +11,9 @@
 
 #include "cli/context.h"
 #include "cli/output.h"
-#include "core/query.h"
-#include "core/record.h"
-#include "core/record_edit.h"
+#include "view/query.h"
+#include "model/record.h"
+#include "model/record_edit.h"
 
 namespace liaison::cli {
 namespace {

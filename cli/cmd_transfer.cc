@@ -10,10 +10,10 @@
 
 #include "cli/context.h"
 #include "cli/output.h"
-#include "core/export_formats.h"
-#include "core/iati_export.h"
-#include "core/iati_import.h"
-#include "core/importer.h"
+#include "io/export_formats.h"
+#include "io/iati_export.h"
+#include "io/iati_import.h"
+#include "io/importer.h"
 
 namespace liaison::cli {
 namespace {

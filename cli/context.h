@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "core/exchange.h"
-#include "core/query.h"
-#include "core/store.h"
+#include "store/exchange.h"
+#include "view/query.h"
+#include "store/store.h"
 
 namespace CLI {
 class App;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/history.h"
+#include "git/history.h"
 
 namespace liaison::cli {
 

@@ -10,7 +10,7 @@
 
 #include "cli/bulk_allocator.h"
 #include "cli/context.h"
-#include "core/error.h"
+#include "base/error.h"
 
 namespace {
 

@@ -4,9 +4,9 @@
 #include <ctime>
 #include <iostream>
 
-#include "core/ids.h"
-#include "core/record.h"
-#include "core/text_width.h"
+#include "model/ids.h"
+#include "model/record.h"
+#include "base/text_width.h"
 
 namespace liaison::cli {
 

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "core/canonical_json.h"
-#include "core/schema.h"
+#include "base/canonical_json.h"
+#include "model/schema.h"
 
 namespace liaison::cli {
 
 // Prints rows as columns padded to the widest cell; the first row is the
-// header. Widths are terminal columns (core/text_width.h), so Chinese or
+// header. Widths are terminal columns (base/text_width.h), so Chinese or
 // decomposed accents stay aligned; a cell wider than 48 columns is cut, between
 // characters, and ends with "…".
 void print_table(const std::vector<std::vector<std::string>>& rows);

@@ -10,14 +10,14 @@
 # Negotiate; Debian ships no static archive of them) stay shared.
 #
 # Programs and tests also compile LIAISON_PROGRAM_SOURCES (see
-# core/skip_libgit2_ca_bundle.cc): with a static libgit2 it is reached through
+# git/skip_libgit2_ca_bundle.cc): with a static libgit2 it is reached through
 # the linker's --wrap, with a shared one by interposition.
 
 option(LIAISON_STATIC_DEPS "Link third-party libraries and the C++ runtime statically (faster start of every command)" ON)
 
 add_library(liaison_dependencies INTERFACE)
-set(LIAISON_PROGRAM_SOURCES ${PROJECT_SOURCE_DIR}/core/skip_libgit2_ca_bundle.cc)
-# libxml2 (IATI XML, core/iati_export.cc and core/iati_import.cc): its headers live in include/libxml2.
+set(LIAISON_PROGRAM_SOURCES ${PROJECT_SOURCE_DIR}/git/skip_libgit2_ca_bundle.cc)
+# libxml2 (IATI XML, io/iati_export.cc and io/iati_import.cc): its headers live in include/libxml2.
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
 target_include_directories(liaison_dependencies INTERFACE ${LIBXML2_INCLUDE_DIRS})
 
@@ -59,7 +59,7 @@ else()
   find_package(ZLIB REQUIRED)
   find_library(PHONENUMBER_LIB phonenumber REQUIRED)
   find_library(DEFLATE_LIB deflate REQUIRED)
-  find_library(PROTOBUF_LIB protobuf REQUIRED)  # core/phone.cc reads libphonenumber's metadata
+  find_library(PROTOBUF_LIB protobuf REQUIRED)  # model/phone.cc reads libphonenumber's metadata
   target_link_libraries(liaison_dependencies INTERFACE
     PkgConfig::LIBGIT2 PkgConfig::SQLITE3 ${PHONENUMBER_LIB} ${PROTOBUF_LIB} ICU::i18n ICU::uc
     OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB ${DEFLATE_LIB} PkgConfig::LIBXML2 Threads::Threads)

@@ -8,8 +8,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "core/error.h"
-#include "core/merge.h"
+#include "base/error.h"
+#include "merge/merge.h"
 #include "server/clone_cache.h"
 #include "server/submissions.h"
 

@@ -17,9 +17,9 @@
 #include <optional>
 #include <vector>
 
-#include "core/decode_limits.h"
-#include "core/sqlite_db.h"
-#include "core/store.h"
+#include "base/decode_limits.h"
+#include "view/sqlite_db.h"
+#include "store/store.h"
 #include "server/tokens.h"
 
 namespace liaison::server {

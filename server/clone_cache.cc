@@ -4,11 +4,11 @@
 #include <iostream>
 #include <set>
 
-#include "core/error.h"
-#include "core/pack_writer.h"
-#include "core/temp_file.h"
-#include "core/view.h"
-#include "core/view_snapshot.h"
+#include "base/error.h"
+#include "git/pack_writer.h"
+#include "base/temp_file.h"
+#include "view/view.h"
+#include "view/view_snapshot.h"
 #include "server/central.h"
 
 namespace liaison::server {

@@ -22,8 +22,8 @@
 #include <string>
 #include <thread>
 
-#include "core/history.h"
-#include "core/temp_file.h"
+#include "git/history.h"
+#include "base/temp_file.h"
 
 namespace liaison::server {
 

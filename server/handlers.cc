@@ -3,14 +3,14 @@
 #include <limits>
 #include <set>
 
-#include "core/commit_patch.h"
-#include "core/error.h"
-#include "core/exchange.h"
-#include "core/merge.h"
-#include "core/merge_session.h"
+#include "git/commit_patch.h"
+#include "base/error.h"
+#include "store/exchange.h"
+#include "merge/merge.h"
+#include "store/merge_session.h"
 #include "server/clone_cache.h"
 #include "server/crash_points.h"
-#include "core/transfer.h"
+#include "git/transfer.h"
 #include "server/push_policy.h"
 #include "server/submissions.h"
 #include "sync/protocol.h"

@@ -23,7 +23,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "server/handlers.h"
 
 namespace liaison::server {

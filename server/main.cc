@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/error.h"
-#include "core/ids.h"
+#include "base/error.h"
+#include "model/ids.h"
 #include "server/central.h"
 #include "server/clone_cache.h"
 #include "server/http_server.h"

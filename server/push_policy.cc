@@ -3,11 +3,11 @@
 #include <set>
 #include <unordered_map>
 
-#include "core/canonical_json.h"
-#include "core/decode_limits.h"
-#include "core/error.h"
-#include "core/merge.h"
-#include "core/record.h"
+#include "base/canonical_json.h"
+#include "base/decode_limits.h"
+#include "base/error.h"
+#include "merge/merge.h"
+#include "model/record.h"
 
 namespace liaison::server {
 namespace {

@@ -32,9 +32,9 @@
 #include <string>
 #include <vector>
 
-#include "core/history.h"
-#include "core/record_diff.h"
-#include "core/schema.h"
+#include "git/history.h"
+#include "model/record_diff.h"
+#include "model/schema.h"
 #include "server/tokens.h"
 
 namespace liaison::server {

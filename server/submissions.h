@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/canonical_json.h"
-#include "core/sqlite_db.h"
+#include "base/canonical_json.h"
+#include "view/sqlite_db.h"
 
 namespace liaison::server {
 

@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace liaison::server {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/sqlite_db.h"
+#include "view/sqlite_db.h"
 
 namespace liaison::server {
 

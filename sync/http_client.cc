@@ -13,7 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace liaison::sync {
 namespace beast = boost::beast;

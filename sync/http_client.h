@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-#include "core/decode_limits.h"
+#include "base/decode_limits.h"
 
 namespace liaison::sync {
 

@@ -1,8 +1,8 @@
 #include "sync/protocol.h"
 
-#include "core/canonical_json.h"
-#include "core/decode_limits.h"
-#include "core/error.h"
+#include "base/canonical_json.h"
+#include "base/decode_limits.h"
+#include "base/error.h"
 
 namespace liaison::sync {
 

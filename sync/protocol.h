@@ -8,10 +8,10 @@
 //                                      head (the server's clone image), header X-Liaison-Head;
 //                                      the client then fetches the commits made since
 //   GET  /v1/clone/view?head=ID&layout=N
-//                                   -> 200 view snapshot (core/view_snapshot.h) at that head
+//                                   -> 200 view snapshot (view/view_snapshot.h) at that head
 //                                      for view layout N; 404 when the server has none: the
 //                                      client builds its view from history
-//   POST /v1/fetch   {"haves":[ID]} -> 200 commit patches (core/commit_patch.h) the client
+//   POST /v1/fetch   {"haves":[ID]} -> 200 commit patches (git/commit_patch.h) the client
 //                                      lacks (empty body: nothing new), header X-Liaison-Head
 //   POST /v1/push    push body      -> 200 {"result":"fast-forward"|"merged"|"up-to-date","head":ID}
 //                                      202 {"result":"submission","submission":N,
@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/history.h"
+#include "git/history.h"
 
 namespace liaison::sync {
 

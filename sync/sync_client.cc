@@ -1,11 +1,11 @@
 #include "sync/sync_client.h"
 
-#include "core/commit_patch.h"
-#include "core/error.h"
-#include "core/temp_file.h"
-#include "core/transfer.h"
-#include "core/view.h"
-#include "core/view_snapshot.h"
+#include "git/commit_patch.h"
+#include "base/error.h"
+#include "base/temp_file.h"
+#include "git/transfer.h"
+#include "view/view.h"
+#include "view/view_snapshot.h"
 #include "sync/protocol.h"
 
 namespace liaison::sync {

@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
-#include "core/canonical_json.h"
-#include "core/exchange.h"
-#include "core/store.h"
+#include "base/canonical_json.h"
+#include "store/exchange.h"
+#include "store/store.h"
 #include "sync/http_client.h"
 
 namespace liaison::sync {

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <thread>
 
-#include "core/sqlite_db.h"
-#include "core/view.h"
-#include "core/view_snapshot.h"
+#include "view/sqlite_db.h"
+#include "view/view.h"
+#include "view/view_snapshot.h"
 #include "sync/http_client.h"
 #include "tests/e2e/server_fixture.h"
 

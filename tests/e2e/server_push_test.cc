@@ -8,9 +8,9 @@
 #include <git2.h>
 #include <sys/wait.h>
 
-#include "core/commit_patch.h"
-#include "core/compression.h"
-#include "core/record.h"
+#include "git/commit_patch.h"
+#include "base/compression.h"
+#include "model/record.h"
 #include "sync/http_client.h"
 #include "sync/protocol.h"
 #include "tests/e2e/server_fixture.h"

@@ -2,10 +2,10 @@
 // patches decoded and staged into a history of its own (not written).
 #include <fstream>
 
-#include "core/commit_patch.h"
-#include "core/error.h"
-#include "core/store.h"
-#include "core/transfer.h"
+#include "git/commit_patch.h"
+#include "base/error.h"
+#include "store/store.h"
+#include "git/transfer.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace liaison;

@@ -1,9 +1,9 @@
 // A CSV file as `liaison import` reads it: the first byte picks the kind,
 // the rest is parsed (parse_csv) and every row checked (read_import).
 // Property: rows written back with append_csv_row parse to the same cells.
-#include "core/csv.h"
-#include "core/error.h"
-#include "core/importer.h"
+#include "base/csv.h"
+#include "base/error.h"
+#include "io/importer.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace liaison;

@@ -4,7 +4,7 @@
 // "editor" or "reader" stands for a valid token of that role. Property: the
 // handler answers every request with an HTTP status, and a 5xx only when the
 // server itself failed, never for what a client sent.
-#include "core/error.h"
+#include "base/error.h"
 #include "server/central.h"
 #include "server/handlers.h"
 #include "tests/fuzz/fuzz_support.h"

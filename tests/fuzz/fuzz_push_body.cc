@@ -2,10 +2,10 @@
 // stage_patches into a history of its own (in quarantine: nothing is
 // written). The patches are tried as sent and framed here from the body's
 // bytes, so that mutations reach the patch decoder beyond zlib.
-#include "core/commit_patch.h"
-#include "core/compression.h"
-#include "core/error.h"
-#include "core/store.h"
+#include "git/commit_patch.h"
+#include "base/compression.h"
+#include "base/error.h"
+#include "store/store.h"
 #include "sync/protocol.h"
 #include "tests/fuzz/fuzz_support.h"
 

@@ -2,9 +2,9 @@
 // the kind, the rest is parsed (parse_json) and checked (normalize_record).
 // Properties: the canonical text parses back to the same value, and a
 // normalised record normalises to itself.
-#include "core/canonical_json.h"
-#include "core/error.h"
-#include "core/record.h"
+#include "base/canonical_json.h"
+#include "base/error.h"
+#include "model/record.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace liaison;

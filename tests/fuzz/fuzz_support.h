@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/store.h"
+#include "store/store.h"
 
 namespace liaison::fuzz {
 

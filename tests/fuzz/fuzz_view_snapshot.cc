@@ -1,10 +1,10 @@
 // A view snapshot as a clone receives it: the input is the SQLite file,
 // framed here as the server packs it, then installed (install_view_snapshot
 // checks it) and, when accepted, opened as a view and read.
-#include "core/compression.h"
-#include "core/error.h"
-#include "core/view.h"
-#include "core/view_snapshot.h"
+#include "base/compression.h"
+#include "base/error.h"
+#include "view/view.h"
+#include "view/view_snapshot.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace liaison;

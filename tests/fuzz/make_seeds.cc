@@ -7,13 +7,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/commit_patch.h"
-#include "core/compression.h"
-#include "core/importer.h"
-#include "core/reference_data.h"
-#include "core/store.h"
-#include "core/transfer.h"
-#include "core/view_snapshot.h"
+#include "git/commit_patch.h"
+#include "base/compression.h"
+#include "io/importer.h"
+#include "model/reference_data.h"
+#include "store/store.h"
+#include "git/transfer.h"
+#include "view/view_snapshot.h"
 #include "sync/protocol.h"
 
 using namespace liaison;

@@ -1,11 +1,11 @@
-// Tests of the matrix, gaps, duplicates and coverage (core/assistance.h) and
-// of the HTML pages (core/report_html.h), on a small directory whose figures
+// Tests of the matrix, gaps, duplicates and coverage (view/assistance.h) and
+// of the HTML pages (io/report_html.h), on a small directory whose figures
 // are worked out by hand in the comments.
 #include <gtest/gtest.h>
 
-#include "core/assistance.h"
-#include "core/report_html.h"
-#include "core/store.h"
+#include "view/assistance.h"
+#include "io/report_html.h"
+#include "store/store.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

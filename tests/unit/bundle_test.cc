@@ -1,4 +1,4 @@
-// Unit tests of reading bundle files (core/transfer.h read_bundle): a real
+// Unit tests of reading bundle files (git/transfer.h read_bundle): a real
 // bundle reads back; a header that is too long, names malformed ids, or
 // announces a payload that is too large, cut short or padded is refused
 // with a UserError before the payload is read.
@@ -6,9 +6,9 @@
 
 #include <fstream>
 
-#include "core/error.h"
-#include "core/store.h"
-#include "core/transfer.h"
+#include "base/error.h"
+#include "store/store.h"
+#include "git/transfer.h"
 #include "tests/unit/allocation_probe.h"
 #include "tests/unit/temp_copy.h"
 

@@ -1,10 +1,10 @@
-// Unit tests of canonical JSON (core/canonical_json.h): sorted keys, no
+// Unit tests of canonical JSON (base/canonical_json.h): sorted keys, no
 // insignificant whitespace, one trailing newline, UTF-8 kept as is, and a
 // strict parser that refuses malformed text, invalid UTF-8 and duplicate keys.
 #include <gtest/gtest.h>
 
-#include "core/canonical_json.h"
-#include "core/error.h"
+#include "base/canonical_json.h"
+#include "base/error.h"
 
 namespace liaison {
 namespace {

@@ -1,4 +1,4 @@
-// Unit tests of the commit patch encoding (core/commit_patch.h): a round
+// Unit tests of the commit patch encoding (git/commit_patch.h): a round
 // trip, the bytes cereal's portable binary archive wrote (in either byte
 // order) still decode, the encoder still writes them, and every hostile
 // input (a huge frame, a ratio bomb, a huge count or length, a cut or padded
@@ -12,9 +12,9 @@
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
-#include "core/commit_patch.h"
-#include "core/compression.h"
-#include "core/error.h"
+#include "git/commit_patch.h"
+#include "base/compression.h"
+#include "base/error.h"
 #include "tests/unit/allocation_probe.h"
 
 namespace liaison {

@@ -1,4 +1,4 @@
-// Unit tests of the compressed frames (core/compression.h): a round trip,
+// Unit tests of the compressed frames (base/compression.h): a round trip,
 // and the refusals: cut short, damaged, padded, a size over the total or the
 // ratio limit, a frame that expands to another size than it announces; and
 // that memory follows what really expands, not what a frame announces.
@@ -6,8 +6,8 @@
 
 #include <random>
 
-#include "core/compression.h"
-#include "core/error.h"
+#include "base/compression.h"
+#include "base/error.h"
 #include "tests/unit/allocation_probe.h"
 
 namespace liaison {

@@ -1,8 +1,8 @@
-// Unit tests of the RFC 4180 CSV reader and writer (core/csv.h).
+// Unit tests of the RFC 4180 CSV reader and writer (base/csv.h).
 #include <gtest/gtest.h>
 
-#include "core/csv.h"
-#include "core/error.h"
+#include "base/csv.h"
+#include "base/error.h"
 
 namespace liaison {
 namespace {

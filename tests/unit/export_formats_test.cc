@@ -1,13 +1,13 @@
-// Unit tests of the exports (core/export_formats.h): CSV that parse_csv
+// Unit tests of the exports (io/export_formats.h): CSV that parse_csv
 // reads back cell for cell, JSON, and vCard 4.0 as RFC 6350 writes it (CRLF,
 // folding at 75 octets outside UTF-8 sequences, escaping of , ; \ and line
 // breaks, the mandatory properties).
 #include <gtest/gtest.h>
 
-#include "core/csv.h"
-#include "core/export_formats.h"
-#include "core/importer.h"
-#include "core/record.h"
+#include "base/csv.h"
+#include "io/export_formats.h"
+#include "io/importer.h"
+#include "model/record.h"
 
 namespace liaison {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <future>
 
-#include "core/commit_patch.h"
-#include "core/error.h"
+#include "git/commit_patch.h"
+#include "base/error.h"
 #include "server/central.h"
 #include "server/handlers.h"
 #include "sync/protocol.h"

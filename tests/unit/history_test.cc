@@ -1,6 +1,6 @@
-// Unit tests of the git history (core/history.h): small commits written as
+// Unit tests of the git history (git/history.h): small commits written as
 // loose objects, bulk commits (> 128 files) written as one pack by
-// core/pack_writer.cc and checked with `git fsck`, reading files back,
+// git/pack_writer.cc and checked with `git fsck`, reading files back,
 // diffs, log with a path, revisions, and the compare-and-swap head.
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <map>
 #include <set>
 
-#include "core/error.h"
-#include "core/history.h"
+#include "base/error.h"
+#include "git/history.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

@@ -1,20 +1,20 @@
 // Unit tests of the IATI pieces: the area <-> sector table both ways
-// (core/iati_sectors.h), the export's activities (core/iati_export.h) and
-// the import's limits and mapping (core/iati_import.h), in process.
+// (io/iati_sectors.h), the export's activities (io/iati_export.h) and
+// the import's limits and mapping (io/iati_import.h), in process.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
 #include <set>
 
-#include "core/error.h"
-#include "core/iati_export.h"
-#include "core/iati_import.h"
-#include "core/iati_sectors.h"
-#include "core/query.h"
-#include "core/record.h"
-#include "core/reference_data.h"
-#include "core/store.h"
+#include "base/error.h"
+#include "io/iati_export.h"
+#include "io/iati_import.h"
+#include "io/iati_sectors.h"
+#include "view/query.h"
+#include "model/record.h"
+#include "model/reference_data.h"
+#include "store/store.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

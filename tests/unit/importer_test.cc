@@ -1,12 +1,12 @@
-// Unit tests of reading an import (core/importer.h): how CSV headers name
+// Unit tests of reading an import (io/importer.h): how CSV headers name
 // fields, delimiters, empty columns, line breaks in cells, UTF-16, what
 // spreadsheets make of phones, and every bad row reported.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "core/error.h"
-#include "core/importer.h"
+#include "base/error.h"
+#include "io/importer.h"
 
 namespace liaison {
 namespace {

@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "core/exchange.h"
-#include "core/merge_session.h"
-#include "core/store.h"
+#include "store/exchange.h"
+#include "store/merge_session.h"
+#include "store/store.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

@@ -1,13 +1,13 @@
-// Unit tests of the merge rules (core/merge.h) and the merge workflow
-// (core/merge_session.h) on real copies.
+// Unit tests of the merge rules (merge/merge.h) and the merge workflow
+// (store/merge_session.h) on real copies.
 #include <gtest/gtest.h>
 
-#include "core/exchange.h"
-#include "core/merge.h"
-#include "core/merge_session.h"
-#include "core/record.h"
-#include "core/store.h"
-#include "core/transfer.h"
+#include "store/exchange.h"
+#include "merge/merge.h"
+#include "store/merge_session.h"
+#include "model/record.h"
+#include "store/store.h"
+#include "git/transfer.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

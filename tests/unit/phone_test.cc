@@ -5,7 +5,7 @@
 #include <random>
 #include <string>
 
-#include "core/phone.h"
+#include "model/phone.h"
 
 namespace liaison {
 namespace {

@@ -11,7 +11,7 @@
 
 #include <thread>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "sync/http_client.h"
 #include "sync/protocol.h"
 

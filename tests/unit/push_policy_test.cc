@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
-#include "core/error.h"
-#include "core/history.h"
-#include "core/record.h"
+#include "base/error.h"
+#include "git/history.h"
+#include "model/record.h"
 #include "server/push_policy.h"
 #include "tests/unit/temp_copy.h"
 

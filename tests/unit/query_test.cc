@@ -1,4 +1,4 @@
-// Unit tests of the queries over the view (core/query.h): filtered lists
+// Unit tests of the queries over the view (view/query.h): filtered lists
 // (owner, area with its sub-areas at any depth, state, status, limit),
 // full-text search across kinds and scripts, stale contacts, days_before.
 #include <gtest/gtest.h>
@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <set>
 
-#include "core/error.h"
-#include "core/query.h"
-#include "core/store.h"
+#include "base/error.h"
+#include "view/query.h"
+#include "store/store.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

@@ -1,7 +1,7 @@
-// Unit tests of field-level record differences (core/record_diff.h).
+// Unit tests of field-level record differences (model/record_diff.h).
 #include <gtest/gtest.h>
 
-#include "core/record_diff.h"
+#include "model/record_diff.h"
 
 namespace liaison {
 namespace {

@@ -1,9 +1,9 @@
-// Unit tests of field edits (core/record_edit.h): set, add, remove, unset,
+// Unit tests of field edits (model/record_edit.h): set, add, remove, unset,
 // values normalised for their field, and edits that do not fit the field.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "core/record_edit.h"
+#include "base/error.h"
+#include "model/record_edit.h"
 
 namespace liaison {
 namespace {

@@ -1,4 +1,4 @@
-// Unit tests of the history seen as records (core/record_history.h): blame,
+// Unit tests of the history seen as records (store/record_history.h): blame,
 // revert (field by field, refusing to overwrite later changes), and the
 // record differences between commits.
 #include <gtest/gtest.h>
@@ -6,10 +6,10 @@
 #include <functional>
 #include <map>
 
-#include "core/error.h"
-#include "core/record.h"
-#include "core/record_history.h"
-#include "core/store.h"
+#include "base/error.h"
+#include "model/record.h"
+#include "store/record_history.h"
+#include "store/store.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

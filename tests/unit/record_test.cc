@@ -1,10 +1,10 @@
-// Unit tests of record validation and normalisation (core/record.h): every
+// Unit tests of record validation and normalisation (model/record.h): every
 // value type, whole records (unknown, missing and mistyped fields, sets,
 // empty values), defaults, need status transitions, references and labels.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "core/record.h"
+#include "base/error.h"
+#include "model/record.h"
 
 namespace liaison {
 namespace {

@@ -2,7 +2,7 @@
 // and what it prints. The style sheet is read back from the page and split
 // into rules, so the tests check the rules a browser would apply, not the
 // source text.
-#include "core/report_html.h"
+#include "io/report_html.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-// Unit tests of the record model (core/schema.h): paths in the history tree
+// Unit tests of the record model (model/schema.h): paths in the history tree
 // and their inverse, command-line flags, kind names and the table's own
 // invariants (id first, refs in dependency order, choices with defaults).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "core/schema.h"
+#include "model/schema.h"
 
 namespace liaison {
 namespace {

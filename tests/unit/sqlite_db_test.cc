@@ -1,9 +1,9 @@
-// Unit tests of the SQLite layer (core/sqlite_db.h): a statement whose step
+// Unit tests of the SQLite layer (view/sqlite_db.h): a statement whose step
 // failed is left reset, without its bindings, and can run again.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "core/sqlite_db.h"
+#include "base/error.h"
+#include "view/sqlite_db.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

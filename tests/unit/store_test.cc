@@ -1,4 +1,4 @@
-// Unit tests of the local copy (core/store.h): init with reference data,
+// Unit tests of the local copy (store/store.h): init with reference data,
 // add/update/remove through commit(), reference checks that reject a change
 // and write nothing, catching the view up with history, doctor(), and id
 // prefix resolution.
@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <functional>
 
-#include "core/error.h"
-#include "core/record.h"
-#include "core/store.h"
+#include "base/error.h"
+#include "model/record.h"
+#include "store/store.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

@@ -1,6 +1,6 @@
 // Unit tests of core/text_width: terminal columns of UTF-8 text in the
 // scripts the directory holds, and cutting text without breaking characters.
-#include "core/text_width.h"
+#include "base/text_width.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Unit tests of view snapshots (core/view_snapshot.h) and of how a new copy
+// Unit tests of view snapshots (view/view_snapshot.h) and of how a new copy
 // adopts one (Store::start_at): settings never travel, damaged or hostile
 // snapshots are refused without a trace, a snapshot is kept only when it
 // matches the commit being installed, and otherwise the view is rebuilt.
@@ -7,11 +7,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/compression.h"
-#include "core/error.h"
-#include "core/store.h"
-#include "core/transfer.h"
-#include "core/view_snapshot.h"
+#include "base/compression.h"
+#include "base/error.h"
+#include "store/store.h"
+#include "git/transfer.h"
+#include "view/view_snapshot.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

@@ -1,4 +1,4 @@
-// Unit tests of the view (core/view.h): rows made from records away from
+// Unit tests of the view (view/view.h): rows made from records away from
 // the database, the references read from them, a view of an older table
 // layout rebuilt from history when the copy opens, and the text prepared
 // for the search index (Arabic folding and the attached article).
@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <tuple>
 
-#include "core/query.h"
-#include "core/store.h"
-#include "core/view.h"
+#include "view/query.h"
+#include "store/store.h"
+#include "view/view.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

@@ -1,0 +1,51 @@
+// RAII owners for libgit2 handles, and the one place that turns a libgit2
+// error code into a liaison::Failure. Nothing else frees a git_* handle.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <git2.h>
+
+#include "base/error.h"
+
+namespace liaison {
+
+template <typename T, void (*Free)(T*)>
+struct GitDeleter {
+  void operator()(T* p) const {
+    if (p) Free(p);
+  }
+};
+
+template <typename T, void (*Free)(T*)>
+using GitPtr = std::unique_ptr<T, GitDeleter<T, Free>>;
+
+using GitRepository = GitPtr<git_repository, git_repository_free>;
+using GitCommit = GitPtr<git_commit, git_commit_free>;
+using GitTree = GitPtr<git_tree, git_tree_free>;
+using GitTreeEntry = GitPtr<git_tree_entry, git_tree_entry_free>;
+using GitBlob = GitPtr<git_blob, git_blob_free>;
+using GitReference = GitPtr<git_reference, git_reference_free>;
+using GitRevwalk = GitPtr<git_revwalk, git_revwalk_free>;
+using GitDiff = GitPtr<git_diff, git_diff_free>;
+using GitOdb = GitPtr<git_odb, git_odb_free>;
+using GitSignature = GitPtr<git_signature, git_signature_free>;
+using GitObject = GitPtr<git_object, git_object_free>;
+using GitIndexer = GitPtr<git_indexer, git_indexer_free>;
+using GitConfig = GitPtr<git_config, git_config_free>;
+
+// Throws Failure("<what>: <libgit2 message>") when `code` is an error.
+inline void git_check(int code, const std::string& what) {
+  if (code >= 0) return;
+  const git_error* e = git_error_last();
+  throw Failure(what + ": " + (e && e->message ? e->message : "libgit2 error " + std::to_string(code)));
+}
+
+// Initialises libgit2 once per process with fsync of objects and refs turned
+// on, so that a commit a command reported survives a power cut.
+void git_library_init();
+
+std::string oid_hex(const git_oid& oid);
+
+}  // namespace liaison

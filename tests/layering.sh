@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Checks what the build's include roots cannot (scripts/layers.cmake): each C
+# library is used by the layer that owns it, and no layer reaches into the
+# handle of a library another layer owns. Prints each breach as file:line
+# and fails if there is any.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+LAYERS=(base model git view merge store io sync server cli)
+status=0
+# only_in PATTERN OWNER...: PATTERN may appear only in the owners' folders.
+only_in() {
+  local pattern="$1"; shift
+  local folders=()
+  for layer in "${LAYERS[@]}"; do
+    local owned=0
+    for owner in "$@"; do [ "$layer" = "$owner" ] && owned=1; done
+    [ $owned = 0 ] && folders+=("$layer")
+  done
+  local found
+  found=$(grep -rnE --include='*.h' --include='*.cc' "$pattern" "${folders[@]}")
+  if [ -n "$found" ]; then
+    echo "only $* may use: $pattern"
+    echo "$found"
+    status=1
+  fi
+}
+only_in '#include <git2' git
+only_in '#include <sqlite3\.h>' view
+only_in '#include <libxml/' io
+only_in '#include <(phonenumbers|unicode)/' model
+only_in '\bgit_[a-z0-9_]+\(|\bgit_oid\b|\bGIT_[A-Z_]+' git
+only_in '\bsqlite3_[a-z0-9_]+\(' view
+only_in '\bxml[A-Z][A-Za-z]+\(' io
+only_in '\.raw\(\)' git view
+only_in 'view(\(\)|_)\.db\(\)' view
+[ $status -eq 0 ] && echo "layering: each C library is used by its own layer only"
+exit $status

@@ -1,0 +1,41 @@
+// Queries over the view: filtered lists, ranked full-text search and stale
+// contact points. Read-only; each returns records as JSON objects.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/canonical_json.h"
+#include "model/schema.h"
+#include "view/view.h"
+
+namespace liaison {
+
+struct ListFilter {
+  std::optional<std::string> org;     // owner: contact.org, need.org, offer.provider, org.parent
+  std::optional<std::string> area;    // thematic area, including its sub-areas
+  std::optional<std::string> state;   // need.state, offer.recipients, org.countries
+  std::optional<std::string> status;
+  std::size_t limit = 0;              // 0: no limit
+};
+
+std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter);
+
+struct SearchHit {
+  Kind kind;
+  Json record;
+};
+// Records of every kind matching every word of `text` (prefix match,
+// case- and diacritic-insensitive, any script), best first.
+std::vector<SearchHit> search_records(View& view, const std::string& text, std::size_t limit);
+
+// Active contacts whose last_verified is older than `days` before `today`,
+// or missing; oldest first.
+std::vector<Json> stale_contacts(View& view, int days, const std::string& today,
+                                 const std::optional<std::string>& org);
+
+// The date `days` before `date` (both YYYY-MM-DD).
+std::string days_before(const std::string& date, int days);
+
+}  // namespace liaison
