@@ -21,7 +21,10 @@ void sync_and_close(int fd, const std::filesystem::path& path) {
 }  // namespace
 
 void write_file_synced(const std::filesystem::path& path, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+  // A file of that name left by a killed writer is read-only: replace it.
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != EISDIR && errno != EPERM)
+    throw Failure("cannot replace " + path.string() + ": " + std::strerror(errno));
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
   if (fd < 0) throw Failure("cannot create " + path.string() + ": " + std::strerror(errno));
   std::size_t done = 0;
   while (done < data.size()) {

@@ -7,7 +7,8 @@
 
 namespace liaison {
 
-// Creates `path` (read-only, mode 0444) with `data`, fsynced.
+// Creates `path` (read-only, mode 0444) with `data`, fsynced. A file of that
+// name is replaced: a writer killed midway leaves its temporary file behind.
 void write_file_synced(const std::filesystem::path& path, std::string_view data);
 // Copies `from` to `to` (which must not exist), fsynced.
 void copy_file_synced(const std::filesystem::path& from, const std::filesystem::path& to);

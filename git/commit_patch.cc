@@ -12,6 +12,7 @@
 
 #include "base/compression.h"
 #include "base/error.h"
+#include "git/git_handles.h"
 #include "git/object_batch.h"
 
 namespace liaison {
@@ -315,7 +316,7 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
         git_check(git_odb_hash(&blobs[i], c.content->data(), c.content->size(), GIT_OBJECT_BLOB), "hashing blob");
         git_check(mempack->write(mempack, &blobs[i], c.content->data(), c.content->size(), GIT_OBJECT_BLOB),
                   "writing blob");
-        created.emplace_back(blobs[i], GIT_OBJECT_BLOB);
+        created.emplace_back(to_object_id(blobs[i]), GIT_OBJECT_BLOB);
         u.action = GIT_TREE_UPDATE_UPSERT;
         u.id = blobs[i];
         u.filemode = GIT_FILEMODE_BLOB;
@@ -346,7 +347,7 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
           id = *git_tree_entry_id(e);
           git_tree_entry_free(e);
         }
-        created.emplace_back(id, GIT_OBJECT_TREE);
+        created.emplace_back(to_object_id(id), GIT_OBJECT_TREE);
       }
     }
     if (!is_valid_utf8(p.raw)) throw UserError(what + ": commit " + p.id.substr(0, 10) + " is not valid UTF-8");
@@ -355,7 +356,7 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
     if (!git_oid_equal(&written, &commit_oid))
       throw UserError(what + ": commit " + p.id.substr(0, 10) + " does not rebuild to its id");
     check_commit_reads_back(r, written, tree_id, parents, what + ": commit " + p.id.substr(0, 10));
-    created.emplace_back(written, GIT_OBJECT_COMMIT);
+    created.emplace_back(to_object_id(written), GIT_OBJECT_COMMIT);
   }
 
   return staged;
@@ -370,10 +371,11 @@ void StagedPatches::write(History& target) {
   GitOdb main_guard(main_odb);
   ObjectBatch batch(target.pack_compression_level());
   std::set<std::string> packed;
-  for (const auto& [id, type] : created_) {
+  for (const auto& [object, type] : created_) {
+    git_oid id = to_git_oid(object);
     if (!packed.insert(oid_hex(id)).second) continue;
     if (git_odb_exists_ext(main_odb, &id, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
-    batch.add(id, type, raw_object(qodb, id));
+    batch.add(id, static_cast<git_object_t>(type), raw_object(qodb, id));
   }
   batch.write(target.raw(), target.dir());
 }

@@ -59,7 +59,7 @@ class StagedPatches {
                                                       const std::string&);
   History quarantine_;
   CommitId head_;
-  std::vector<std::pair<git_oid, git_object_t>> created_;
+  std::vector<std::pair<ObjectId, int>> created_;  // with its git_object_t
 };
 
 // Rebuilds and verifies the commits in quarantine. Parents not in the batch

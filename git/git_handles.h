@@ -2,12 +2,14 @@
 // error code into a liaison::Failure. Nothing else frees a git_* handle.
 #pragma once
 
+#include <cstring>
 #include <memory>
 #include <string>
 
 #include <git2.h>
 
 #include "base/error.h"
+#include "git/history.h"
 
 namespace liaison {
 
@@ -47,5 +49,17 @@ inline void git_check(int code, const std::string& what) {
 void git_library_init();
 
 std::string oid_hex(const git_oid& oid);
+
+// ObjectId (history.h) is git_oid's 20 bytes, without libgit2's header.
+inline ObjectId to_object_id(const git_oid& oid) {
+  ObjectId id;
+  std::memcpy(id.bytes.data(), oid.id, id.bytes.size());
+  return id;
+}
+inline git_oid to_git_oid(const ObjectId& id) {
+  git_oid oid;
+  std::memcpy(oid.id, id.bytes.data(), id.bytes.size());
+  return oid;
+}
 
 }  // namespace liaison

@@ -9,6 +9,7 @@
 
 #include <map>
 
+#include "git/git_handles.h"
 #include "git/pack_writer.h"
 
 namespace liaison {
@@ -114,6 +115,27 @@ void git_library_init() {
   });
 }
 
+void History::CloseRepository::operator()(git_repository* repo) const { git_repository_free(repo); }
+
+void History::disable_object_cache() {
+  git_library_init();
+  git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+}
+
+Person person_from_git_config() {
+  git_library_init();
+  Person p;
+  git_config* cfg = nullptr;
+  if (git_config_open_default(&cfg) != 0) return p;
+  GitConfig guard(cfg);
+  git_buf buf = GIT_BUF_INIT;
+  if (git_config_get_string_buf(&buf, cfg, "user.name") == 0) p.name = buf.ptr;
+  git_buf_dispose(&buf);
+  if (git_config_get_string_buf(&buf, cfg, "user.email") == 0) p.email = buf.ptr;
+  git_buf_dispose(&buf);
+  return p;
+}
+
 void History::verify_objects_on_read(bool on) {
   git_library_init();
   git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
@@ -132,14 +154,14 @@ History History::init(const std::filesystem::path& dir) {
   opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
   opts.initial_head = "main";
   git_check(git_repository_init_ext(&r, dir.c_str(), &opts), "creating history in " + dir.string());
-  return History(dir, GitRepository(r));
+  return History(dir, Repository(r));
 }
 
 History History::open(const std::filesystem::path& dir) {
   git_library_init();
   git_repository* r = nullptr;
   git_check(git_repository_open_bare(&r, dir.c_str()), "opening history " + dir.string());
-  return History(dir, GitRepository(r));
+  return History(dir, Repository(r));
 }
 
 std::optional<CommitId> History::head() const {
@@ -292,9 +314,9 @@ void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, cons
       diff_trees(repo, ot.get(), nt.get(), path + "/", out);
       continue;
     }
-    std::optional<git_oid> old_blob, new_blob;
-    if (old_entry && !old_tree) old_blob = *git_tree_entry_id(old_entry);
-    if (new_entry && !new_tree) new_blob = *git_tree_entry_id(new_entry);
+    std::optional<ObjectId> old_blob, new_blob;
+    if (old_entry && !old_tree) old_blob = to_object_id(*git_tree_entry_id(old_entry));
+    if (new_entry && !new_tree) new_blob = to_object_id(*git_tree_entry_id(new_entry));
     if (old_blob || new_blob) out.push_back({std::move(path), old_blob, new_blob});
   }
 }
@@ -336,7 +358,30 @@ std::vector<BlobDiff> History::diff_blobs(const std::optional<CommitId>& from, c
   return out;
 }
 
-std::string History::read_blob(const git_oid& blob) const { return blob_text(repo_.get(), blob); }
+std::string History::read_blob(const ObjectId& blob) const { return blob_text(repo_.get(), to_git_oid(blob)); }
+
+std::optional<CommitId> History::merge_base(const CommitId& a, const CommitId& b) const {
+  git_oid oa = to_oid(a), ob = to_oid(b), out;
+  int rc = git_merge_base(&out, repo_.get(), &oa, &ob);
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  git_check(rc, "finding the merge base");
+  return oid_hex(out);
+}
+
+bool History::is_ancestor(const CommitId& ancestor, const CommitId& descendant) const {
+  if (ancestor == descendant) return true;
+  git_oid a = to_oid(ancestor), d = to_oid(descendant);
+  int rc = git_graph_descendant_of(repo_.get(), &d, &a);
+  git_check(rc, "walking history");
+  return rc == 1;
+}
+
+std::pair<std::size_t, std::size_t> History::ahead_behind(const CommitId& a, const CommitId& b) const {
+  git_oid oa = to_oid(a), ob = to_oid(b);
+  std::size_t ahead = 0, behind = 0;
+  git_check(git_graph_ahead_behind(&ahead, &behind, repo_.get(), &oa, &ob), "walking history");
+  return {ahead, behind};
+}
 
 std::vector<FileDiff> History::diff(const std::optional<CommitId>& from, const CommitId& to) const {
   std::vector<FileDiff> out;

@@ -8,13 +8,20 @@
 // A History is used from one thread at a time.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
-#include "git/git_handles.h"
+#include "base/error.h"
+
+struct git_repository;
 
 namespace liaison {
 
@@ -47,13 +54,23 @@ struct FileDiff {
   std::optional<std::string> new_content;
 };
 
+// The id of a git object (a record's blob, a tree, a commit), as its 20 bytes.
+struct ObjectId {
+  std::array<unsigned char, 20> bytes{};
+  friend bool operator==(const ObjectId&, const ObjectId&) = default;
+};
+
 // A file that differs between two commits, by blob id (nullopt: absent on
 // that side). Cheaper than FileDiff when only some contents are needed.
 struct BlobDiff {
   std::string path;
-  std::optional<git_oid> old_blob;
-  std::optional<git_oid> new_blob;
+  std::optional<ObjectId> old_blob;
+  std::optional<ObjectId> new_blob;
 };
+
+// The author git's own configuration names (user.name, user.email in the
+// global and system config); empty fields where it names none.
+Person person_from_git_config();
 
 class History {
  public:
@@ -62,12 +79,21 @@ class History {
   // Whether reading an object checks that its content hashes to its id
   // (off by default, as in git; doctor turns it on). Process-wide.
   static void verify_objects_on_read(bool on);
+  // Turns off libgit2's object cache for the process: a long-running server
+  // keeps its memory level instead of holding the objects of past syncs.
+  static void disable_object_cache();
 
   // Head of refs/heads/main; nullopt in an empty history.
   std::optional<CommitId> head() const;
 
   // True when the commit `id` is in this history.
   bool has_commit(const CommitId& id) const;
+  // The best common ancestor of two commits; nullopt when they share none.
+  std::optional<CommitId> merge_base(const CommitId& a, const CommitId& b) const;
+  // True when `ancestor` is `descendant` or reachable from it.
+  bool is_ancestor(const CommitId& ancestor, const CommitId& descendant) const;
+  // How many commits `a` has that `b` lacks, and `b` has that `a` lacks.
+  std::pair<std::size_t, std::size_t> ahead_behind(const CommitId& a, const CommitId& b) const;
   // The commits reachable from `want` but not from `hide` (nullopt: all),
   // parents before children.
   std::vector<CommitId> commits_between(const CommitId& want, const std::optional<CommitId>& hide) const;
@@ -91,7 +117,7 @@ class History {
   // The same files, by blob id, reading no blob.
   std::vector<BlobDiff> diff_blobs(const std::optional<CommitId>& from, const CommitId& to) const;
   // The content of a blob.
-  std::string read_blob(const git_oid& blob) const;
+  std::string read_blob(const ObjectId& blob) const;
 
   // Writes a commit with `changes` applied to `parents[0]`'s tree (the
   // empty tree if none). Does not move the head. A large change goes into
@@ -124,12 +150,17 @@ class History {
   int pack_compression_level() const;
 
   const std::filesystem::path& dir() const { return dir_; }
+  // The libgit2 handle, for the git layer's own modules only.
   git_repository* raw() const { return repo_.get(); }
 
  private:
-  History(std::filesystem::path dir, GitRepository repo) : dir_(std::move(dir)), repo_(std::move(repo)) {}
+  struct CloseRepository {
+    void operator()(git_repository* repo) const;
+  };
+  using Repository = std::unique_ptr<git_repository, CloseRepository>;
+  History(std::filesystem::path dir, Repository repo) : dir_(std::move(dir)), repo_(std::move(repo)) {}
   std::filesystem::path dir_;
-  GitRepository repo_;
+  Repository repo_;
 };
 
 }  // namespace liaison

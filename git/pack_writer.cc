@@ -155,18 +155,24 @@ void PackWriter::write(const std::filesystem::path& git_dir) {
   std::string name = "pack-" + to_hex(checksum);
   auto tmp_pack = pack_dir / ("tmp_" + name + ".pack");
   auto tmp_idx = pack_dir / ("tmp_" + name + ".idx");
-  {
+  try {
     std::string whole;
     whole.reserve(header.size() + pack_.size() + checksum.size());
     whole += header;
     whole += pack_;
     whole += checksum;
     write_file_synced(tmp_pack, whole);
+    write_file_synced(tmp_idx, idx);
+    // The pack first, the index last: readers look for packs through indexes.
+    std::filesystem::rename(tmp_pack, pack_dir / (name + ".pack"));
+    std::filesystem::rename(tmp_idx, pack_dir / (name + ".idx"));
+  } catch (...) {
+    // The same objects make the same names: a retry must find them free.
+    std::error_code ignored;
+    if (std::filesystem::is_regular_file(tmp_pack, ignored)) std::filesystem::remove(tmp_pack, ignored);
+    if (std::filesystem::is_regular_file(tmp_idx, ignored)) std::filesystem::remove(tmp_idx, ignored);
+    throw;
   }
-  write_file_synced(tmp_idx, idx);
-  // The pack first, the index last: readers look for packs through indexes.
-  std::filesystem::rename(tmp_pack, pack_dir / (name + ".pack"));
-  std::filesystem::rename(tmp_idx, pack_dir / (name + ".idx"));
   sync_directory(pack_dir);
   pack_.clear();
   objects_.clear();

@@ -13,7 +13,9 @@
 #include "base/decode_limits.h"
 #include "base/durable_file.h"
 #include "base/error.h"
+#include "git/git_handles.h"
 #include "git/object_batch.h"
+#include "git/pack_writer.h"
 
 namespace liaison {
 namespace {
@@ -48,6 +50,52 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
   std::string out(buf.ptr, buf.size);
   git_buf_dispose(&buf);
   return out;
+}
+
+std::string pack_everything(const History& history, const CommitId& head) {
+  PackWriter pack;
+  git_odb* odb = nullptr;
+  git_check(git_repository_odb(&odb, history.raw()), "opening object store");
+  GitOdb guard(odb);
+  auto add_object = [](git_odb* o, const git_oid& id, git_object_t type, PackWriter& p) {
+    git_odb_object* obj = nullptr;
+    git_check(git_odb_read(&obj, o, &id), "reading object");
+    p.add(type, std::string_view(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj)));
+    git_odb_object_free(obj);
+  };
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, history.raw()), "walking history");
+  GitRevwalk rw(w);
+  git_oid head_oid = oid_of(head);
+  git_revwalk_push(w, &head_oid);
+  std::set<std::string> seen;
+  git_oid oid;
+  while (git_revwalk_next(&oid, w) == 0) {
+    add_object(odb, oid, GIT_OBJECT_COMMIT, pack);
+    git_commit* c = nullptr;
+    git_check(git_commit_lookup(&c, history.raw(), &oid), "reading commit");
+    GitCommit commit(c);
+    git_tree* t = nullptr;
+    git_check(git_commit_tree(&t, c), "reading tree");
+    GitTree tree(t);
+    if (seen.insert(oid_hex(*git_tree_id(t))).second) add_object(odb, *git_tree_id(t), GIT_OBJECT_TREE, pack);
+    struct Ctx {
+      git_odb* odb;
+      PackWriter* pack;
+      std::set<std::string>* seen;
+      decltype(add_object)* add;
+    } ctx{odb, &pack, &seen, &add_object};
+    git_tree_walk(
+        t, GIT_TREEWALK_PRE,
+        [](const char*, const git_tree_entry* e, void* payload) -> int {
+          auto* x = static_cast<Ctx*>(payload);
+          if (!x->seen->insert(oid_hex(*git_tree_entry_id(e))).second) return 1;  // skip known subtrees
+          (*x->add)(x->odb, *git_tree_entry_id(e), git_tree_entry_type(e), *x->pack);
+          return 0;
+        },
+        &ctx);
+  }
+  return pack.finish();
 }
 
 namespace {

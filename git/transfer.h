@@ -21,6 +21,10 @@ namespace liaison {
 // reachable from any of `haves` (those `source` does not know are ignored).
 std::string build_pack(const History& source, const CommitId& want, const std::vector<CommitId>& haves);
 
+// A pack of every object reachable from `head`, without delta search: the
+// server's clone image, written once and served to every clone.
+std::string pack_everything(const History& history, const CommitId& head);
+
 // Copies into `target` every object reachable from `want` in `source` that
 // `target` lacks, walking only the commits not reachable from `haves` and
 // skipping subtrees `target` already has, as one pack without delta search.

@@ -79,14 +79,13 @@ class Reader {
     }
     // Only the identifiers of the copy's offers, not the offers: a copy of
     // 100k offers would otherwise weigh on every import.
-    auto st = store.view().db().prepare("SELECT id, provider, json_extract(json, '$.iati_id') FROM offers");
-    while (st.step()) {
-      std::string id = st.text(0);
-      auto ref = iati_ref_of_[st.text(1)];
+    for_each_offer_identifier(store.view(), [this](const std::string& id, const std::string& provider,
+                                                   const std::optional<std::string>& iati_id) {
+      auto ref = iati_ref_of_[provider];
       if (!ref.empty()) offer_by_identifier_[ref + "-" + id] = id;
-      if (!st.is_null(2)) offer_by_identifier_[st.text(2)] = id;
+      if (iati_id) offer_by_identifier_[*iati_id] = id;
       offer_ids_.insert(id);
-    }
+    });
   }
 
   void run() {

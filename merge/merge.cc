@@ -67,11 +67,6 @@ std::string show(const Json& v) {
   return v.dump();
 }
 
-bool same_blob(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
-  if (!a || !b) return !a && !b;
-  return git_oid_equal(&*a, &*b);
-}
-
 void set_field(Json& record, const std::string& field, const Json& value) {
   if (value.is_null()) record.erase(field);
   else record[field] = value;
@@ -158,26 +153,6 @@ RecordMerge merge_record(Kind kind, const std::string& id, const std::optional<J
   return out;
 }
 
-std::optional<CommitId> merge_base(const History& history, const CommitId& a, const CommitId& b) {
-  git_oid oa, ob, out;
-  git_oid_fromstr(&oa, a.c_str());
-  git_oid_fromstr(&ob, b.c_str());
-  int rc = git_merge_base(&out, history.raw(), &oa, &ob);
-  if (rc == GIT_ENOTFOUND) return std::nullopt;
-  git_check(rc, "finding the merge base");
-  return oid_hex(out);
-}
-
-bool is_ancestor(const History& history, const CommitId& ancestor, const CommitId& descendant) {
-  if (ancestor == descendant) return true;
-  git_oid a, d;
-  git_oid_fromstr(&a, ancestor.c_str());
-  git_oid_fromstr(&d, descendant.c_str());
-  int rc = git_graph_descendant_of(history.raw(), &d, &a);
-  git_check(rc, "walking history");
-  return rc == 1;
-}
-
 TreeMerge merge_trees(const History& history, const std::optional<CommitId>& base, const CommitId& ours,
                       const CommitId& theirs, const OursIndex& index) {
   TreeMerge out;
@@ -185,9 +160,9 @@ TreeMerge merge_trees(const History& history, const std::optional<CommitId>& bas
   // theirs where it changed alone, all three versions where both changed.
   // Everything goes through `history`: on the server it is a quarantine
   // whose pushed objects live in memory, which another handle would not see.
-  std::unordered_map<std::string, std::optional<git_oid>> ours_changed;
+  std::unordered_map<std::string, std::optional<ObjectId>> ours_changed;
   for (auto& d : history.diff_blobs(base, ours)) ours_changed.emplace(std::move(d.path), d.new_blob);
-  auto read = [&history](const std::optional<git_oid>& blob, const std::string& path) -> std::optional<Json> {
+  auto read = [&history](const std::optional<ObjectId>& blob, const std::string& path) -> std::optional<Json> {
     if (!blob) return std::nullopt;
     return parse_json(history.read_blob(*blob), path);
   };
@@ -199,7 +174,7 @@ TreeMerge merge_trees(const History& history, const std::optional<CommitId>& bas
       out.changes[*key] = read(d.new_blob, d.path);
       continue;
     }
-    if (same_blob(o->second, d.new_blob)) continue;
+    if (o->second == d.new_blob) continue;
     auto ours_now = read(o->second, d.path);
     auto result = merge_record(key->kind, key->id, read(d.old_blob, d.path), ours_now, read(d.new_blob, d.path));
     if (result.merged != ours_now) out.changes[*key] = result.merged;

@@ -78,11 +78,6 @@ struct OursIndex {
 TreeMerge merge_trees(const History& history, const std::optional<CommitId>& base, const CommitId& ours,
                       const CommitId& theirs, const OursIndex& index);
 
-// The merge base of two commits, or nullopt.
-std::optional<CommitId> merge_base(const History& history, const CommitId& a, const CommitId& b);
-// True when `ancestor` is reachable from `descendant` (or equal).
-bool is_ancestor(const History& history, const CommitId& ancestor, const CommitId& descendant);
-
 // Trailer lines for a merge commit message, one per decision.
 std::string decisions_trailer(const std::vector<MergeDecision>& decisions);
 

@@ -89,8 +89,8 @@ Central::Central(const std::filesystem::path& dir)
   // central view, and no libgit2 object cache. That cache (commits and trees
   // under 4 KB) only ever held objects of past syncs: with it, memory grew by
   // 1-2 MB per round of 200 syncs, without it a push is no slower.
-  store_.view().db().exec("PRAGMA cache_size=-32768");
-  git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+  store_.view().limit_page_cache(32 * 1024 * 1024);
+  History::disable_object_cache();
   // The folder lock makes this process central's only writer: a ref lock
   // left by a server killed mid-push would refuse every later push.
   if (int n = store_.history().remove_stale_ref_locks())
@@ -174,7 +174,7 @@ void Central::settle_audit() {
     while (st.step()) pending.emplace_back(st.integer(0), st.text(1));
   }
   for (const auto& [id, pushed] : pending) {
-    bool landed = head && store_.history().has_commit(pushed) && is_ancestor(store_.history(), pushed, *head);
+    bool landed = head && store_.history().has_commit(pushed) && store_.history().is_ancestor(pushed, *head);
     Transaction tx(db_);
     if (landed) {
       // The head the push made: the oldest commit of central's first-parent
@@ -183,7 +183,7 @@ void Central::settle_audit() {
       CommitId after = *head;
       for (auto c = store_.history().commit_info(*head); !c.parents.empty();) {
         auto parent = store_.history().commit_info(c.parents[0]);
-        if (!is_ancestor(store_.history(), pushed, parent.id)) break;
+        if (!store_.history().is_ancestor(pushed, parent.id)) break;
         after = parent.id;
         c = std::move(parent);
       }

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "base/error.h"
-#include "git/pack_writer.h"
+#include "git/transfer.h"
 #include "base/temp_file.h"
 #include "view/view.h"
 #include "view/view_snapshot.h"
@@ -13,59 +13,6 @@
 
 namespace liaison::server {
 namespace {
-
-git_oid to_oid(const CommitId& id) {
-  git_oid oid;
-  git_check(git_oid_fromstr(&oid, id.c_str()), "reading a commit id");
-  return oid;
-}
-
-// Every object reachable from `head`, without delta search.
-std::string full_pack(const History& history, const CommitId& head) {
-  PackWriter pack;
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, history.raw()), "opening object store");
-  GitOdb guard(odb);
-  auto add_object = [](git_odb* o, const git_oid& id, git_object_t type, PackWriter& p) {
-    git_odb_object* obj = nullptr;
-    git_check(git_odb_read(&obj, o, &id), "reading object");
-    p.add(type, std::string_view(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj)));
-    git_odb_object_free(obj);
-  };
-  git_revwalk* w = nullptr;
-  git_check(git_revwalk_new(&w, history.raw()), "walking history");
-  GitRevwalk rw(w);
-  git_oid head_oid = to_oid(head);
-  git_revwalk_push(w, &head_oid);
-  std::set<std::string> seen;
-  git_oid oid;
-  while (git_revwalk_next(&oid, w) == 0) {
-    add_object(odb, oid, GIT_OBJECT_COMMIT, pack);
-    git_commit* c = nullptr;
-    git_check(git_commit_lookup(&c, history.raw(), &oid), "reading commit");
-    GitCommit commit(c);
-    git_tree* t = nullptr;
-    git_check(git_commit_tree(&t, c), "reading tree");
-    GitTree tree(t);
-    if (seen.insert(oid_hex(*git_tree_id(t))).second) add_object(odb, *git_tree_id(t), GIT_OBJECT_TREE, pack);
-    struct Ctx {
-      git_odb* odb;
-      PackWriter* pack;
-      std::set<std::string>* seen;
-      decltype(add_object)* add;
-    } ctx{odb, &pack, &seen, &add_object};
-    git_tree_walk(
-        t, GIT_TREEWALK_PRE,
-        [](const char*, const git_tree_entry* e, void* payload) -> int {
-          auto* x = static_cast<Ctx*>(payload);
-          if (!x->seen->insert(oid_hex(*git_tree_entry_id(e))).second) return 1;  // skip known subtrees
-          (*x->add)(x->odb, *git_tree_entry_id(e), git_tree_entry_type(e), *x->pack);
-          return 0;
-        },
-        &ctx);
-  }
-  return pack.finish();
-}
 
 // Writes `bytes` to a new file that goes away with the returned TempFile.
 std::unique_ptr<TempFile> image_file(const std::filesystem::path& path, const std::string& bytes) {
@@ -117,7 +64,7 @@ void CloneCache::build() {
       if (auto h = store.history().head()) {
         head = *h;
         if (store.view().head() == head) {
-          write_view_snapshot(store.view().db(), snapshot.path());
+          write_view_snapshot(store.view(), snapshot.path());
           with_view = true;
         }
       }
@@ -129,7 +76,7 @@ void CloneCache::build() {
       auto image = std::make_shared<CloneImage>();
       image->head = head;
       auto base = images_dir(central_) / (std::to_string(++images_built_) + "-" + head);
-      image->pack = image_file(base.string() + ".pack", full_pack(history, head));
+      image->pack = image_file(base.string() + ".pack", pack_everything(history, head));
       if (with_view) {
         image->view = image_file(base.string() + ".view", pack_view_snapshot(snapshot.path()));
         image->view_layout = kViewLayoutVersion;
@@ -171,9 +118,7 @@ bool CloneCache::is_old(const CloneImage& image) {
     std::lock_guard<std::mutex> own(mutex_);
     if (records_behind() > kRefreshAfterRecords) return true;
   }
-  git_oid now = to_oid(*head), then = to_oid(image.head);
-  std::size_t ahead = 0, behind = 0;
-  if (git_graph_ahead_behind(&ahead, &behind, history.raw(), &now, &then) != 0) return true;
+  auto [ahead, behind] = history.ahead_behind(*head, image.head);
   return ahead > kRefreshAfterCommits || behind > 0;
 }
 

@@ -96,7 +96,7 @@ Response submit(Central& central, const Caller& caller, const History& q, const 
   s.status = "pending";
   std::optional<std::int64_t> builds_on;
   for (const auto& p : queue.pending(caller.who.org))
-    if (q.has_commit(p.head) && is_ancestor(q, p.head, pushed)) {
+    if (q.has_commit(p.head) && q.is_ancestor(p.head, pushed)) {
       builds_on = p.id;  // the newest it builds on
       break;
     }
@@ -128,7 +128,7 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
       return error(400, "the push header's base " + claimed->base.substr(0, 12) + " is not a commit of central");
   }
   auto central_head = *store.history().head();
-  if (is_ancestor(q, pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
+  if (q.is_ancestor(pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
   auto review = review_push(q, central_head, pushed, [&store](Kind k, const std::string& id) {
     std::vector<RecordKey> out;
     for (const auto& r : store.view().referrers(k, id, kEveryReferrer)) out.push_back(r.key);
@@ -139,7 +139,7 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
     if (!may_submit) return error(403, refusal);
     return submit(central, caller, q, review, central_head, pushed, patches_blob, refusal);
   }
-  bool fast_forward = is_ancestor(q, central_head, pushed);
+  bool fast_forward = q.is_ancestor(central_head, pushed);
   if (!fast_forward && !resolve) {
     auto merged = merge_trees(q, review.base, central_head, pushed, central_index(store));
     if (!merged.conflicts.empty()) {

@@ -22,7 +22,7 @@ std::string key_label(const RecordKey& key) { return std::string(kind_name(key.k
 
 // A pushed version of a record: read, bounded, and checked as the store
 // checks what it commits.
-Json checked_version(const History& staged, const CommitId& commit, const RecordKey& key, const git_oid& blob) {
+Json checked_version(const History& staged, const CommitId& commit, const RecordKey& key, const ObjectId& blob) {
   auto where = commit_label(commit) + ": " + record_path(key.kind, key.id);
   auto text = staged.read_blob(blob);
   if (text.size() > kMaxRecordBytes) throw UserError(where + ": a record of " + std::to_string(text.size()) + " bytes");
@@ -39,11 +39,11 @@ Json checked_version(const History& staged, const CommitId& commit, const Record
 
 // Versions already in central (a parent's, the base's) were checked when
 // they came in: they are parsed, not validated again.
-Json stored_version(const History& history, const git_oid& blob, const std::string& path) {
+Json stored_version(const History& history, const ObjectId& blob, const std::string& path) {
   return parse_json(history.read_blob(blob), path);
 }
 
-using BlobsByPath = std::unordered_map<std::string, std::optional<git_oid>>;
+using BlobsByPath = std::unordered_map<std::string, std::optional<ObjectId>>;
 
 BlobsByPath new_blobs(const std::vector<BlobDiff>& diff) {
   BlobsByPath out;
@@ -86,7 +86,7 @@ class MergeSides {
   // Paths parent `i` changed since the merge base; nullptr without one.
   const std::set<std::string>* changed_since_base(std::size_t i) {
     if (!base_looked_up_) {
-      base_ = merge_base(history_, parents_[0], parents_[1]);
+      base_ = history_.merge_base(parents_[0], parents_[1]);
       base_looked_up_ = true;
     }
     if (!base_) return nullptr;
@@ -117,7 +117,7 @@ class CommitChecker {
     // For each parent, the paths where it differs from the commit, with its
     // version; and the commit's version of every such path.
     std::vector<BlobsByPath> parent_versions;
-    std::map<std::string, std::optional<git_oid>> commit_versions;
+    std::map<std::string, std::optional<ObjectId>> commit_versions;
     for (const auto& parent : info.parents) {
       auto diff = staged_.diff_blobs(parent, commit);
       for (const auto& d : diff) commit_versions.emplace(d.path, d.new_blob);
@@ -203,7 +203,7 @@ class CommitChecker {
 PushReview review_push(const History& staged, const CommitId& central_head, const CommitId& pushed,
                        const ReferrerLookup& central_referrers) {
   PushReview review;
-  review.base = merge_base(staged, central_head, pushed);
+  review.base = staged.merge_base(central_head, pushed);
   if (!review.base) throw UserError("the push shares no history with central");
   review.commits = staged.commits_between(pushed, central_head);
   CommitChecker checker(staged, central_referrers);
@@ -272,7 +272,7 @@ std::vector<Contribution> contributions(const History& history, const std::optio
     if (!key) continue;  // review_push refuses such a push
     if (auto it = central_changed.find(d.path); it != central_changed.end()) {
       const auto& central = it->second;
-      if (central.has_value() == d.new_blob.has_value() && (!central || git_oid_equal(&*central, &*d.new_blob)))
+      if (central.has_value() == d.new_blob.has_value() && (!central || *central == *d.new_blob))
         continue;
     }
     Contribution c{key->kind, key->id, std::nullopt, std::nullopt};

@@ -81,7 +81,7 @@ void TokenStore::revoke(std::int64_t id) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto st = db_.prepare("UPDATE tokens SET revoked=1 WHERE id=?");
   st.bind(1, id).run();
-  if (sqlite3_changes(db_.raw()) == 0) throw UserError("no token with id " + std::to_string(id));
+  if (db_.changes() == 0) throw UserError("no token with id " + std::to_string(id));
 }
 
 }  // namespace liaison::server

@@ -68,12 +68,9 @@ CommitId fetch_from_copy(Store& store, const std::filesystem::path& other) {
 CommitId fetch_bundle(Store& store, const std::filesystem::path& file) {
   auto bundle = read_bundle(file);
   for (const auto& p : bundle.prerequisites) {
-    git_oid oid;
-    git_commit* c = nullptr;
-    if (git_oid_fromstr(&oid, p.c_str()) != 0 || git_commit_lookup(&c, store.history().raw(), &oid) != 0)
+    if (!store.history().has_commit(p))
       throw UserError(file.filename().string() + ": the bundle builds on commit " + p.substr(0, 10) +
                       ", which this copy does not have; ask for a bundle made --since a commit you have");
-    git_commit_free(c);
   }
   auto patches = decode_patches(bundle.payload, file.filename().string());
   if (patches.empty()) return bundle.head;  // nothing new: the receiver must have the head already
@@ -107,7 +104,7 @@ PushResult push_to_copy(Store& store, const std::filesystem::path& other) {
     } catch (const Error&) {
       known = false;
     }
-    if (!known || !is_ancestor(store.history(), *theirs, *ours))
+    if (!known || !store.history().is_ancestor(*theirs, *ours))
       throw UserError("push refused: the copy at " + other.string() +
                       " has commits this copy lacks; pull from it first, then push");
   }

@@ -154,15 +154,15 @@ MergeOutcome start_merge(Store& store, const CommitId& theirs, const std::string
     store.fast_forward(theirs);
     return outcome(MergeOutcome::Result::FastForward, theirs);
   }
-  if (is_ancestor(history, theirs, *ours)) return outcome(MergeOutcome::Result::UpToDate, *ours);
-  if (is_ancestor(history, *ours, theirs)) {
+  if (history.is_ancestor(theirs, *ours)) return outcome(MergeOutcome::Result::UpToDate, *ours);
+  if (history.is_ancestor(*ours, theirs)) {
     store.fast_forward(theirs);
     return outcome(MergeOutcome::Result::FastForward, theirs);
   }
   PendingMerge m;
   m.ours = *ours;
   m.theirs = theirs;
-  m.base = merge_base(history, *ours, theirs);
+  m.base = history.merge_base(*ours, theirs);
   m.source = source;
   auto merged = merge_trees(history, m.base, *ours, theirs, index_of(store));
   m.changes = std::move(merged.changes);

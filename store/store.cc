@@ -28,17 +28,7 @@ constexpr const char* kViewFile = "view.db";
 constexpr const char* kStateFile = "state.db";
 
 Person default_user() {
-  git_library_init();
-  Person p;
-  git_config* cfg = nullptr;
-  if (git_config_open_default(&cfg) == 0) {
-    git_buf buf = GIT_BUF_INIT;
-    if (git_config_get_string_buf(&buf, cfg, "user.name") == 0) p.name = buf.ptr;
-    git_buf_dispose(&buf);
-    if (git_config_get_string_buf(&buf, cfg, "user.email") == 0) p.email = buf.ptr;
-    git_buf_dispose(&buf);
-    git_config_free(cfg);
-  }
+  Person p = person_from_git_config();
   if (const char* env = std::getenv("LIAISON_USER_NAME")) p.name = env;
   if (const char* env = std::getenv("LIAISON_USER_EMAIL")) p.email = env;
   std::string login = "liaison";
@@ -304,7 +294,7 @@ CommitId Store::commit_merge(std::vector<RecordChange> changes, const std::strin
 }
 
 void Store::lock_writers(std::optional<Transaction>& tx) {
-  tx.emplace(view_.db());
+  tx.emplace(view_.write_transaction());
   history_.remove_stale_ref_locks();
 }
 
@@ -525,9 +515,9 @@ void Store::catch_up() {
   auto head = history_.head();
   auto seen = view_.head();
   if (head == seen) return;
-  bool own_tx = sqlite3_get_autocommit(view_.db().raw()) != 0;
+  bool own_tx = !view_.in_transaction();
   std::optional<Transaction> tx;
-  if (own_tx) tx.emplace(view_.db());
+  if (own_tx) tx.emplace(view_.write_transaction());
   if (!head) {
     view_.clear_records();
   } else if (!seen) {
@@ -594,7 +584,7 @@ void Store::load_view(const CommitId& head) {
 }
 
 void Store::rebuild_view() {
-  Transaction tx(view_.db());
+  Transaction tx = view_.write_transaction();
   view_.set_head(std::nullopt);
   if (auto head = history_.head()) load_view(*head);
   else view_.clear_records();

@@ -34,5 +34,30 @@ only_in '\bsqlite3_[a-z0-9_]+\(' view
 only_in '\bxml[A-Z][A-Za-z]+\(' io
 only_in '\.raw\(\)' git view
 only_in 'view(\(\)|_)\.db\(\)' view
+# With the build folder and the compiler (as ctest gives them): a layer's
+# include roots find its own headers and those below, and nothing above.
+if [ $# -ge 2 ]; then
+  BUILD="$1" CXX="$2"
+  EMPTY=$(mktemp -d)
+  trap 'rm -rf "$EMPTY"' EXIT
+  compiles() {  # compiles LAYER HEADER: true if LAYER's include roots find HEADER
+    local roots=()
+    for below in "${@:3}"; do roots+=(-I "$BUILD/layers/$below"); done
+    # From an empty folder: a quoted include looks beside the includer first.
+    (cd "$EMPTY" && echo "#include \"$2\"" | "$CXX" -std=c++20 -fsyntax-only -x c++ -I "$BUILD/layers/$1" "${roots[@]}" \
+      -I /usr/include/libxml2 - >/dev/null 2>&1)
+  }
+  if ! compiles model model/record.h base; then
+    echo "model cannot include its own model/record.h"; status=1
+  fi
+  for above in store/store.h view/view.h git/history.h io/importer.h; do
+    if compiles model "$above" base; then
+      echo "model can include $above, a header of a layer it does not use"; status=1
+    fi
+  done
+  if compiles git view/view.h base; then
+    echo "git can include view/view.h, a header of a layer beside it"; status=1
+  fi
+fi
 [ $status -eq 0 ] && echo "layering: each C library is used by its own layer only"
 exit $status

@@ -147,4 +147,13 @@ std::vector<Json> stale_contacts(View& view, int days, const std::string& today,
   return out;
 }
 
+void for_each_offer_identifier(
+    View& view,
+    const std::function<void(const std::string& id, const std::string& provider, const std::optional<std::string>& iati_id)>&
+        visit) {
+  auto st = view.db().prepare("SELECT id, provider, json_extract(json, '$.iati_id') FROM offers");
+  while (st.step())
+    visit(st.text(0), st.text(1), st.is_null(2) ? std::nullopt : std::optional<std::string>(st.text(2)));
+}
+
 }  // namespace liaison

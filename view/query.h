@@ -2,6 +2,7 @@
 // contact points. Read-only; each returns records as JSON objects.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,14 @@ std::vector<SearchHit> search_records(View& view, const std::string& text, std::
 // or missing; oldest first.
 std::vector<Json> stale_contacts(View& view, int days, const std::string& today,
                                  const std::optional<std::string>& org);
+
+// Calls `visit` with the id, provider and IATI identifier (nullopt when
+// none) of every offer, reading those columns only: an IATI import matches
+// identifiers without loading the offers.
+void for_each_offer_identifier(
+    View& view,
+    const std::function<void(const std::string& id, const std::string& provider, const std::optional<std::string>& iati_id)>&
+        visit);
 
 // The date `days` before `date` (both YYYY-MM-DD).
 std::string days_before(const std::string& date, int days);

@@ -1,5 +1,7 @@
 #include "view/sqlite_db.h"
 
+#include <sqlite3.h>
+
 #include "base/error.h"
 
 namespace liaison {
@@ -123,6 +125,10 @@ std::optional<std::string> Database::scalar(std::string_view sql, std::string_vi
   if (!st.step() || st.is_null(0)) return std::nullopt;
   return st.text(0);
 }
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int Database::changes() const { return sqlite3_changes(db_); }
+bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 

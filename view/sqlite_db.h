@@ -4,12 +4,14 @@
 // Not thread-safe: one Database per thread.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <sqlite3.h>
+struct sqlite3;
+struct sqlite3_stmt;
 
 namespace liaison {
 
@@ -64,8 +66,11 @@ class Database {
   // The single text value of a one-row query, or nullopt.
   std::optional<std::string> scalar(std::string_view sql, std::string_view arg = {});
   // The rowid of the last INSERT, and the rows the last statement changed.
-  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-  int changes() const { return sqlite3_changes(db_); }
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  // True while a transaction is open on this connection.
+  bool in_transaction() const;
+  // The SQLite handle, for the view layer's own modules only.
   sqlite3* raw() const { return db_; }
 
  private:
@@ -76,6 +81,10 @@ class Database {
 class Transaction {
  public:
   explicit Transaction(Database& db);
+  Transaction(Transaction&& other) noexcept : db_(other.db_), done_(other.done_) { other.done_ = true; }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
   void commit();
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <sqlite3.h>
+
 #include "base/error.h"
 #include "model/ids.h"
 #include "model/record.h"
@@ -252,6 +254,11 @@ struct View::KindStatements {
   Statement insert_fts;
   Statement update_row;
 };
+
+void View::limit_page_cache(std::int64_t bytes) {
+  // A negative cache_size is a size in KiB.
+  db_.exec("PRAGMA cache_size=-" + std::to_string(bytes / 1024));
+}
 
 View View::open(const std::filesystem::path& path) {
   View view(Database::open(path));

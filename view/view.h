@@ -74,7 +74,13 @@ class View {
  public:
   static View open(const std::filesystem::path& path);
 
+  // The database, for the view layer's own modules (queries, snapshots).
   Database& db() { return db_; }
+  // A write transaction (BEGIN IMMEDIATE): the copy's writer lock.
+  Transaction write_transaction() { return Transaction(db_); }
+  bool in_transaction() const { return db_.in_transaction(); }
+  // Caps this connection's page cache (a long-running server).
+  void limit_page_cache(std::int64_t bytes);
 
   // The commit the records reflect; nullopt for an empty view. set_head
   // also completes the full-text index for the records put or removed since

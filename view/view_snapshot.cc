@@ -29,6 +29,8 @@ std::string read_file_bytes(const std::filesystem::path& file) {
 
 }  // namespace
 
+void write_view_snapshot(View& view, const std::filesystem::path& file) { write_view_snapshot(view.db(), file); }
+
 void write_view_snapshot(Database& view_db, const std::filesystem::path& file) {
   if (std::filesystem::exists(file)) throw Failure("snapshot file exists already: " + file.string());
   // VACUUM INTO reads one consistent state of the source and writes a

@@ -19,12 +19,14 @@
 
 #include "base/decode_limits.h"
 #include "view/sqlite_db.h"
+#include "view/view.h"
 
 namespace liaison {
 
 // Writes the snapshot of the open view database `view_db` into `file`
 // (which must not exist), consistent with one transaction of the source.
 void write_view_snapshot(Database& view_db, const std::filesystem::path& file);
+void write_view_snapshot(View& view, const std::filesystem::path& file);
 
 // A snapshot file as bytes for the wire (compressed), and back into a file.
 std::string pack_view_snapshot(const std::filesystem::path& file);

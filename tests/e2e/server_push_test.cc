@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "git/commit_patch.h"
+#include "git/git_handles.h"
 #include "base/compression.h"
 #include "model/record.h"
 #include "sync/http_client.h"

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "git/history.h"
+#include "git/git_handles.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {

@@ -15,6 +15,7 @@
 #include "store/exchange.h"
 #include "store/merge_session.h"
 #include "store/store.h"
+#include "git/git_handles.h"
 #include "tests/unit/temp_copy.h"
 
 namespace liaison {
@@ -214,7 +215,7 @@ class MergeProperty : public ::testing::TestWithParam<unsigned> {
 
   void pull(Copy& into, Copy& from) {
     auto theirs = fetch_from_copy(*into.store, dir / from.name);
-    auto base_id = merge_base(into.store->history(), head(into), theirs);
+    auto base_id = into.store->history().merge_base(head(into), theirs);
     ASSERT_TRUE(base_id);
     Model expected = model_merge(snapshots.at(*base_id), into.model, snapshots.at(theirs));
     auto outcome = start_merge(*into.store, theirs, from.name);

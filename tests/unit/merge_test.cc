@@ -7,6 +7,7 @@
 #include "store/merge_session.h"
 #include "model/record.h"
 #include "store/store.h"
+#include "git/git_handles.h"
 #include "git/transfer.h"
 #include "tests/unit/temp_copy.h"
 
