@@ -399,7 +399,6 @@ TEST_F(PackWriterTest, FailedIndexWriteLeavesNoReadablePack) {
 }
 
 TEST_F(PackWriterTest, SamePackCanBeWrittenAfterAFailedWrite) {
-  GTEST_SKIP() << "bug: a failed write() leaves its 0444 tmp_pack-*.pack; a non-root retry fails with EACCES";
   auto objects = sample_objects();
   auto blocker = block_index_of(git_dir, objects);
   {
@@ -408,9 +407,8 @@ TEST_F(PackWriterTest, SamePackCanBeWrittenAfterAFailedWrite) {
     EXPECT_THROW(failed.write(git_dir), Failure);
   }
   fs::remove_all(blocker);
-  // A failed write cleans up after itself: write_file_synced creates files
-  // 0444, and opening a left-over one for writing is refused to anyone but
-  // root, which is why the retry below fails for a normal user.
+  // A failed write cleans up after itself (its files are created 0444, so
+  // a left-over one would refuse a retry by anyone but root).
   for (const auto& p : files_in_pack_dir())
     EXPECT_FALSE(p.filename().string().starts_with("tmp_")) << p << " left behind";
 
