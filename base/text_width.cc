@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "base/utf8.h"
+
 namespace liaison {
 namespace {
 
@@ -60,26 +62,6 @@ bool in(const Range (&table)[N], char32_t cp) {
   return it != std::begin(table) && cp <= std::prev(it)->last;
 }
 
-struct Decoded {
-  char32_t cp;
-  std::size_t length;  // bytes taken from the text, at least 1
-};
-
-// One code point at text[at]; a malformed sequence yields U+FFFD for one byte.
-Decoded decode(std::string_view text, std::size_t at) {
-  auto lead = static_cast<unsigned char>(text[at]);
-  if (lead < 0x80) return {lead, 1};
-  std::size_t length = (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || at + length > text.size()) return {0xFFFD, 1};
-  char32_t cp = lead & (0x7F >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    auto c = static_cast<unsigned char>(text[at + i]);
-    if ((c & 0xC0) != 0x80) return {0xFFFD, 1};
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  return {cp, length};
-}
-
 }  // namespace
 
 int codepoint_width(char32_t cp) {
@@ -91,7 +73,7 @@ int codepoint_width(char32_t cp) {
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   for (std::size_t at = 0; at < text.size();) {
-    auto d = decode(text, at);
+    auto d = decode_utf8(text, at);
     width += static_cast<std::size_t>(codepoint_width(d.cp));
     at += d.length;
   }
@@ -101,7 +83,7 @@ std::size_t display_width(std::string_view text) {
 std::string_view truncate_to_width(std::string_view text, std::size_t columns) {
   std::size_t width = 0, at = 0;
   while (at < text.size()) {
-    auto d = decode(text, at);
+    auto d = decode_utf8(text, at);
     auto w = static_cast<std::size_t>(codepoint_width(d.cp));
     if (width + w > columns) break;
     width += w;

@@ -9,6 +9,7 @@
 
 #include <map>
 
+#include "base/bulk_thresholds.h"
 #include "git/git_handles.h"
 #include "git/pack_writer.h"
 
@@ -16,8 +17,6 @@ namespace liaison {
 namespace {
 
 constexpr const char* kMainRef = "refs/heads/main";
-// Above this many changed files a commit is written as packs, not loose objects.
-constexpr std::size_t kBulkThreshold = 128;
 
 git_oid to_oid(const CommitId& id) {
   git_oid oid;
@@ -483,7 +482,7 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
   std::vector<GitCommit> parent_commits;
   for (const auto& p : parents) parent_commits.push_back(lookup_commit(repo_.get(), p));
 
-  if (changes.size() <= kBulkThreshold) {
+  if (changes.size() <= kPackCommitsAboveFiles) {
     // Small: loose objects through libgit2, each fsynced.
     std::vector<git_oid> blob_ids(changes.size());
     for (std::size_t i = 0; i < changes.size(); ++i)

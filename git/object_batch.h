@@ -12,13 +12,14 @@
 
 #include <git2.h>
 
+#include "base/bulk_thresholds.h"
 #include "git/pack_writer.h"
 
 namespace liaison {
 
 class ObjectBatch {
  public:
-  static constexpr std::size_t kLooseLimit = 100;
+  static constexpr std::size_t kLooseLimit = kPackObjectsFrom;
 
   // `pack_level`: the deflate level of a pack's objects (History::pack_compression_level()).
   explicit ObjectBatch(int pack_level) : pack_(pack_level) {}

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/bulk_thresholds.h"
 #include "base/decode_limits.h"
 #include "git/history.h"
 
@@ -32,8 +33,6 @@ std::string pack_everything(const History& history, const CommitId& head);
 // or past kCopyFilesAboveRecords records to copy, copies the object files
 // instead (see copy_object_files). Used between copies on one machine
 // (fetch, push).
-inline constexpr std::size_t kCopyFilesAboveRecords = 1000;
-inline constexpr std::uintmax_t kCopyFilesAbovePackBytes = 1 << 20;
 void copy_objects(const History& source, History& target, const CommitId& want, const std::vector<CommitId>& haves);
 
 // Copies the object files (packs and loose objects) of `source` that

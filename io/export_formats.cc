@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "model/record.h"
 
 namespace liaison {
@@ -29,8 +30,7 @@ std::string fold(const std::string& line) {
   std::string out;
   std::size_t width = 0;
   for (std::size_t i = 0; i < line.size();) {
-    auto c = static_cast<unsigned char>(line[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+    std::size_t len = decode_utf8(line, i).length;
     if (width + len > 75) {
       out += "\r\n ";
       width = 1;

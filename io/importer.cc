@@ -1,13 +1,13 @@
 #include "io/importer.h"
 
 #include <cctype>
-#include <future>
 #include <optional>
 #include <set>
 
 #include "base/canonical_json.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/parallel.h"
 #include "model/ids.h"
 #include "model/phone.h"
 #include "view/query.h"
@@ -262,10 +262,7 @@ ImportedRecords read_import(Kind kind, std::string_view text, std::string_view f
     }
     return errors;
   };
-  std::size_t half = raws.size() > 2000 ? raws.size() / 2 : raws.size();
-  auto second = std::async(std::launch::async, check_rows, half, raws.size());
-  auto errors = check_rows(0, half);
-  auto later = second.get();
+  auto [errors, later] = in_two_halves(raws.size(), check_rows);
   for (auto& e : later.shown)
     if (errors.shown.size() < kImportErrorsShown) errors.shown.push_back(std::move(e));
   errors.count += later.count;

@@ -11,6 +11,8 @@
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/regex.h>
 
+#include "base/bulk_thresholds.h"
+
 // The metadata libphonenumber parses with, compiled into the library
 // (declared in its metadata.h, which Debian does not install).
 namespace i18n::phonenumbers {
@@ -214,14 +216,13 @@ WrittenPhone read_written_phone(std::string_view raw, const std::vector<std::str
 
 // Building the table takes about 6 ms (ICU compiles a pattern per country
 // and digit), the time Parse takes for 800 numbers: a process uses it once it
-// has read this many numbers (an import), so that a one-record command does
-// not pay for it.
-constexpr unsigned kDirectReadingAfter = 1000;
+// has read kDirectPhoneReadingAfter numbers (an import), so that a
+// one-record command does not pay for it.
 
 std::optional<std::string> to_e164(std::string_view text, std::string_view default_region) {
   static std::atomic<unsigned> parsed{0};
   std::string input = international_input(text);
-  if (parsed.load(std::memory_order_relaxed) < kDirectReadingAfter) {
+  if (parsed.load(std::memory_order_relaxed) < kDirectPhoneReadingAfter) {
     parsed.fetch_add(1, std::memory_order_relaxed);
     return parse_e164(input, default_region);
   }

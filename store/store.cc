@@ -16,6 +16,7 @@
 
 #include "base/batch_queue.h"
 #include "base/error.h"
+#include "base/parallel.h"
 #include "model/ids.h"
 #include "model/record.h"
 #include "model/reference_data.h"
@@ -38,9 +39,6 @@ Person default_user() {
   return p;
 }
 
-// Past this many records, a change is normalised on two threads, and read
-// with the bulk paths of commit_impl.
-constexpr std::size_t kLargeChange = 2000;
 // The most problems doctor lists.
 constexpr std::size_t kMaxDoctorProblems = 1000;
 
@@ -66,7 +64,7 @@ template <typename... T>
 std::future<void> free_later(T&&... doomed) {
   // Moved out inside the call: the callable itself is destroyed by whoever
   // drops the future.
-  return std::async(std::launch::async, [... held = std::move(doomed)]() mutable {
+  return in_background([... held = std::move(doomed)]() mutable {
     ([](auto& h) { auto freed_here = std::move(h); }(held), ...);
   });
 }
@@ -78,7 +76,7 @@ struct NormalizedRecord {
 };
 
 // Normalises on two threads when there are many records (phone parsing
-// dominates); a thread stops at its first error, which the caller rethrows
+// dominates, base/parallel.h); a thread stops at its first error, which the caller rethrows
 // when it reaches that record in order.
 std::vector<NormalizedRecord> normalize_all(const std::vector<RecordChange>& changes) {
   std::vector<NormalizedRecord> out(changes.size());
@@ -93,14 +91,7 @@ std::vector<NormalizedRecord> normalize_all(const std::vector<RecordChange>& cha
       }
     }
   };
-  if (changes.size() <= kLargeChange) {
-    normalize(0, changes.size());
-    return out;
-  }
-  std::size_t half = changes.size() / 2;
-  auto second = std::async(std::launch::async, normalize, half, changes.size());
-  normalize(0, half);
-  second.get();
+  in_two_halves(changes.size(), normalize);
   return out;
 }
 
@@ -326,46 +317,37 @@ void Store::start_at(const CommitId& commit) {
 
 std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, const std::string& message,
                                            bool normalized, const std::optional<CommitId>& merge_parent) {
-  // A small change is normalised before taking the lock. A large one that
-  // needs normalising (a merge: phone numbers dominate) is normalised on
-  // other threads while this one takes the lock and reads the rows the
-  // records have now, by the ids they were given.
-  bool read_ahead = !normalized && input.size() > kLargeChange;
-  std::future<std::vector<NormalizedRecord>> normalizing;
-  std::vector<NormalizedRecord> normal;
-  if (read_ahead) normalizing = std::async(std::launch::async, [&input] { return normalize_all(input); });
-  else normal = normalized ? std::vector<NormalizedRecord>(input.size()) : normalize_all(input);
+  auto plan = plan_change(std::move(input), normalized);
+  if (plan.effective.empty() && !merge_parent) return std::nullopt;
+  return apply_change(plan, message, merge_parent);
+}
 
-  std::optional<Transaction> tx;
-  std::optional<CommitId> head;
-  std::map<Kind, std::unordered_set<std::string>> present;
-  auto take_lock = [&] {
-    lock_writers(tx);
-    head = history_.head();
-    if (view_.head() != head) catch_up();
-    // When a change is large next to what the view holds (an import), the
-    // ids present are read in one scan per kind, and rows only for records
-    // that exist; a merge of 10k changed records into 100k reads just those.
-    std::map<Kind, std::size_t> changed_per_kind;
-    for (const auto& c : input) ++changed_per_kind[c.kind];
-    for (const auto& [kind, n] : changed_per_kind)
-      if (n > kLargeChange && n * 4 > static_cast<std::size_t>(view_.count(kind)))
-        present.emplace(kind, view_.ids(kind));
-  };
-  auto current = [&](Kind kind, const std::string& id) -> std::optional<Json> {
-    if (auto it = present.find(kind); it != present.end() && !it->second.count(id)) return std::nullopt;
-    return view_.get(kind, id);
-  };
-  std::vector<std::optional<Json>> read_before(read_ahead ? input.size() : 0);
-  if (read_ahead) {
-    take_lock();
-    for (std::size_t i = 0; i < input.size(); ++i)
-      if (!input[i].id.empty()) read_before[i] = current(input[i].kind, input[i].id);
-    normal = normalizing.get();
-  }
+void Store::lock_for_plan(ChangePlan& plan, const std::map<Kind, std::size_t>& changed_per_kind) {
+  lock_writers(plan.lock);
+  plan.head = history_.head();
+  if (view_.head() != plan.head) catch_up();
+  // When a change is large next to what the view holds (an import), the
+  // ids present are read in one scan per kind, and rows only for records
+  // that exist; a merge of 10k changed records into 100k reads just those.
+  for (const auto& [kind, n] : changed_per_kind)
+    if (n > kLargeChange && n * 4 > static_cast<std::size_t>(view_.count(kind)))
+      plan.present.emplace(kind, view_.ids(kind));
+}
 
+std::optional<Json> Store::planned_before(const ChangePlan& plan, Kind kind, const std::string& id) {
+  if (auto it = plan.present.find(kind); it != plan.present.end() && !it->second.count(id)) return std::nullopt;
+  return view_.get(kind, id);
+}
+
+namespace {
+
+// The changes with their normalised records and ids, in input order; throws
+// RecordError for the first record that failed to normalise, whose id does
+// not match the one given, or that appears twice. was_read[i] tells whether
+// the i-th change's current row was read ahead (by the id it was given).
+std::vector<RecordChange> normalized_changes(std::vector<RecordChange>& input, std::vector<NormalizedRecord>& normal,
+                                             bool normalized, bool read_ahead, std::vector<bool>& was_read) {
   std::vector<RecordChange> changes;
-  std::vector<bool> was_read;  // read_before[i] holds changes[i]'s row
   changes.reserve(input.size());
   for (std::size_t i = 0; i < input.size(); ++i) {
     auto& c = input[i];
@@ -395,17 +377,38 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     if (!seen.insert({changes[i].kind, changes[i].id}).second)
       throw RecordError(i, std::string(kind_name(changes[i].kind)) + " " + short_id(changes[i].id) +
                                " appears twice in one change");
-  if (!tx) take_lock();
+  return changes;
+}
 
-  std::vector<RecordChange> effective;
-  std::vector<std::size_t> origin;  // effective[j] is changes[origin[j]]
-  std::vector<FileChange> files;
-  bool replaces_rows = false;
-  std::vector<std::optional<Json>> befores;
-  std::string summary;
+}  // namespace
+
+Store::ChangePlan Store::plan_change(std::vector<RecordChange> input, bool normalized) {
+  ChangePlan plan;
+  std::map<Kind, std::size_t> changed_per_kind;
+  for (const auto& c : input) ++changed_per_kind[c.kind];
+  // A small change is normalised before taking the lock. A large one that
+  // needs normalising (a merge: phone numbers dominate) is normalised on
+  // other threads while this one takes the lock and reads the rows the
+  // records have now, by the ids they were given.
+  bool read_ahead = !normalized && input.size() > kLargeChange;
+  std::future<std::vector<NormalizedRecord>> normalizing;
+  std::vector<NormalizedRecord> normal;
+  if (read_ahead) normalizing = in_background([&input] { return normalize_all(input); });
+  else normal = normalized ? std::vector<NormalizedRecord>(input.size()) : normalize_all(input);
+  std::vector<std::optional<Json>> read_before(read_ahead ? input.size() : 0);
+  if (read_ahead) {
+    lock_for_plan(plan, changed_per_kind);
+    for (std::size_t i = 0; i < input.size(); ++i)
+      if (!input[i].id.empty()) read_before[i] = planned_before(plan, input[i].kind, input[i].id);
+    normal = normalizing.get();
+  }
+  std::vector<bool> was_read;  // read_before[i] holds the i-th change's row
+  auto changes = normalized_changes(input, normal, normalized, read_ahead, was_read);
+  if (!plan.lock) lock_for_plan(plan, changed_per_kind);
+
   for (std::size_t i = 0; i < changes.size(); ++i) {
     auto& c = changes[i];
-    auto before = was_read[i] ? std::move(read_before[i]) : current(c.kind, c.id);
+    auto before = was_read[i] ? std::move(read_before[i]) : planned_before(plan, c.kind, c.id);
     if (!before && !c.after) throw RecordError(i, "no " + std::string(kind_name(c.kind)) + " with id '" + c.id + "'");
     if (before && c.after && *before == *c.after) continue;
     if (before && c.after) {
@@ -418,64 +421,74 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
     if (c.after && !c.row) c.row = make_view_row(c.kind, *c.after);
     std::optional<std::string> text;
     if (c.after) text = c.text.empty() ? canonical_json(*c.after) : std::move(c.text);
-    files.push_back({record_path(c.kind, c.id), std::move(text)});
-    replaces_rows |= before.has_value();
-    if (effective.empty()) summary = describe_change(c.kind, before, c.after);
-    befores.push_back(std::move(before));
-    effective.push_back(std::move(c));
-    origin.push_back(i);
+    plan.files.push_back({record_path(c.kind, c.id), std::move(text)});
+    plan.replaces_rows |= before.has_value();
+    if (plan.effective.empty()) plan.summary = describe_change(c.kind, before, c.after);
+    plan.befores.push_back(std::move(before));
+    plan.effective.push_back(std::move(c));
+    plan.origin.push_back(i);
   }
-  if (effective.empty() && !merge_parent) return std::nullopt;
-  check_references(effective, origin);
+  check_references(plan.effective, plan.origin);
+  return plan;
+}
 
-  std::string full_message = message.empty() ? summary : message;
+
+CommitId Store::apply_change(ChangePlan& plan, const std::string& message, const std::optional<CommitId>& merge_parent) {
+  std::string full_message = message.empty() ? plan.summary : message;
   full_message += "\n\nLiaison-Org: " + org() + "\n";
   std::vector<CommitId> parents;
-  if (head) parents.push_back(*head);
+  if (plan.head) parents.push_back(*plan.head);
   if (merge_parent) parents.push_back(*merge_parent);
   // History objects and view rows are written at the same time on two
   // threads; the head moves only when both are done, and the view
   // transaction commits after the head, so a failure anywhere leaves the
   // copy as it was (or, after the head moved, with a view that catches up).
   Person author = user();
-  auto written = std::async(std::launch::async, [&] { return history_.write_commit(parents, files, author, full_message); });
-  // Dropping indexes pays off for a large load of new rows only: replacing
-  // rows needs the indexes to find the old ones.
-  bool bulk = effective.size() > 5000 && !replaces_rows;
+  auto written = in_background([&] { return history_.write_commit(parents, plan.files, author, full_message); });
   std::future<void> freeing;
   try {
-    // A bulk load goes in id order, so the id index grows at its end
-    // instead of taking each row at a random place.
-    std::vector<std::size_t> order(effective.size());
-    std::iota(order.begin(), order.end(), 0);
-    if (bulk) {
-      view_.begin_bulk();
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::tie(effective[a].kind, effective[a].id) < std::tie(effective[b].kind, effective[b].id);
-      });
-    }
-    for (std::size_t i : order) {
-      const auto& c = effective[i];
-      if (!c.after) view_.remove(c.kind, c.id);
-      else if (befores[i]) view_.replace(c.kind, *befores[i], *c.after, *c.row, *files[i].content);
-      else view_.insert(c.kind, *c.row, *files[i].content);
-    }
-    // The records are in the view: another thread frees them while indexes
-    // are built and the transaction commits.
-    if (effective.size() > kLargeChange) freeing = free_later(std::move(effective), std::move(befores));
-    if (bulk) view_.end_bulk();
-    view_.flush_search_index();
+    freeing = write_view(plan);
   } catch (...) {
     written.wait();
     throw;
   }
   CommitId id = written.get();
-  if (!history_.advance_head(head, id, "liaison: " + full_message.substr(0, full_message.find('\n'))))
+  if (!history_.advance_head(plan.head, id, "liaison: " + full_message.substr(0, full_message.find('\n'))))
     throw Failure("the copy's history moved during the change; nothing was changed, try again");
   view_.set_head(id);
-  tx->commit();
+  plan.lock->commit();
   if (freeing.valid()) freeing.get();
   return id;
+}
+
+std::future<void> Store::write_view(ChangePlan& plan) {
+  auto& effective = plan.effective;
+  // Dropping indexes pays off for a large load of new rows only: replacing
+  // rows needs the indexes to find the old ones.
+  bool bulk = effective.size() > kRebuildIndexesAbove && !plan.replaces_rows;
+  // A bulk load goes in id order, so the id index grows at its end instead
+  // of taking each row at a random place.
+  std::vector<std::size_t> order(effective.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (bulk) {
+    view_.begin_bulk();
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::tie(effective[a].kind, effective[a].id) < std::tie(effective[b].kind, effective[b].id);
+    });
+  }
+  for (std::size_t i : order) {
+    const auto& c = effective[i];
+    if (!c.after) view_.remove(c.kind, c.id);
+    else if (plan.befores[i]) view_.replace(c.kind, *plan.befores[i], *c.after, *c.row, *plan.files[i].content);
+    else view_.insert(c.kind, *c.row, *plan.files[i].content);
+  }
+  // The records are in the view: another thread frees them while indexes
+  // are built and the transaction commits.
+  std::future<void> freeing;
+  if (effective.size() > kLargeChange) freeing = free_later(std::move(plan.effective), std::move(plan.befores));
+  if (bulk) view_.end_bulk();
+  view_.flush_search_index();
+  return freeing;
 }
 
 Json Store::add(Kind kind, Json record) {
@@ -547,7 +560,7 @@ void Store::load_view(const CommitId& head) {
   using Batch = std::vector<Parsed>;
   constexpr std::size_t kBatch = 256;
   BatchQueue<Batch> queue(64);
-  auto reader = std::async(std::launch::async, [&] {
+  auto reader = in_background([&] {
     try {
       Batch batch;
       batch.reserve(kBatch);

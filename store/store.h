@@ -15,8 +15,11 @@
 #pragma once
 
 #include <filesystem>
+#include <future>
+#include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "base/canonical_json.h"
@@ -131,8 +134,34 @@ class Store {
  private:
   Store(std::filesystem::path dir, History history, CopyState state, View view)
       : dir_(std::move(dir)), history_(std::move(history)), state_(std::move(state)), view_(std::move(view)) {}
+  // A commit is planned, then applied. The plan holds the writer lock from
+  // the moment it reads the records the change replaces until the change is
+  // applied: the records validated and normalised, the changes that change
+  // something (`effective`, each with its place in the input, `origin`), the
+  // rows they replace, the files to write.
+  struct ChangePlan {
+    std::optional<Transaction> lock;
+    std::optional<CommitId> head;
+    // Ids present per kind, read in one scan when a change is large.
+    std::map<Kind, std::unordered_set<std::string>> present;
+    std::vector<RecordChange> effective;
+    std::vector<std::size_t> origin;
+    std::vector<std::optional<Json>> befores;
+    std::vector<FileChange> files;
+    bool replaces_rows = false;
+    std::string summary;
+  };
   std::optional<CommitId> commit_impl(std::vector<RecordChange> changes, const std::string& message, bool normalized,
                                       const std::optional<CommitId>& merge_parent);
+  ChangePlan plan_change(std::vector<RecordChange> input, bool normalized);
+  void lock_for_plan(ChangePlan& plan, const std::map<Kind, std::size_t>& changed_per_kind);
+  std::optional<Json> planned_before(const ChangePlan& plan, Kind kind, const std::string& id);
+  // The history writer and the view writer, on two threads; the head moves
+  // when both are done.
+  CommitId apply_change(ChangePlan& plan, const std::string& message, const std::optional<CommitId>& merge_parent);
+  // Writes the plan's rows into the view; returns the freeing of the
+  // plan's records, under way on another thread for a large change.
+  std::future<void> write_view(ChangePlan& plan);
   // Begins the view's write transaction, the copy's writer lock. Every
   // liaison process that moves the copy's head holds it while it does, so a
   // ref lock file met under it was left by a killed process and is removed.

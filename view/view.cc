@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "base/error.h"
+#include "base/utf8.h"
 #include "model/ids.h"
 #include "model/record.h"
 #include "model/reference_data.h"
@@ -109,30 +110,6 @@ namespace {
 
 // The code point at text[i] and its length in bytes; a malformed byte is
 // taken as itself, one byte long.
-char32_t decode_utf8(std::string_view text, std::size_t i, std::size_t& len) {
-  auto c = static_cast<unsigned char>(text[i]);
-  len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-  if (i + len > text.size()) len = 1;
-  auto next = [&](std::size_t k) { return static_cast<char32_t>(text[i + k] & 0x3F); };
-  if (len == 2) return ((c & 0x1F) << 6) | next(1);
-  if (len == 3) return ((c & 0x0F) << 12) | (next(1) << 6) | next(2);
-  if (len == 4) return ((c & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3);
-  return c;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 bool is_arabic_letter(char32_t c) { return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3); }
 // Harakat, the superscript alef and tatweel: written or not at will.
 bool is_arabic_mark(char32_t c) { return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640; }
@@ -175,8 +152,7 @@ std::string prepare(std::string_view text, Purpose purpose) {
   };
   std::size_t i = 0;
   while (i < text.size()) {
-    std::size_t len = 1;
-    char32_t cp = decode_utf8(text, i, len);
+    auto [cp, len] = decode_utf8(text, i);
     if (is_arabic_letter(cp)) {
       arabic.push_back(fold_arabic(cp));
     } else if (is_arabic_mark(cp) && !arabic.empty()) {
