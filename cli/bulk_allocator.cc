@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <string_view>
 #include <system_error>
 
 #include <unistd.h>
@@ -16,25 +15,10 @@ namespace {
 
 constexpr const char* kMarker = "LIAISON_BULK_ALLOCATOR";
 
-bool is_bulk_command(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "import" || arg == "export" || arg == "doctor" || arg == "merge") return true;
-    if (arg == "pull") {
-      // From a named copy or bundle; a plain `pull` (from the server, in
-      // small steps) starts sooner without.
-      for (int j = i + 1; j < argc; ++j)
-        if (argv[j][0] != '-') return true;
-      return false;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
-void use_bulk_allocator_for_bulk_commands(int argc, char** argv) {
-  if (std::getenv(kMarker) || !is_bulk_command(argc, argv)) return;
+void use_bulk_allocator(char** argv) {
+  if (std::getenv(kMarker)) return;
   std::error_code ec;
   if (!std::filesystem::exists(LIAISON_TCMALLOC_PATH, ec)) return;
   const char* earlier = std::getenv("LD_PRELOAD");
@@ -53,7 +37,7 @@ void use_bulk_allocator_for_bulk_commands(int argc, char** argv) {
 #else
 
 // Built without tcmalloc (or with the sanitizers): every command keeps glibc's malloc.
-void use_bulk_allocator_for_bulk_commands(int, char**) {}
+void use_bulk_allocator(char**) {}
 
 #endif
 

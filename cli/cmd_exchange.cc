@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
 #include "store/exchange.h"
@@ -156,7 +157,7 @@ RecordKey conflict_key(Store& store, const std::string& prefix) {
 
 }  // namespace
 
-void register_exchange(CLI::App& app, Context& ctx) {
+void register_clone(CLI::App& app, Context& ctx) {
   struct CloneOptions {
     std::string source, dir, org, token;
   };
@@ -184,7 +185,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     if (ctx.json) print_json({{"dir", dir.string()}, {"head", store.history().head().value_or("")}});
     else std::cout << "Cloned " << source.string() << " into " << dir.string() << "\n";
   });
+}
 
+void register_remote(CLI::App& app, Context& ctx) {
   auto* remote = app.add_subcommand("remote", "Manage the copies and servers this copy exchanges with");
   remote->require_subcommand(1);
   auto r = std::make_shared<Remote>();
@@ -214,7 +217,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
   auto* rrm = remote->add_subcommand("rm", "Remove a remote");
   rrm->add_option("NAME", *rm_name)->required();
   rrm->callback([&ctx, rm_name] { remove_remote(ctx.open(), *rm_name); });
+}
 
+void register_pull(CLI::App& app, Context& ctx) {
   auto pull_from = std::make_shared<std::string>("origin");
   auto* pull = app.add_subcommand("pull", "Fetch another copy's (or a bundle's) commits and merge them");
   pull->add_option("SOURCE", *pull_from, "remote name, path of a copy, or bundle file (default origin)");
@@ -237,7 +242,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     }
     report_merge(ctx, store, start_merge(store, theirs, source), source);
   });
+}
 
+void register_push(CLI::App& app, Context& ctx) {
   auto push_to = std::make_shared<std::string>("origin");
   auto* push = app.add_subcommand("push", "Send this copy's commits to another copy (fast-forward only)");
   push->add_option("REMOTE", *push_to, "remote name or path of a copy (default origin)");
@@ -258,7 +265,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     else if (result.up_to_date) std::cout << "Everything up to date.\n";
     else std::cout << "Pushed " << result.head.substr(0, 10) << " to " << target.string() << "\n";
   });
+}
 
+void register_bundle(CLI::App& app, Context& ctx) {
   struct BundleOptions {
     std::string file, since;
   };
@@ -280,7 +289,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     else std::cerr << "Wrote " << file.string() << " (" << bytes << " bytes, head " << made.head.substr(0, 10)
                    << ")\n";
   });
+}
 
+void register_conflicts(CLI::App& app, Context& ctx) {
   auto* conflicts = app.add_subcommand("conflicts", "List the conflicts of the merge in progress");
   conflicts->callback([&ctx] {
     auto& store = ctx.open();
@@ -303,7 +314,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     }
     print_table(rows);
   });
+}
 
+void register_resolve(CLI::App& app, Context& ctx) {
   struct ResolveOptions {
     std::string id, field, value;
     bool ours = false, theirs = false, has_value = false;
@@ -329,7 +342,9 @@ void register_exchange(CLI::App& app, Context& ctx) {
     auto m = pending_merge(store);
     if (!ctx.json) std::cout << "Resolved; " << m->unresolved() << " conflicts left.\n";
   });
+}
 
+void register_merge(CLI::App& app, Context& ctx) {
   struct MergeOptions {
     bool cont = false, abort = false;
   };

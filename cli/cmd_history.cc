@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/graph.h"
 #include "cli/output.h"
@@ -39,7 +40,7 @@ void print_diffs(const std::vector<RecordDiff>& diffs, std::size_t max_shown = 2
 
 }  // namespace
 
-void register_history(CLI::App& app, Context& ctx) {
+void register_log(CLI::App& app, Context& ctx) {
   struct LogOptions {
     std::string id;
     std::size_t limit = 0;
@@ -76,7 +77,9 @@ void register_history(CLI::App& app, Context& ctx) {
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
   });
+}
 
+void register_show(CLI::App& app, Context& ctx) {
   auto show_rev = std::make_shared<std::string>("HEAD");
   auto* show = app.add_subcommand("show", "Show a commit and the records it changed, field by field");
   show->add_option("REV", *show_rev, "commit id, prefix, HEAD, HEAD~1... (default HEAD)");
@@ -102,7 +105,9 @@ void register_history(CLI::App& app, Context& ctx) {
     std::cout << "    " << info.message.substr(0, info.message.find_last_not_of('\n') + 1) << "\n\n";
     print_diffs(changes);
   });
+}
 
+void register_diff(CLI::App& app, Context& ctx) {
   struct DiffOptions {
     std::vector<std::string> revs;
   };
@@ -126,7 +131,9 @@ void register_history(CLI::App& app, Context& ctx) {
     else if (diffs.empty()) std::cout << "No differences.\n";
     else print_diffs(diffs);
   });
+}
 
+void register_blame(CLI::App& app, Context& ctx) {
   auto blame_id = std::make_shared<std::string>();
   auto* bl = app.add_subcommand("blame", "Who last changed each field of a record, when, in which commit");
   bl->add_option("ID", *blame_id, "record id or prefix, org slug or area code")->required();
@@ -147,7 +154,9 @@ void register_history(CLI::App& app, Context& ctx) {
                       format_time(f.commit.time, f.commit.offset_minutes), f.commit.author.name});
     print_table(rows);
   });
+}
 
+void register_revert(CLI::App& app, Context& ctx) {
   auto revert_rev = std::make_shared<std::string>();
   auto* rv = app.add_subcommand("revert", "Make a new commit that undoes a commit");
   rv->add_option("REV", *revert_rev, "the commit to undo")->required();

@@ -1,5 +1,5 @@
-// liaison matrix, gaps, duplicates, coverage, report, need match: what
-// donors and central staff ask of the needs and the directory.
+// liaison matrix, gaps, duplicates, coverage, report: what donors and
+// central staff ask of the needs and the directory.
 #include <algorithm>
 #include <ctime>
 #include <fstream>
@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
 #include "view/assistance.h"
@@ -162,7 +163,9 @@ void register_matrix(CLI::App& app, Context& ctx) {
     auto file = write_or_print(m->out, text);
     if (!file.empty()) std::cerr << "Wrote " << file << "\n";
   });
+}
 
+void register_gaps(CLI::App& app, Context& ctx) {
   auto g = std::make_shared<MatrixOptions>();
   auto* gaps_cmd = app.add_subcommand("gaps", "Open needs no offer covers, highest priority and oldest first");
   add_matrix_filters(gaps_cmd, *g, false);
@@ -172,7 +175,9 @@ void register_matrix(CLI::App& app, Context& ctx) {
     if (needs.empty()) std::cout << "No gaps: every open need has an offer.\n";
     else print_record_list(Kind::Need, needs);
   });
+}
 
+void register_duplicates(CLI::App& app, Context& ctx) {
   auto* dup = app.add_subcommand("duplicates", "Needs covered by several providers, and offers that look alike");
   dup->callback([&ctx] {
     auto d = duplicates(ctx.open().view());
@@ -194,7 +199,9 @@ void register_matrix(CLI::App& app, Context& ctx) {
                 << (p.same_provider ? " (same provider)" : "") << "\n";
     }
   });
+}
 
+void register_coverage(CLI::App& app, Context& ctx) {
   auto stale_days = std::make_shared<int>(365);
   auto* cov = app.add_subcommand("coverage", "Active contact points per organization and state, by thematic area");
   cov->add_option("--older-than", *stale_days, "days after which a contact point counts as stale (default 365)");
@@ -215,7 +222,9 @@ void register_matrix(CLI::App& app, Context& ctx) {
       std::cout << "\n";
     }
   });
+}
 
+void register_report(CLI::App& app, Context& ctx) {
   struct ReportArgs {
     std::string out, since;
     int stale_days = 365;
@@ -249,42 +258,6 @@ void register_matrix(CLI::App& app, Context& ctx) {
                               {"changes", data.changes.size()}});
     else std::cerr << "Wrote " << r->out << "\n";  // stdout is for data, as with matrix -o
   });
-
-  // need match NEED OFFER, added to the `need` group of cmd_records.cc.
-  // `need match` extends the need group, when this run built it (main.cc
-  // builds only the groups of the command being run).
-  auto needs = app.get_subcommands([](CLI::App* sub) { return sub->get_name() == "need"; });
-  if (auto* need = needs.empty() ? nullptr : needs.front()) {
-    struct MatchArgs {
-      std::string need, offer;
-    };
-    auto ma = std::make_shared<MatchArgs>();
-    auto* match = need->add_subcommand("match", "Link an offer to a need; an open need becomes matched");
-    match->add_option("NEED", ma->need, "need id or prefix")->required();
-    match->add_option("OFFER", ma->offer, "offer id or prefix")->required();
-    match->callback([&ctx, ma] {
-      auto& store = ctx.open();
-      auto need_id = store.resolve_id(Kind::Need, ma->need);
-      auto offer_id = store.resolve_id(Kind::Offer, ma->offer);
-      auto need = store.get(Kind::Need, need_id);
-      auto offer = store.get(Kind::Offer, offer_id);
-      if (offer.value("status", "") == "cancelled")
-        throw UserError(describe_record(Kind::Offer, offer) + " is cancelled and cannot cover a need");
-      auto status = need.value("status", "open");
-      if (status == "fulfilled" || status == "withdrawn")
-        throw UserError(describe_record(Kind::Need, need) + " is " + status + " and cannot be matched");
-      auto linked = offer.value("needs", Json::array());
-      if (std::find(linked.begin(), linked.end(), need_id) == linked.end()) linked.push_back(need_id);
-      std::sort(linked.begin(), linked.end());
-      offer["needs"] = linked;
-      if (status == "open") need["status"] = "matched";
-      store.commit({{Kind::Offer, offer_id, offer}, {Kind::Need, need_id, need}},
-                   "Match " + describe_record(Kind::Need, need) + " with " + describe_record(Kind::Offer, offer));
-      if (ctx.json) return print_json({{"need", need}, {"offer", offer}});
-      std::cout << "Matched " << describe_record(Kind::Need, need) << " (now " << need["status"].get<std::string>()
-                << ") with " << describe_record(Kind::Offer, offer) << "\n";
-    });
-  }
 }
 
 }  // namespace liaison::cli

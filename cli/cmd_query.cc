@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
 #include "model/ids.h"
@@ -12,7 +13,7 @@
 
 namespace liaison::cli {
 
-void register_queries(CLI::App& app, Context& ctx) {
+void register_list(CLI::App& app, Context& ctx) {
   struct ListOptions {
     std::string kind;
     ListFilter filter;
@@ -26,7 +27,9 @@ void register_queries(CLI::App& app, Context& ctx) {
     if (!kind) throw UserError("unknown kind '" + l->kind + "' (orgs, contacts, needs, offers, areas)");
     list_command(ctx, *kind, l->filter);
   });
+}
 
+void register_search(CLI::App& app, Context& ctx) {
   struct SearchOptions {
     std::vector<std::string> words;
     std::size_t limit = 50;
@@ -55,7 +58,9 @@ void register_queries(CLI::App& app, Context& ctx) {
     if (hits.empty()) std::cout << "No match.\n";
     else print_table(rows);
   });
+}
 
+void register_stale(CLI::App& app, Context& ctx) {
   struct StaleOptions {
     int days = 365;
     std::optional<std::string> org;
@@ -72,7 +77,9 @@ void register_queries(CLI::App& app, Context& ctx) {
     else if (records.empty()) std::cout << "No contact point is older than " << st->days << " days.\n";
     else print_record_list(Kind::Contact, records);
   });
+}
 
+void register_status(CLI::App& app, Context& ctx) {
   auto* status = app.add_subcommand("status", "Show the copy: organization, head, record counts");
   status->callback([&ctx] {
     auto& store = ctx.open();

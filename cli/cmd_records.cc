@@ -1,6 +1,8 @@
-// liaison org|area|contact|need|offer add|edit|show|list|rm, contact verify.
+// liaison org|area|contact|need|offer add|edit|show|list|rm, contact verify,
+// need match.
 // Flags are generated from the schema: --<field> for each field (repeatable
 // for sets), and on edit --add-<field>, --rm-<field> and --unset FIELD.
+#include <algorithm>
 #include <cctype>
 #include <iostream>
 #include <map>
@@ -9,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
 #include "view/query.h"
@@ -80,7 +83,9 @@ void report(Context& ctx, Kind kind, const std::string& verb, const Json& record
   else std::cout << verb << " " << describe_record(kind, record) << "\n";
 }
 
-void register_kind(CLI::App& app, Context& ctx, Kind kind) {
+// Adds the command of `kind` with the subcommands every kind has; returns it
+// for those of one kind.
+CLI::App* register_kind(CLI::App& app, Context& ctx, Kind kind) {
   const auto& ks = spec(kind);
   auto* group = app.add_subcommand(std::string(ks.name), "Manage " + std::string(ks.plural));
   group->require_subcommand(1);
@@ -157,25 +162,61 @@ void register_kind(CLI::App& app, Context& ctx, Kind kind) {
     report(ctx, kind, "Removed", record);
   });
 
-  if (kind == Kind::Contact) {
-    struct VerifyOptions {
-      std::string id, by, date;
-    };
-    auto v = std::make_shared<VerifyOptions>();
-    auto* verify = group->add_subcommand("verify", "Record that a contact point's details were checked today");
-    verify->add_option("ID", v->id, "id or unique prefix")->required();
-    verify->add_option("--by", v->by, "who checked (default: you)");
-    verify->add_option("--date", v->date, "when (default: today)");
-    verify->callback([&ctx, v] {
-      auto& store = ctx.open();
-      auto id = store.resolve_id(Kind::Contact, v->id);
-      auto record = store.get(Kind::Contact, id);
-      record = apply_edits(Kind::Contact, record,
-                           {{"last_verified", FieldEdit::Op::Set, v->date.empty() ? Store::today() : v->date},
-                            {"verified_by", FieldEdit::Op::Set, v->by.empty() ? store.user().name : v->by}});
-      report(ctx, Kind::Contact, "Verified", store.update(Kind::Contact, id, record));
-    });
-  }
+  return group;
+}
+
+// contact verify ID [--by WHO] [--date DATE]
+void add_verify(CLI::App* contact, Context& ctx) {
+  struct VerifyOptions {
+    std::string id, by, date;
+  };
+  auto v = std::make_shared<VerifyOptions>();
+  auto* verify = contact->add_subcommand("verify", "Record that a contact point's details were checked today");
+  verify->add_option("ID", v->id, "id or unique prefix")->required();
+  verify->add_option("--by", v->by, "who checked (default: you)");
+  verify->add_option("--date", v->date, "when (default: today)");
+  verify->callback([&ctx, v] {
+    auto& store = ctx.open();
+    auto id = store.resolve_id(Kind::Contact, v->id);
+    auto record = store.get(Kind::Contact, id);
+    record = apply_edits(Kind::Contact, record,
+                         {{"last_verified", FieldEdit::Op::Set, v->date.empty() ? Store::today() : v->date},
+                          {"verified_by", FieldEdit::Op::Set, v->by.empty() ? store.user().name : v->by}});
+    report(ctx, Kind::Contact, "Verified", store.update(Kind::Contact, id, record));
+  });
+}
+
+// need match NEED OFFER
+void add_match(CLI::App* need, Context& ctx) {
+  struct MatchArgs {
+    std::string need, offer;
+  };
+  auto ma = std::make_shared<MatchArgs>();
+  auto* match = need->add_subcommand("match", "Link an offer to a need; an open need becomes matched");
+  match->add_option("NEED", ma->need, "need id or prefix")->required();
+  match->add_option("OFFER", ma->offer, "offer id or prefix")->required();
+  match->callback([&ctx, ma] {
+    auto& store = ctx.open();
+    auto need_id = store.resolve_id(Kind::Need, ma->need);
+    auto offer_id = store.resolve_id(Kind::Offer, ma->offer);
+    auto need = store.get(Kind::Need, need_id);
+    auto offer = store.get(Kind::Offer, offer_id);
+    if (offer.value("status", "") == "cancelled")
+      throw UserError(describe_record(Kind::Offer, offer) + " is cancelled and cannot cover a need");
+    auto status = need.value("status", "open");
+    if (status == "fulfilled" || status == "withdrawn")
+      throw UserError(describe_record(Kind::Need, need) + " is " + status + " and cannot be matched");
+    auto linked = offer.value("needs", Json::array());
+    if (std::find(linked.begin(), linked.end(), need_id) == linked.end()) linked.push_back(need_id);
+    std::sort(linked.begin(), linked.end());
+    offer["needs"] = linked;
+    if (status == "open") need["status"] = "matched";
+    store.commit({{Kind::Offer, offer_id, offer}, {Kind::Need, need_id, need}},
+                 "Match " + describe_record(Kind::Need, need) + " with " + describe_record(Kind::Offer, offer));
+    if (ctx.json) return print_json({{"need", need}, {"offer", offer}});
+    std::cout << "Matched " << describe_record(Kind::Need, need) << " (now " << need["status"].get<std::string>()
+              << ") with " << describe_record(Kind::Offer, offer) << "\n";
+  });
 }
 
 }  // namespace
@@ -198,8 +239,10 @@ void list_command(Context& ctx, Kind kind, const ListFilter& filter) {
   else print_record_list(kind, records);
 }
 
-void register_records(CLI::App& app, Context& ctx) {
-  for (Kind kind : {Kind::Org, Kind::Contact, Kind::Need, Kind::Offer, Kind::Area}) register_kind(app, ctx, kind);
-}
+void register_org(CLI::App& app, Context& ctx) { register_kind(app, ctx, Kind::Org); }
+void register_contact(CLI::App& app, Context& ctx) { add_verify(register_kind(app, ctx, Kind::Contact), ctx); }
+void register_need(CLI::App& app, Context& ctx) { add_match(register_kind(app, ctx, Kind::Need), ctx); }
+void register_offer(CLI::App& app, Context& ctx) { register_kind(app, ctx, Kind::Offer); }
+void register_area(CLI::App& app, Context& ctx) { register_kind(app, ctx, Kind::Area); }
 
 }  // namespace liaison::cli

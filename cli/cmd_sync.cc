@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
 #include "sync/sync_client.h"
@@ -41,7 +42,9 @@ void register_sync(CLI::App& app, Context& ctx) {
     auto pushed = push_to_server(ctx, store, remote, false);
     if (ctx.json) print_json({{"pull", pulled}, {"push", pushed}});
   });
+}
 
+void register_review(CLI::App& app, Context& ctx) {
   auto* review = app.add_subcommand("review", "The server's review queue (admin tokens)");
   review->require_subcommand(1);
   auto remote_name = std::make_shared<std::string>("origin");

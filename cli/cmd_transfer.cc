@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
 #include "io/export_formats.h"
@@ -98,7 +99,7 @@ void export_iati_file(Context& ctx, Kind kind, const ListFilter& filter, const s
 
 }  // namespace
 
-void register_transfer(CLI::App& app, Context& ctx) {
+void register_import(CLI::App& app, Context& ctx) {
   struct ImportOptions {
     std::string file, kind, format, delimiter;
     std::string message;
@@ -140,7 +141,9 @@ void register_transfer(CLI::App& app, Context& ctx) {
     if (!commit) std::cout << "Nothing to import: every record is already there.\n";
     else std::cout << "Imported " << count << " " << spec(*kind).plural << " in " << commit->substr(0, 10) << "\n";
   });
+}
 
+void register_export(CLI::App& app, Context& ctx) {
   struct ExportOptions {
     std::string kind, format = "csv", out;
     bool for_spreadsheet = false;

@@ -19,6 +19,9 @@ struct Context {
   std::string directory = ".";  // -C DIR
   bool json = false;            // --json
   std::optional<Store> store;
+  // False when the command's row in main.cc's table lacks kNeedsCopy: open()
+  // then refuses, so the table cannot be wrong about it unnoticed.
+  bool needs_copy = true;
 
   // The copy at or above `directory`; throws UserError if there is none.
   Store& open();
@@ -27,19 +30,6 @@ struct Context {
 // Shared by `liaison KIND list` and `liaison list KINDS`.
 void add_list_filters(CLI::App* cmd, liaison::ListFilter& filter);
 void list_command(Context& ctx, Kind kind, const liaison::ListFilter& filter);
-
-// Each command group adds its subcommands to `app`.
-using Registrar = void (*)(CLI::App& app, Context& ctx);
-void register_init(CLI::App& app, Context& ctx);
-void register_records(CLI::App& app, Context& ctx);
-void register_queries(CLI::App& app, Context& ctx);
-void register_history(CLI::App& app, Context& ctx);
-void register_transfer(CLI::App& app, Context& ctx);
-void register_doctor(CLI::App& app, Context& ctx);
-void register_exchange(CLI::App& app, Context& ctx);
-void register_sync(CLI::App& app, Context& ctx);
-// After register_records: adds `need match` to the need group.
-void register_matrix(CLI::App& app, Context& ctx);
 
 // Pull from / push to a server remote (cmd_exchange.cc), shared with `sync`.
 // They print their outcome (as JSON only when `emit_json`) and return it.

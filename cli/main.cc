@@ -1,69 +1,73 @@
 // liaison: the command-line tool for a local copy of the directory of
-// contact points and the matrix of assistance needs. Each command group
-// lives in its own cmd_*.cc file and is registered from the table below.
+// contact points and the matrix of assistance needs. Each top-level command
+// has a row in the table below, naming the function in its cmd_*.cc file
+// that registers it (cli/commands.h).
 #include <cstdio>
-#include <initializer_list>
 #include <iostream>
-#include <string_view>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/bulk_allocator.h"
+#include "cli/commands.h"
 #include "cli/context.h"
 #include "base/error.h"
 
+namespace liaison::cli {
 namespace {
 
-// Each group with the top-level commands it adds or extends. Only the group
-// of the command being run is built (all of them for help or an unknown
-// command): building every group's options costs a millisecond per run.
-struct CommandGroup {
-  liaison::cli::Registrar registrar;
-  std::initializer_list<std::string_view> commands;
-};
-const CommandGroup kCommandGroups[] = {
-    {liaison::cli::register_init, {"init"}},
-    {liaison::cli::register_records, {"org", "contact", "need", "offer", "area"}},
-    {liaison::cli::register_queries, {"list", "search", "stale", "status"}},
-    {liaison::cli::register_history, {"log", "show", "diff", "blame", "revert"}},
-    {liaison::cli::register_transfer, {"import", "export"}},
-    {liaison::cli::register_doctor, {"doctor"}},
-    {liaison::cli::register_exchange,
-     {"clone", "remote", "pull", "push", "bundle", "conflicts", "resolve", "merge"}},
-    {liaison::cli::register_sync, {"sync", "review"}},
-    {liaison::cli::register_matrix, {"matrix", "gaps", "duplicates", "coverage", "report", "need"}},
+// In the order --help lists them.
+constexpr CommandRow kCommands[] = {
+    {"init", register_init, 0},
+    {"org", register_org, kNeedsCopy},
+    {"contact", register_contact, kNeedsCopy},
+    {"need", register_need, kNeedsCopy},
+    {"offer", register_offer, kNeedsCopy},
+    {"area", register_area, kNeedsCopy},
+    {"list", register_list, kNeedsCopy},
+    {"search", register_search, kNeedsCopy},
+    {"stale", register_stale, kNeedsCopy},
+    {"status", register_status, kNeedsCopy},
+    {"log", register_log, kNeedsCopy},
+    {"show", register_show, kNeedsCopy},
+    {"diff", register_diff, kNeedsCopy},
+    {"blame", register_blame, kNeedsCopy},
+    {"revert", register_revert, kNeedsCopy},
+    {"import", register_import, kNeedsCopy | kBulk},
+    {"export", register_export, kNeedsCopy | kBulk},
+    {"doctor", register_doctor, kNeedsCopy | kBulk},
+    {"clone", register_clone, 0},
+    {"remote", register_remote, kNeedsCopy},
+    {"pull", register_pull, kNeedsCopy | kBulkWithArgument},
+    {"push", register_push, kNeedsCopy},
+    {"bundle", register_bundle, kNeedsCopy},
+    {"conflicts", register_conflicts, kNeedsCopy},
+    {"resolve", register_resolve, kNeedsCopy},
+    {"merge", register_merge, kNeedsCopy | kBulk},
+    {"sync", register_sync, kNeedsCopy},
+    {"review", register_review, kNeedsCopy},
+    {"matrix", register_matrix, kNeedsCopy},
+    {"gaps", register_gaps, kNeedsCopy},
+    {"duplicates", register_duplicates, kNeedsCopy},
+    {"coverage", register_coverage, kNeedsCopy},
+    {"report", register_report, kNeedsCopy},
 };
 
-// The top-level command on the command line: the first word that is neither
-// an option nor the value of -C; "" when there is none.
-std::string_view command_word(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "-C") {
-      ++i;
-      continue;
-    }
-    if (!arg.starts_with("-")) return arg;
-  }
-  return "";
-}
-
-void register_groups(CLI::App& app, liaison::cli::Context& ctx, std::string_view command) {
-  bool known = false;
-  for (const auto& group : kCommandGroups)
-    for (auto name : group.commands) known |= name == command;
-  for (const auto& group : kCommandGroups) {
-    bool wanted = !known;
-    for (auto name : group.commands) wanted |= name == command;
-    if (wanted) group.registrar(app, ctx);
-  }
+// Only the command being run is built (every one for help or an unknown
+// command): building every command's options costs a millisecond per run.
+void register_commands(CLI::App& app, Context& ctx, const CommandRow* command) {
+  if (command) return command->registrar(app, ctx);
+  for (const auto& row : kCommands) row.registrar(app, ctx);
 }
 
 }  // namespace
+}  // namespace liaison::cli
 
 int main(int argc, char** argv) {
-  liaison::cli::use_bulk_allocator_for_bulk_commands(argc, argv);
-  liaison::cli::Context ctx;
+  namespace cli = liaison::cli;
+  const cli::CommandRow* command = cli::find_command(cli::kCommands, argc, argv);
+  if (command && cli::is_bulk(*command, argc, argv)) cli::use_bulk_allocator(argv);
+  cli::Context ctx;
+  ctx.needs_copy = !command || (command->flags & cli::kNeedsCopy);
   CLI::App app{"liaison: directory of counter-terrorism contact points and matrix of assistance needs"};
   app.set_help_all_flag("--help-all", "Show help for every command");
   app.require_subcommand(1);
@@ -71,7 +75,7 @@ int main(int argc, char** argv) {
   app.add_option("-C", ctx.directory, "Run as if started in DIR")->option_text("DIR");
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
   app.set_version_flag("--version", "liaison " LIAISON_VERSION, "Print the version and exit");
-  register_groups(app, ctx, command_word(argc, argv));
+  cli::register_commands(app, ctx, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
