@@ -63,9 +63,9 @@ Json report_merge(Context& ctx, Store& store, const MergeOutcome& m, const std::
   } else {
     switch (m.result) {
       case R::UpToDate: std::cout << "Already up to date with " << source << ".\n"; break;
-      case R::FastForward: std::cout << "Fast-forwarded to " << m.head.substr(0, 10) << " from " << source << ".\n"; break;
+      case R::FastForward: std::cout << "Fast-forwarded to " << short_commit(m.head) << " from " << source << ".\n"; break;
       case R::Merged:
-        std::cout << "Merged " << source << " in " << m.head.substr(0, 10) << " (" << m.decisions.size()
+        std::cout << "Merged " << source << " in " << short_commit(m.head) << " (" << m.decisions.size()
                   << " decisions by merge rules).\n";
         break;
       case R::Conflicts: break;
@@ -130,12 +130,12 @@ Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_
     std::cout << "Some changes touch records your organization does not own: sent for review as " << number
               << " ('liaison status' after a pull shows the outcome).\n";
   else if (outcome.result == "merged")
-    std::cout << "Pushed; the server merged it with newer changes in " << outcome.head.substr(0, 10)
+    std::cout << "Pushed; the server merged it with newer changes in " << short_commit(outcome.head)
               << " (pull to get it).\n";
   else if (outcome.result == "up-to-date")
     std::cout << "Everything up to date.\n";
   else
-    std::cout << "Pushed " << outcome.head.substr(0, 10) << " to " << remote.name << ".\n";
+    std::cout << "Pushed " << short_commit(outcome.head) << " to " << remote.name << ".\n";
   return out;
 }
 
@@ -263,7 +263,7 @@ void register_push(CLI::App& app, Context& ctx) {
     auto result = push_to_copy(store, target);
     if (ctx.json) print_json({{"up_to_date", result.up_to_date}, {"head", result.head}});
     else if (result.up_to_date) std::cout << "Everything up to date.\n";
-    else std::cout << "Pushed " << result.head.substr(0, 10) << " to " << target.string() << "\n";
+    else std::cout << "Pushed " << short_commit(result.head) << " to " << target.string() << "\n";
   });
 }
 
@@ -286,7 +286,7 @@ void register_bundle(CLI::App& app, Context& ctx) {
     write_bundle(made, file);
     auto bytes = std::filesystem::file_size(file);
     if (ctx.json) print_json({{"file", file.string()}, {"head", made.head}, {"bytes", bytes}});
-    else std::cerr << "Wrote " << file.string() << " (" << bytes << " bytes, head " << made.head.substr(0, 10)
+    else std::cerr << "Wrote " << file.string() << " (" << bytes << " bytes, head " << short_commit(made.head)
                    << ")\n";
   });
 }
@@ -358,7 +358,7 @@ void register_merge(CLI::App& app, Context& ctx) {
     if (mo->cont) {
       auto id = merge_continue(store);
       if (ctx.json) print_json({{"commit", id}});
-      else std::cout << "Merge committed: " << id.substr(0, 10) << "\n";
+      else std::cout << "Merge committed: " << short_commit(id) << "\n";
     } else if (mo->abort) {
       merge_abort(store);
       if (!ctx.json) std::cout << "Merge aborted.\n";

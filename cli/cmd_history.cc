@@ -67,7 +67,7 @@ void register_log(CLI::App& app, Context& ctx) {
     }
     std::vector<std::string> lines;
     for (const auto& c : commits)
-      lines.push_back(c.id.substr(0, 10) + "  " + format_time(c.time, c.offset_minutes) + "  " + c.author.name +
+      lines.push_back(short_commit(c.id) + "  " + format_time(c.time, c.offset_minutes) + "  " + c.author.name +
                       "  " + commit_summary(c));
     std::string out;
     if (l->graph) {
@@ -97,7 +97,7 @@ void register_show(CLI::App& app, Context& ctx) {
     std::cout << "commit " << info.id << "\n";
     if (info.parents.size() > 1) {
       std::cout << "Merge:";
-      for (const auto& p : info.parents) std::cout << " " << p.substr(0, 10);
+      for (const auto& p : info.parents) std::cout << " " << short_commit(p);
       std::cout << "\n";
     }
     std::cout << "Author: " << info.author.name << " <" << info.author.email << ">\n";
@@ -150,7 +150,7 @@ void register_blame(CLI::App& app, Context& ctx) {
     }
     std::vector<std::vector<std::string>> rows{{"FIELD", "VALUE", "COMMIT", "DATE", "AUTHOR"}};
     for (const auto& f : fields)
-      rows.push_back({f.field, value_text(f.value), f.commit.id.substr(0, 10),
+      rows.push_back({f.field, value_text(f.value), short_commit(f.commit.id),
                       format_time(f.commit.time, f.commit.offset_minutes), f.commit.author.name});
     print_table(rows);
   });
@@ -171,8 +171,8 @@ void register_revert(CLI::App& app, Context& ctx) {
       print_json({{"reverted", id}, {"commit", made.value_or("")}, {"records", changes.size()}});
       return;
     }
-    if (!made) std::cout << "Nothing to revert: " << id.substr(0, 10) << " is already undone.\n";
-    else std::cout << "Reverted " << id.substr(0, 10) << " in " << made->substr(0, 10) << " (" << changes.size()
+    if (!made) std::cout << "Nothing to revert: " << short_commit(id) << " is already undone.\n";
+    else std::cout << "Reverted " << short_commit(id) << " in " << short_commit(*made) << " (" << changes.size()
                    << " records)\n";
   });
 }

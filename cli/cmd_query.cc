@@ -102,7 +102,7 @@ void register_status(CLI::App& app, Context& ctx) {
       return;
     }
     std::cout << "Copy of " << store.org() << " in " << store.dir().string() << "\n";
-    std::cout << "Head: " << out["head"].get<std::string>().substr(0, 12) << "\n";
+    std::cout << "Head: " << short_commit(out["head"].get<std::string>()) << "\n";
     for (auto it = counts.begin(); it != counts.end(); ++it)
       std::cout << "  " << it.key() << ": " << it.value() << "\n";
     if (out["merge"]["in_progress"])

@@ -91,7 +91,7 @@ void register_review(CLI::App& app, Context& ctx) {
     auto remote = server_remote(store, *remote_name);
     auto r = sync::SyncClient(remote.url, remote.token).accept(a->id, a->ours ? "ours" : a->theirs ? "theirs" : "");
     if (ctx.json) return print_json(r);
-    std::cout << "Accepted submission " << a->id << "; central is at " << r.value("head", "").substr(0, 10) << "\n";
+    std::cout << "Accepted submission " << a->id << "; central is at " << short_commit(r.value("head", "")) << "\n";
   });
 
   struct RejectOptions {

@@ -70,7 +70,7 @@ void import_iati(Context& ctx, const std::string& file, const std::string& messa
     for (const auto& o : result.unknown_orgs) std::cout << "  " << o << "\n";
   }
   for (const auto& n : result.notes) std::cout << "  note: " << n << "\n";
-  if (commit) std::cout << "Committed " << commit->substr(0, 10) << "\n";
+  if (commit) std::cout << "Committed " << short_commit(*commit) << "\n";
   else std::cout << "Nothing to commit: no offer is new or changed.\n";
 }
 
@@ -139,7 +139,7 @@ void register_import(CLI::App& app, Context& ctx) {
       return;
     }
     if (!commit) std::cout << "Nothing to import: every record is already there.\n";
-    else std::cout << "Imported " << count << " " << spec(*kind).plural << " in " << commit->substr(0, 10) << "\n";
+    else std::cout << "Imported " << count << " " << spec(*kind).plural << " in " << short_commit(*commit) << "\n";
   });
 }
 

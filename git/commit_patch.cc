@@ -244,7 +244,7 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
     if (!patches.empty()) needed.insert(patches.back().id);
     for (auto it = patches.rbegin(); it != patches.rend(); ++it) {
       if (!needed.count(it->id))
-        throw UserError(what + ": commit " + it->id.substr(0, 10) + " is not part of the history the patches bring");
+        throw UserError(what + ": commit " + short_commit(it->id) + " is not part of the history the patches bring");
       for (auto& parent : parents_of_raw(it->raw)) needed.insert(std::move(parent));
     }
   }
@@ -263,14 +263,14 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
   for (const auto& p : patches) {
     git_oid commit_oid = to_oid(p.id, what);
     auto tree_hex = tree_of_raw(p.raw);
-    if (tree_hex.empty()) throw UserError(what + ": commit " + p.id.substr(0, 10) + " is malformed");
+    if (tree_hex.empty()) throw UserError(what + ": commit " + short_commit(p.id) + " is malformed");
     auto parents = parents_of_raw(p.raw);
     GitTree base;
     if (!parents.empty()) {
       git_oid parent = to_oid(parents[0], what);
       git_commit* pc = nullptr;
       if (git_commit_lookup(&pc, r, &parent) != 0)
-        throw UserError(what + ": commit " + p.id.substr(0, 10) + " builds on " + parents[0].substr(0, 10) +
+        throw UserError(what + ": commit " + short_commit(p.id) + " builds on " + short_commit(parents[0]) +
                         ", which this copy does not have");
       GitCommit parent_commit(pc);
       git_tree* t = nullptr;
@@ -290,12 +290,12 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
     // Two parents at most, each a commit: liaison merges two histories at a
     // time, and every further parent multiplies what checking a merge costs.
     if (parents.size() > 2 || (parents.size() == 2 && parents[0] == parents[1]))
-      throw UserError(what + ": commit " + p.id.substr(0, 10) + " has more parents than a merge of two");
+      throw UserError(what + ": commit " + short_commit(p.id) + " has more parents than a merge of two");
     for (std::size_t i = 1; i < parents.size(); ++i) {
       git_oid other = to_oid(parents[i], what);
       git_commit* oc = nullptr;
       if (git_commit_lookup(&oc, r, &other) != 0)
-        throw UserError(what + ": merge " + p.id.substr(0, 10) + " needs commit " + parents[i].substr(0, 10) +
+        throw UserError(what + ": merge " + short_commit(p.id) + " needs commit " + short_commit(parents[i]) +
                         ", which is missing");
       git_commit_free(oc);
     }
@@ -304,7 +304,7 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
     for (std::size_t i = 0; i < p.changes.size(); ++i) {
       const auto& c = p.changes[i];
       if (c.path.empty() || c.path.front() == '/' || c.path.find("..") != std::string::npos)
-        throw UserError(what + ": bad path in commit " + p.id.substr(0, 10));
+        throw UserError(what + ": bad path in commit " + short_commit(p.id));
       git_tree_update u{};
       u.path = c.path.c_str();
       if (c.content) {
@@ -327,9 +327,9 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
     }
     git_oid tree_id;
     if (git_tree_create_updated(&tree_id, r, base.get(), updates.size(), updates.data()) != 0)
-      throw UserError(what + ": the changes of commit " + p.id.substr(0, 10) + " do not apply to its parent");
+      throw UserError(what + ": the changes of commit " + short_commit(p.id) + " do not apply to its parent");
     if (oid_hex(tree_id) != tree_hex)
-      throw UserError(what + ": commit " + p.id.substr(0, 10) + " does not rebuild to the same tree");
+      throw UserError(what + ": commit " + short_commit(p.id) + " does not rebuild to the same tree");
     // Record the new trees along the changed paths.
     {
       std::set<std::string> dirs{""};
@@ -350,12 +350,12 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
         created.emplace_back(to_object_id(id), GIT_OBJECT_TREE);
       }
     }
-    if (!is_valid_utf8(p.raw)) throw UserError(what + ": commit " + p.id.substr(0, 10) + " is not valid UTF-8");
+    if (!is_valid_utf8(p.raw)) throw UserError(what + ": commit " + short_commit(p.id) + " is not valid UTF-8");
     git_oid written;
     git_check(git_odb_write(&written, qodb, p.raw.data(), p.raw.size(), GIT_OBJECT_COMMIT), "writing commit");
     if (!git_oid_equal(&written, &commit_oid))
-      throw UserError(what + ": commit " + p.id.substr(0, 10) + " does not rebuild to its id");
-    check_commit_reads_back(r, written, tree_id, parents, what + ": commit " + p.id.substr(0, 10));
+      throw UserError(what + ": commit " + short_commit(p.id) + " does not rebuild to its id");
+    check_commit_reads_back(r, written, tree_id, parents, what + ": commit " + short_commit(p.id));
     created.emplace_back(to_object_id(written), GIT_OBJECT_COMMIT);
   }
 

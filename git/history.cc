@@ -27,7 +27,7 @@ git_oid to_oid(const CommitId& id) {
 GitCommit lookup_commit(git_repository* repo, const CommitId& id) {
   git_oid oid = to_oid(id);
   git_commit* c = nullptr;
-  git_check(git_commit_lookup(&c, repo, &oid), "reading commit " + id.substr(0, 12));
+  git_check(git_commit_lookup(&c, repo, &oid), "reading commit " + short_commit(id));
   return GitCommit(c);
 }
 

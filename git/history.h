@@ -27,6 +27,9 @@ namespace liaison {
 
 using CommitId = std::string;  // 40 hex digits
 
+// A commit id as liaison shows it in messages: its first 10 hex digits.
+inline std::string short_commit(const CommitId& id) { return id.substr(0, 10); }
+
 struct Person {
   std::string name;
   std::string email;

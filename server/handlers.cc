@@ -122,10 +122,10 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
   auto pushed = staged->head();
   if (claimed) {
     if (claimed->head != pushed)
-      return error(400, "the push header names head " + claimed->head.substr(0, 12) + " but its commits build " +
-                            pushed.substr(0, 12));
+      return error(400, "the push header names head " + short_commit(claimed->head) + " but its commits build " +
+                            short_commit(pushed));
     if (!claimed->base.empty() && !store.history().has_commit(claimed->base))
-      return error(400, "the push header's base " + claimed->base.substr(0, 12) + " is not a commit of central");
+      return error(400, "the push header's base " + short_commit(claimed->base) + " is not a commit of central");
   }
   auto central_head = *store.history().head();
   if (q.is_ancestor(pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
@@ -204,8 +204,8 @@ bool is_commit_hex(const std::string& text) {
 // History handle of the read pool and the read connection to server.db.
 std::optional<Response> read_route(Central& central, const Identity& who, const Request& req) {
   const auto& t = req.target;
-  if (req.method == "GET" && t == "/v1/whoami") return json_response(200, {{"org", who.org}, {"role", role_name(who.role)}});
-  if (req.method == "POST" && t == "/v1/fetch") {
+  if (req.method == "GET" && t == sync::route::kWhoami) return json_response(200, {{"org", who.org}, {"role", role_name(who.role)}});
+  if (req.method == "POST" && t == sync::route::kFetch) {
     auto body = parse_json(req.body, "fetch request");
     if (!body.is_object() || !body.contains("haves") || !body["haves"].is_array())
       return error(400, "fetch request needs \"haves\": [commit ids]");
@@ -236,20 +236,20 @@ std::optional<Response> read_route(Central& central, const Identity& who, const 
 Response route(Central& central, const Identity& who, const Request& req) {
   const auto& t = req.target;
   SubmissionStore submissions(central.db());
-  if (req.method == "GET" && t == "/v1/submissions") {
+  if (req.method == "GET" && t == sync::route::kSubmissions) {
     Json out = Json::array();
     for (const auto& s : submissions.list(submissions_scope(who))) out.push_back(summary_json(s, false));
     return json_response(200, out);
   }
-  if (auto id = submission_id(t, "/v1/submissions/")) {
+  if (auto id = submission_id(t, std::string(sync::route::kSubmissions) + "/")) {
     auto s = submissions.get(*id, true);
     if (!s || (who.role != Role::Admin && s->org != who.org)) return error(404, "no submission " + std::to_string(*id));
-    if (req.method == "GET" && t == "/v1/submissions/" + std::to_string(*id)) return json_response(200, summary_json(*s, true));
+    if (req.method == "GET" && t == std::string(sync::route::kSubmissions) + "/" + std::to_string(*id)) return json_response(200, summary_json(*s, true));
     if (req.method != "POST") return error(404, "no such route");
     if (who.role != Role::Admin) return error(403, "only admin tokens work the review queue");
     if (s->status != "pending") return error(409, "submission " + std::to_string(*id) + " was " + s->status + " already");
     auto body = req.body.empty() ? Json::object() : parse_json(req.body, "review request");
-    if (t.ends_with("/reject")) {
+    if (t.ends_with(sync::route::kReject)) {
       auto reason = body.value("reason", std::string());
       if (reason.empty()) return error(400, "a rejection needs a reason");
       Transaction tx(central.db());
@@ -259,7 +259,7 @@ Response route(Central& central, const Identity& who, const Request& req) {
       tx.commit();
       return json_response(200, {{"submission", *id}, {"status", "rejected"}});
     }
-    if (t.ends_with("/accept")) {
+    if (t.ends_with(sync::route::kAccept)) {
       std::optional<Side> side;
       auto how = body.value("resolve", Json());
       if (how == "ours") side = Side::Ours;
@@ -277,7 +277,7 @@ Response route(Central& central, const Identity& who, const Request& req) {
 }
 
 bool is_clone_route(const Request& req) {
-  return req.method == "GET" && (req.target == "/v1/clone" || req.target.starts_with("/v1/clone/view?"));
+  return req.method == "GET" && (req.target == sync::route::kClone || req.target.starts_with(std::string(sync::route::kCloneView) + "?"));
 }
 
 // The value of `name` in the query string of `target`, or "".
@@ -299,7 +299,7 @@ std::string query_parameter(const std::string& target, const std::string& name) 
 // Clone routes run without the central lock: the clone image is shared and
 // built in the background (clone_cache.h).
 Response clone_route(Central& central, const Request& req) {
-  if (req.target == "/v1/clone") {
+  if (req.target == sync::route::kClone) {
     Response r;
     r.content_type = sync::kPackType;
     if (auto image = central.clone_cache().image()) {
@@ -313,7 +313,7 @@ Response clone_route(Central& central, const Request& req) {
   auto layout = query_parameter(req.target, "layout");
   auto image = central.clone_cache().image_at(head);
   if (!image || !image->view || layout != std::to_string(image->view_layout))
-    return error(404, "no view snapshot of layout " + layout + " at " + head.substr(0, 12) +
+    return error(404, "no view snapshot of layout " + layout + " at " + short_commit(head) +
                           ": build the view from history");
   Response r;
   r.content_type = sync::kViewSnapshotType;
@@ -326,7 +326,7 @@ Response clone_route(Central& central, const Request& req) {
 }  // namespace
 
 bool needs_token(std::string_view method, std::string_view target) {
-  return !(method == "GET" && target == "/v1/health");
+  return !(method == "GET" && target == sync::route::kHealth);
 }
 
 bool offers_token(std::string_view authorization) {
@@ -351,7 +351,7 @@ Response handle(Central& central, const Request& request, const Identity& who) {
     // A push is decoded and staged before it waits for the central lock.
     std::optional<sync::PushRequest> push;
     std::unique_ptr<StagedPatches> staged;
-    if (request.method == "POST" && request.target == "/v1/push") {
+    if (request.method == "POST" && request.target == sync::route::kPush) {
       if (who.role == Role::Reader) return error(403, "a reader token may fetch but not push");
       push = sync::decode_push(request.body);
       staged = stage(central, push->patches);

@@ -16,7 +16,7 @@ namespace {
 // a merge is held to the same size as one that came in a patch.
 constexpr std::size_t kMaxRecordBytes = DecodeLimits{}.max_record_bytes;
 
-std::string commit_label(const CommitId& commit) { return "commit " + commit.substr(0, 10); }
+std::string commit_label(const CommitId& commit) { return "commit " + short_commit(commit); }
 
 std::string key_label(const RecordKey& key) { return std::string(kind_name(key.kind)) + " " + key.id.substr(0, 12); }
 

@@ -69,7 +69,7 @@ CommitId fetch_bundle(Store& store, const std::filesystem::path& file) {
   auto bundle = read_bundle(file);
   for (const auto& p : bundle.prerequisites) {
     if (!store.history().has_commit(p))
-      throw UserError(file.filename().string() + ": the bundle builds on commit " + p.substr(0, 10) +
+      throw UserError(file.filename().string() + ": the bundle builds on commit " + short_commit(p) +
                       ", which this copy does not have; ask for a bundle made --since a commit you have");
   }
   auto patches = decode_patches(bundle.payload, file.filename().string());

@@ -81,7 +81,7 @@ OursIndex index_of(Store& store) {
 }
 
 std::string merge_message(const PendingMerge& m) {
-  std::string msg = "Merge " + m.theirs.substr(0, 10) + " from " + m.source + "\n\n";
+  std::string msg = "Merge " + short_commit(m.theirs) + " from " + m.source + "\n\n";
   msg += decisions_trailer(m.decisions);
   for (std::size_t i = 0; i < m.conflicts.size(); ++i) {
     const auto& c = m.conflicts[i];

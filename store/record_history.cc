@@ -67,7 +67,7 @@ std::vector<FieldBlame> blame(const History& history, Kind kind, const std::stri
 
 std::vector<RecordChange> revert_changes(Store& store, const CommitId& commit) {
   auto info = store.history().commit_info(commit);
-  if (info.parents.size() > 1) throw UserError("cannot revert merge commit " + commit.substr(0, 12));
+  if (info.parents.size() > 1) throw UserError("cannot revert merge commit " + short_commit(commit));
   std::vector<RecordChange> out;
   for (const auto& d : commit_changes(store.history(), commit)) {
     auto current = store.view().get(d.kind, d.id);

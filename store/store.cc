@@ -610,8 +610,8 @@ DoctorReport Store::doctor() {
   DoctorReport report;
   auto head = history_.head();
   if (view_.head() != head)
-    report.problems.push_back("view reflects commit " + view_.head().value_or("(none)").substr(0, 12) +
-                              " but history is at " + head.value_or("(none)").substr(0, 12));
+    report.problems.push_back("view reflects commit " + short_commit(view_.head().value_or("(none)")) +
+                              " but history is at " + short_commit(head.value_or("(none)")));
   if (!head) return report;
   std::map<RecordKey, Json> records;
   history_.for_each_file(*head, [&](const std::string& path, std::string_view content) {

@@ -35,6 +35,19 @@
 
 namespace liaison::sync {
 
+// The routes above, as both sides spell them.
+namespace route {
+inline constexpr std::string_view kHealth = "/v1/health";
+inline constexpr std::string_view kWhoami = "/v1/whoami";
+inline constexpr std::string_view kClone = "/v1/clone";
+inline constexpr std::string_view kCloneView = "/v1/clone/view";  // ?head=ID&layout=N
+inline constexpr std::string_view kFetch = "/v1/fetch";
+inline constexpr std::string_view kPush = "/v1/push";
+inline constexpr std::string_view kSubmissions = "/v1/submissions";  // and /N, /N/accept, /N/reject
+inline constexpr std::string_view kAccept = "/accept";
+inline constexpr std::string_view kReject = "/reject";
+}  // namespace route
+
 inline constexpr const char* kHeadHeader = "X-Liaison-Head";
 // On fetch answers: a stamp of the token's submissions (all for an admin)
 // that changes when GET /v1/submissions would, so a pull asks for the list

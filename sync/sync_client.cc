@@ -43,21 +43,21 @@ Json SyncClient::call(const std::string& method, const std::string& target, cons
   }
 }
 
-Json SyncClient::whoami() { return call("GET", "/v1/whoami"); }
+Json SyncClient::whoami() { return call("GET", std::string(route::kWhoami)); }
 
 Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<std::string>& org) {
   auto me = whoami();
   Store::InitOptions options;
   options.org = org ? *org : me.value("org", "");
   options.with_reference_data = false;
-  auto res = send("GET", "/v1/clone", "", "application/json");
+  auto res = send("GET", std::string(route::kClone), "", "application/json");
   auto image_head = res.headers[std::string("x-liaison-head")];
   // The view at the image's head, when the server has one of our layout,
   // saves building it from history; any failure just means building it.
   TempFile snapshot(dir.parent_path() / ("." + dir.filename().string() + ".view-snapshot"));
   if (!image_head.empty()) {
     auto view = http_request(url_, "GET",
-                             "/v1/clone/view?head=" + image_head + "&layout=" + std::to_string(kViewLayoutVersion),
+                             std::string(route::kCloneView) + "?head=" + image_head + "&layout=" + std::to_string(kViewLayoutVersion),
                              token_);
     if (view.status == 200) {
       try {
@@ -103,7 +103,7 @@ FetchOutcome SyncClient::fetch(Store& store, const std::optional<CommitId>& serv
     for (auto& c : recent_commits(store.history(), 256)) haves.push_back(std::move(c));
   }
   Json req = {{"haves", haves}};
-  auto res = send("POST", "/v1/fetch", req.dump(), "application/json");
+  auto res = send("POST", std::string(route::kFetch), req.dump(), "application/json");
   FetchOutcome out;
   out.submissions_stamp = res.headers[std::string("x-liaison-submissions")];
   auto head = res.headers[std::string("x-liaison-head")];
@@ -127,7 +127,7 @@ PushOutcome SyncClient::push(Store& store, const std::optional<CommitId>& server
     return none;
   }
   PushRequest push{server_head.value_or(""), *head, encode_patches(patches)};
-  auto res = send("POST", "/v1/push", encode_push(push), kPatchType);
+  auto res = send("POST", std::string(route::kPush), encode_push(push), kPatchType);
   PushOutcome out;
   try {
     auto j = Json::parse(res.body);
@@ -138,19 +138,19 @@ PushOutcome SyncClient::push(Store& store, const std::optional<CommitId>& server
     out.reason = j.value("reason", "");
     out.filed = j.value("filed", "");
   } catch (const Json::exception&) {
-    throw Failure("the server sent malformed JSON for /v1/push");
+    throw Failure("the server sent malformed JSON for " + std::string(route::kPush));
   }
   return out;
 }
 
-Json SyncClient::submissions() { return call("GET", "/v1/submissions"); }
-Json SyncClient::submission(std::int64_t id) { return call("GET", "/v1/submissions/" + std::to_string(id)); }
+Json SyncClient::submissions() { return call("GET", std::string(route::kSubmissions)); }
+Json SyncClient::submission(std::int64_t id) { return call("GET", std::string(route::kSubmissions) + "/" + std::to_string(id)); }
 Json SyncClient::accept(std::int64_t id, const std::string& resolve) {
   Json body = {{"resolve", resolve.empty() ? Json() : Json(resolve)}};
-  return call("POST", "/v1/submissions/" + std::to_string(id) + "/accept", body.dump());
+  return call("POST", std::string(route::kSubmissions) + "/" + std::to_string(id) + std::string(route::kAccept), body.dump());
 }
 Json SyncClient::reject(std::int64_t id, const std::string& reason) {
-  return call("POST", "/v1/submissions/" + std::to_string(id) + "/reject", Json{{"reason", reason}}.dump());
+  return call("POST", std::string(route::kSubmissions) + "/" + std::to_string(id) + std::string(route::kReject), Json{{"reason", reason}}.dump());
 }
 
 std::optional<CommitId> remote_head(Store& store, const std::string& remote) {
