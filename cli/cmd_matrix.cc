@@ -178,7 +178,8 @@ void register_gaps(CLI::App& app, Context& ctx) {
 }
 
 void register_duplicates(CLI::App& app, Context& ctx) {
-  auto* dup = app.add_subcommand("duplicates", "Needs covered by several providers, and offers that look alike");
+  auto* dup = app.add_subcommand(
+      "duplicates", "Needs covered by several providers, offers that look alike, and offers reaching covered needs");
   dup->callback([&ctx] {
     auto d = duplicates(ctx.open().view());
     if (ctx.json) return print_json(duplicates_json(d));
@@ -197,6 +198,15 @@ void register_duplicates(CLI::App& app, Context& ctx) {
                 << "] ~ " << describe_record(Kind::Offer, p.second) << " [" << p.second["provider"].get<std::string>()
                 << "]: " << p.first["kind"].get<std::string>() << ", " << areas << ", " << recipients
                 << (p.same_provider ? " (same provider)" : "") << "\n";
+    }
+    std::cout << "Offers reaching, by area and state, a need other providers already cover: " << d.overlaps.size()
+              << (d.overlaps.size() == kMaxOverlaps ? " (the first " + std::to_string(kMaxOverlaps) + ")" : "") << "\n";
+    for (const auto& o : d.overlaps) {
+      std::string providers;
+      for (const auto& p : o.covering_providers) providers += (providers.empty() ? "" : ", ") + p;
+      std::cout << "  " << describe_record(Kind::Offer, o.offer) << " [" << o.offer["provider"].get<std::string>()
+                << "] reaches " << describe_record(Kind::Need, o.need) << " [" << o.need.value("state", "")
+                << "], covered by " << providers << "\n";
     }
   });
 }

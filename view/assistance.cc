@@ -254,6 +254,47 @@ Duplicates duplicates(View& view) {
       d.look_alike.push_back(std::move(p));
     }
   }
+  {
+    auto st = view.db().prepare(
+        "WITH RECURSIVE under(root, code) AS (SELECT id, id FROM areas"
+        "   UNION ALL SELECT under.root, a.id FROM areas a JOIN under ON a.parent = under.code),"
+        " covering(need, provider) AS (SELECT DISTINCT l.value, c.provider FROM offers_needs l"
+        "   JOIN offers c ON c.rid = l.rid WHERE c.status != 'cancelled'),"
+        // Each offer under every (state, area) it reaches, so that a covered
+        // need finds the offers reaching it by one lookup.
+        " reach(state, code, rid) AS MATERIALIZED (SELECT r.value, under.code, o.rid FROM offers o"
+        "   JOIN offers_recipients r ON r.rid = o.rid JOIN offers_areas oa ON oa.rid = o.rid"
+        "   JOIN under ON under.root = oa.value WHERE o.status != 'cancelled')"
+        // Only the fields the list shows, for the pairs listed only.
+        " SELECT o.id, o.provider, o.title, n.id, n.state, n.area, n.title, p.providers"
+        " FROM (SELECT o.rid AS offer, n.rid AS need, group_concat(DISTINCT cv.provider) AS providers FROM covering cv"
+        "   JOIN needs n ON n.id = cv.need AND n.status IN ('open', 'matched', 'in-progress')"
+        "   JOIN reach ON reach.state = n.state AND reach.code = n.area"
+        "   JOIN offers o ON o.rid = reach.rid AND o.provider != cv.provider"
+        "   WHERE NOT EXISTS (SELECT 1 FROM offers_needs mine WHERE mine.rid = o.rid AND mine.value = n.id)"
+        "   GROUP BY o.rid, n.rid LIMIT ?1) p JOIN offers o ON o.rid = p.offer JOIN needs n ON n.rid = p.need");
+    st.bind(1, static_cast<std::int64_t>(kMaxOverlaps));
+    while (st.step()) {
+      Duplicates::Overlap overlap{Json{{"id", st.text(0)}, {"provider", st.text(1)}, {"title", st.text(2)}},
+                                  Json{{"id", st.text(3)}, {"area", st.text(5)}, {"title", st.text(6)}},
+                                  {}};
+      if (!st.is_null(4)) overlap.need["state"] = st.text(4);
+      std::string list = st.text(7);
+      for (std::size_t start = 0; start <= list.size();) {
+        auto comma = list.find(',', start);
+        if (comma == std::string::npos) comma = list.size();
+        overlap.covering_providers.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+      }
+      std::sort(overlap.covering_providers.begin(), overlap.covering_providers.end());
+      d.overlaps.push_back(std::move(overlap));
+    }
+    auto key = [](const Duplicates::Overlap& o) {
+      return std::tie(o.offer["provider"].get_ref<const std::string&>(), o.offer["id"].get_ref<const std::string&>(),
+                      o.need["id"].get_ref<const std::string&>());
+    };
+    std::sort(d.overlaps.begin(), d.overlaps.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
+  }
   return d;
 }
 
@@ -272,7 +313,15 @@ Json duplicates_json(const Duplicates& d) {
                      {"kind", p.first["kind"]},
                      {"shared_areas", p.shared_areas},
                      {"shared_recipients", p.shared_recipients}});
-  return {{"needs_covered_by_several_providers", twice}, {"look_alike_offers", alike}};
+  Json overlaps = Json::array();
+  for (const auto& o : d.overlaps)
+    overlaps.push_back({{"offer", {{"id", o.offer["id"]}, {"provider", o.offer["provider"]}, {"title", o.offer["title"]}}},
+                        {"need", {{"id", o.need["id"]}, {"state", o.need.value("state", "")}, {"area", o.need["area"]},
+                                  {"title", o.need["title"]}}},
+                        {"covering_providers", o.covering_providers}});
+  return {{"needs_covered_by_several_providers", twice},
+          {"look_alike_offers", alike},
+          {"offers_reaching_needs_others_cover", overlaps}};
 }
 
 Coverage coverage(View& view, int stale_days, const std::string& today) {

@@ -5,8 +5,11 @@
 //    counts the open needs, those covered by at least one offer that is not
 //    cancelled, and the gap between them;
 //  * gaps: open needs no offer covers, highest priority and oldest first;
-//  * duplicates: needs covered by offers of several providers, and offers
-//    that look alike (same kind, a shared area and a shared recipient);
+//  * duplicates: needs covered by offers of several providers, offers
+//    that look alike (same kind, a shared area and a shared recipient), and
+//    offers that reach, by area and recipient state, a need they are not
+//    linked to and that other providers' offers already cover (an activity
+//    imported from a donor's IATI file is linked to no need);
 //  * coverage: active contact points per organization and per state, by
 //    thematic area, with the areas that have none and the stale ones.
 // A need counts under the top-level area its area belongs to (or, with an
@@ -66,9 +69,21 @@ struct Duplicates {
     std::vector<std::string> shared_areas, shared_recipients;
     bool same_provider;
   };
+  struct Overlap {
+    Json offer;
+    Json need;
+    std::vector<std::string> covering_providers;  // the other providers whose offers cover the need
+  };
   std::vector<CoveredTwice> covered_twice;
   std::vector<LookAlike> look_alike;
+  // An offer reaches a need when the need's state is one of its recipients
+  // and the need's area one of its areas or under one; the need is still
+  // being met (open, matched or in progress) and the offer is not linked
+  // to it. At most kMaxOverlaps, sorted by provider, offer and need; `offer`
+  // holds its id, provider and title, `need` its id, state, area and title.
+  std::vector<Overlap> overlaps;
 };
+inline constexpr std::size_t kMaxOverlaps = 10000;
 Duplicates duplicates(View& view);
 Json duplicates_json(const Duplicates& d);
 

@@ -260,6 +260,41 @@ TEST_F(IatiCliTest, ImportsAPublishersFile) {
   EXPECT_NE(text.find("not created"), std::string::npos) << text;
 }
 
+// A donor's activities link to no need; duplicates shows the needs they
+// reach by area and state that other providers' offers already cover.
+TEST_F(IatiCliTest, DuplicatesShowWhereAnImportedActivityReachesNeedsOthersCover) {
+  std::string covered = json({"need", "add", "--org", "osce", "--state", "SN", "--area", "cft-fiu", "--title",
+                              "FIU case management", "--priority", "high"})["id"];
+  std::string uncovered = json({"need", "add", "--org", "osce", "--state", "ML", "--area", "cft-fiu", "--title",
+                                "FIU staff training"})["id"];
+  std::string elsewhere = json({"need", "add", "--org", "osce", "--state", "KH", "--area", "cft-fiu", "--title",
+                                "FIU in a state the activity does not reach"})["id"];
+  add_offer({"--provider", "unodc", "--title", "FIU mentoring", "--kind", "mentoring", "--area", "cft-fiu",
+             "--recipient", "SN", "--recipient", "KH", "--need", covered, "--need", elsewhere});
+  auto before = json({"duplicates"})["offers_reaching_needs_others_cover"];
+  EXPECT_TRUE(before.empty()) << before.dump(1);
+
+  write("giz.xml", kPublisherFile);
+  ok({"import", path("giz.xml")});
+  auto overlaps = json({"duplicates"})["offers_reaching_needs_others_cover"];
+  // ML's need is reached too, but no one covers it; KH's is covered, but
+  // the activity does not reach KH.
+  ASSERT_EQ(overlaps.size(), 1u) << overlaps.dump(1);
+  EXPECT_NE(overlaps[0]["need"]["id"], uncovered);
+  EXPECT_EQ(overlaps[0]["offer"]["provider"], "giz");
+  EXPECT_EQ(overlaps[0]["need"]["id"], covered);
+  EXPECT_EQ(overlaps[0]["covering_providers"], nlohmann::json::array({"unodc"}));
+  auto text = ok({"duplicates"});
+  EXPECT_NE(text.find("reaches need"), std::string::npos) << text;
+  EXPECT_NE(text.find("covered by unodc"), std::string::npos) << text;
+
+  // Once the need is met, the overlap is history, not a duplicate.
+  ok({"need", "edit", covered, "--status", "matched"});
+  ok({"need", "edit", covered, "--status", "in-progress"});
+  ok({"need", "edit", covered, "--status", "fulfilled"});
+  EXPECT_TRUE(json({"duplicates"})["offers_reaching_needs_others_cover"].empty());
+}
+
 TEST_F(IatiCliTest, RefusesMalformedAndHostileFilesAndImportsNothing) {
   std::string before = head();
   write("broken.xml", "<iati-activities version=\"2.03\">\n<iati-activity>\n<title></iati-activity>\n");

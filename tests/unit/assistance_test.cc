@@ -135,6 +135,13 @@ TEST_F(AssistanceTest, DuplicatesFindNeedsCoveredTwiceAndLookAlikeOffers) {
   int same_provider = 0;
   for (const auto& p : d.look_alike) same_provider += p.same_provider ? 1 : 0;
   EXPECT_EQ(same_provider, 1);  // offers 1 and 4, both OSCE
+  // Offer 4 links to no need but reaches need a (KZ, a sub-area of border),
+  // which the EU's offer covers; OSCE's own offer 1 does not count, and the
+  // cancelled offer 3 covers nothing.
+  ASSERT_EQ(d.overlaps.size(), 1u);
+  EXPECT_EQ(d.overlaps[0].offer["id"], id('4'));
+  EXPECT_EQ(d.overlaps[0].need["id"], id('a'));
+  EXPECT_EQ(d.overlaps[0].covering_providers, std::vector<std::string>{"eu"});
 }
 
 TEST_F(AssistanceTest, CoverageCountsActiveStaleAndMissingAreas) {
