@@ -32,19 +32,10 @@ namespace {
 constexpr std::uint32_t kPatchFormat = 1;
 
 git_oid to_oid(const CommitId& id, const std::string& what) {
-  git_oid oid;
-  if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, id.c_str()) != 0)
-    throw UserError(what + ": malformed commit id");
-  return oid;
+  if (auto oid = parse_oid(id)) return *oid;
+  throw UserError(what + ": malformed commit id");
 }
 
-std::string raw_object(git_odb* odb, const git_oid& id) {
-  git_odb_object* obj = nullptr;
-  git_check(git_odb_read(&obj, odb, &id), "reading object");
-  std::string out(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
-  git_odb_object_free(obj);
-  return out;
-}
 
 // The tree line of a raw commit.
 std::string tree_of_raw(const std::string& raw) {
@@ -103,11 +94,9 @@ std::vector<CommitPatch> make_patches(const History& history, const CommitId& wa
   git_oid want_oid = to_oid(want, "patch");
   git_check(git_revwalk_push(w, &want_oid), "walking history");
   for (const auto& h : haves) {
-    git_oid oid;
-    git_commit* c = nullptr;
-    if (git_oid_fromstr(&oid, h.c_str()) != 0 || git_commit_lookup(&c, history.raw(), &oid) != 0) continue;
-    git_commit_free(c);
-    git_check(git_revwalk_hide(w, &oid), "walking history");
+    auto oid = parse_oid(h);
+    if (!oid || !commit_exists(history.raw(), *oid)) continue;
+    git_check(git_revwalk_hide(w, &*oid), "walking history");
   }
   git_odb* odb = nullptr;
   git_check(git_repository_odb(&odb, history.raw()), "opening object store");
@@ -117,7 +106,7 @@ std::vector<CommitPatch> make_patches(const History& history, const CommitId& wa
   while (git_revwalk_next(&oid, w) == 0) {
     CommitPatch p;
     p.id = oid_hex(oid);
-    p.raw = raw_object(odb, oid);
+    p.raw = read_raw_object(odb, oid);
     auto parents = parents_of_raw(p.raw);
     std::optional<CommitId> first;
     if (!parents.empty()) first = parents[0];
@@ -277,12 +266,7 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
       git_check(git_commit_tree(&t, pc), "reading tree");
       base.reset(t);
     } else {
-      git_treebuilder* tb = nullptr;
-      git_check(git_treebuilder_new(&tb, r, nullptr), "creating tree");
-      git_oid empty;
-      int rc = git_treebuilder_write(&empty, tb);
-      git_treebuilder_free(tb);
-      git_check(rc, "creating tree");
+      git_oid empty = empty_tree_id(r);
       git_tree* t = nullptr;
       git_check(git_tree_lookup(&t, r, &empty), "reading tree");
       base.reset(t);
@@ -293,11 +277,9 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
       throw UserError(what + ": commit " + short_commit(p.id) + " has more parents than a merge of two");
     for (std::size_t i = 1; i < parents.size(); ++i) {
       git_oid other = to_oid(parents[i], what);
-      git_commit* oc = nullptr;
-      if (git_commit_lookup(&oc, r, &other) != 0)
+      if (!commit_exists(r, other))
         throw UserError(what + ": merge " + short_commit(p.id) + " needs commit " + short_commit(parents[i]) +
                         ", which is missing");
-      git_commit_free(oc);
     }
     std::vector<git_tree_update> updates;
     std::vector<git_oid> blobs(p.changes.size());
@@ -344,8 +326,8 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
         if (!d.empty()) {
           git_tree_entry* e = nullptr;
           if (git_tree_entry_bypath(&e, nt, d.c_str()) != 0) continue;
+          GitTreeEntry entry(e);
           id = *git_tree_entry_id(e);
-          git_tree_entry_free(e);
         }
         created.emplace_back(to_object_id(id), GIT_OBJECT_TREE);
       }
@@ -375,7 +357,7 @@ void StagedPatches::write(History& target) {
     git_oid id = to_git_oid(object);
     if (!packed.insert(oid_hex(id)).second) continue;
     if (git_odb_exists_ext(main_odb, &id, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
-    batch.add(id, static_cast<git_object_t>(type), raw_object(qodb, id));
+    batch.add(id, static_cast<git_object_t>(type), read_raw_object(qodb, id));
   }
   batch.write(target.raw(), target.dir());
 }

@@ -1,10 +1,14 @@
-// RAII owners for libgit2 handles, and the one place that turns a libgit2
-// error code into a liaison::Failure. Nothing else frees a git_* handle.
+// RAII owners for libgit2 handles, the one place that turns a libgit2 error
+// code into a liaison::Failure, and the reads every module of the git layer
+// needs (an object's raw bytes, the empty tree, whether a commit exists).
+// Nothing else frees a git_* handle. For the git layer only.
 #pragma once
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <git2.h>
 
@@ -36,6 +40,19 @@ using GitSignature = GitPtr<git_signature, git_signature_free>;
 using GitObject = GitPtr<git_object, git_object_free>;
 using GitIndexer = GitPtr<git_indexer, git_indexer_free>;
 using GitConfig = GitPtr<git_config, git_config_free>;
+using GitOdbObject = GitPtr<git_odb_object, git_odb_object_free>;
+using GitTreeBuilder = GitPtr<git_treebuilder, git_treebuilder_free>;
+using GitPackBuilder = GitPtr<git_packbuilder, git_packbuilder_free>;
+
+// A git_buf that libgit2 fills, disposed of when it goes.
+struct GitBuf {
+  git_buf buf = GIT_BUF_INIT;
+  GitBuf() = default;
+  GitBuf(const GitBuf&) = delete;
+  GitBuf& operator=(const GitBuf&) = delete;
+  ~GitBuf() { git_buf_dispose(&buf); }
+  std::string text() const { return buf.ptr ? std::string(buf.ptr, buf.size) : std::string(); }
+};
 
 // Throws Failure("<what>: <libgit2 message>") when `code` is an error.
 inline void git_check(int code, const std::string& what) {
@@ -49,6 +66,15 @@ inline void git_check(int code, const std::string& what) {
 void git_library_init();
 
 std::string oid_hex(const git_oid& oid);
+
+// The object id written as `hex` (40 hex digits), or nullopt.
+std::optional<git_oid> parse_oid(std::string_view hex);
+// The raw bytes of object `id` (without git's header).
+std::string read_raw_object(git_odb* odb, const git_oid& id);
+// The id of the empty tree, written to `repo` if it lacks it.
+git_oid empty_tree_id(git_repository* repo);
+// True when `repo` has the commit `id`.
+bool commit_exists(git_repository* repo, const git_oid& id);
 
 // ObjectId (history.h) is git_oid's 20 bytes, without libgit2's header.
 inline ObjectId to_object_id(const git_oid& oid) {

@@ -19,9 +19,8 @@ namespace {
 constexpr const char* kMainRef = "refs/heads/main";
 
 git_oid to_oid(const CommitId& id) {
-  git_oid oid;
-  if (git_oid_fromstr(&oid, id.c_str()) != 0) throw Failure("invalid object id '" + id + "'");
-  return oid;
+  if (auto oid = parse_oid(id)) return *oid;
+  throw Failure("invalid object id '" + id + "'");
 }
 
 GitCommit lookup_commit(git_repository* repo, const CommitId& id) {
@@ -38,12 +37,7 @@ GitTree commit_tree(const git_commit* commit) {
 }
 
 GitTree empty_tree(git_repository* repo) {
-  git_treebuilder* builder = nullptr;
-  git_check(git_treebuilder_new(&builder, repo, nullptr), "creating tree");
-  git_oid oid;
-  int rc = git_treebuilder_write(&oid, builder);
-  git_treebuilder_free(builder);
-  git_check(rc, "writing empty tree");
+  git_oid oid = empty_tree_id(repo);
   git_tree* t = nullptr;
   git_check(git_tree_lookup(&t, repo, &oid), "reading empty tree");
   return GitTree(t);
@@ -127,17 +121,43 @@ Person person_from_git_config() {
   git_config* cfg = nullptr;
   if (git_config_open_default(&cfg) != 0) return p;
   GitConfig guard(cfg);
-  git_buf buf = GIT_BUF_INIT;
-  if (git_config_get_string_buf(&buf, cfg, "user.name") == 0) p.name = buf.ptr;
-  git_buf_dispose(&buf);
-  if (git_config_get_string_buf(&buf, cfg, "user.email") == 0) p.email = buf.ptr;
-  git_buf_dispose(&buf);
+  if (GitBuf name; git_config_get_string_buf(&name.buf, cfg, "user.name") == 0) p.name = name.text();
+  if (GitBuf email; git_config_get_string_buf(&email.buf, cfg, "user.email") == 0) p.email = email.text();
   return p;
 }
 
 void History::verify_objects_on_read(bool on) {
   git_library_init();
   git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
+}
+
+std::optional<git_oid> parse_oid(std::string_view hex) {
+  git_oid oid;
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) return std::nullopt;
+  return oid;
+}
+
+std::string read_raw_object(git_odb* odb, const git_oid& id) {
+  git_odb_object* obj = nullptr;
+  git_check(git_odb_read(&obj, odb, &id), "reading object");
+  GitOdbObject guard(obj);
+  return std::string(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+}
+
+git_oid empty_tree_id(git_repository* repo) {
+  git_treebuilder* builder = nullptr;
+  git_check(git_treebuilder_new(&builder, repo, nullptr), "creating tree");
+  GitTreeBuilder guard(builder);
+  git_oid oid;
+  git_check(git_treebuilder_write(&oid, builder), "writing the empty tree");
+  return oid;
+}
+
+bool commit_exists(git_repository* repo, const git_oid& id) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo, &id) != 0) return false;
+  GitCommit guard(c);
+  return true;
 }
 
 std::string oid_hex(const git_oid& oid) {
@@ -323,12 +343,8 @@ void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, cons
 }  // namespace
 
 bool History::has_commit(const CommitId& id) const {
-  git_oid oid;
-  if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, id.c_str()) != 0) return false;
-  git_commit* c = nullptr;
-  if (git_commit_lookup(&c, repo_.get(), &oid) != 0) return false;
-  git_commit_free(c);
-  return true;
+  auto oid = parse_oid(id);
+  return oid && commit_exists(repo_.get(), *oid);
 }
 
 std::vector<CommitId> History::commits_between(const CommitId& want, const std::optional<CommitId>& hide) const {

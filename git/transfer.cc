@@ -23,9 +23,8 @@ namespace {
 constexpr std::string_view kBundleMagic = "# liaison bundle v1\n";
 
 git_oid oid_of(const CommitId& id) {
-  git_oid oid;
-  if (git_oid_fromstr(&oid, id.c_str()) != 0) throw UserError("invalid commit id '" + id + "'");
-  return oid;
+  if (auto oid = parse_oid(id)) return *oid;
+  throw UserError("invalid commit id '" + id + "'");
 }
 
 }  // namespace
@@ -33,7 +32,7 @@ git_oid oid_of(const CommitId& id) {
 std::string build_pack(const History& source, const CommitId& want, const std::vector<CommitId>& haves) {
   git_packbuilder* pb = nullptr;
   git_check(git_packbuilder_new(&pb, source.raw()), "packing");
-  std::unique_ptr<git_packbuilder, void (*)(git_packbuilder*)> guard(pb, git_packbuilder_free);
+  GitPackBuilder guard(pb);
   git_revwalk* w = nullptr;
   git_check(git_revwalk_new(&w, source.raw()), "packing");
   GitRevwalk walk(w);
@@ -45,11 +44,9 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
     git_check(git_revwalk_hide(w, &oid), "packing");
   }
   git_check(git_packbuilder_insert_walk(pb, w), "packing");
-  git_buf buf = GIT_BUF_INIT;
-  git_check(git_packbuilder_write_buf(&buf, pb), "packing");
-  std::string out(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return out;
+  GitBuf buf;
+  git_check(git_packbuilder_write_buf(&buf.buf, pb), "packing");
+  return buf.text();
 }
 
 std::string pack_everything(const History& history, const CommitId& head) {
@@ -58,10 +55,7 @@ std::string pack_everything(const History& history, const CommitId& head) {
   git_check(git_repository_odb(&odb, history.raw()), "opening object store");
   GitOdb guard(odb);
   auto add_object = [](git_odb* o, const git_oid& id, git_object_t type, PackWriter& p) {
-    git_odb_object* obj = nullptr;
-    git_check(git_odb_read(&obj, o, &id), "reading object");
-    p.add(type, std::string_view(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj)));
-    git_odb_object_free(obj);
+    p.add(type, read_raw_object(o, id));
   };
   git_revwalk* w = nullptr;
   git_check(git_revwalk_new(&w, history.raw()), "walking history");
@@ -100,19 +94,10 @@ std::string pack_everything(const History& history, const CommitId& head) {
 
 namespace {
 
-std::string read_raw(git_odb* odb, const git_oid& id) {
-  git_odb_object* obj = nullptr;
-  git_check(git_odb_read(&obj, odb, &id), "reading object");
-  std::string out(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
-  git_odb_object_free(obj);
-  return out;
-}
-
 // The id of the tree a raw commit names on its first line ("tree <hex>").
 git_oid tree_of_raw_commit(const std::string& raw) {
-  git_oid tree;
-  git_oid_fromstr(&tree, raw.substr(5, 40).c_str());
-  return tree;
+  if (auto tree = parse_oid(std::string_view(raw).substr(5, 40)); tree && raw.starts_with("tree ")) return *tree;
+  throw Failure("a commit of the history does not start with its tree");
 }
 
 // One entry of a raw tree; the views point into the tree's data.
@@ -152,9 +137,9 @@ git_oid oid_of_raw(std::string_view raw_id) {
 void copy_tree(git_odb* from, git_odb* to, const git_oid& tree_id, const std::optional<git_oid>& ours,
                ObjectBatch& pack, std::vector<git_oid>& blobs, std::set<std::string>& added) {
   if (git_odb_exists_ext(to, &tree_id, GIT_ODB_LOOKUP_NO_REFRESH) || !added.insert(oid_hex(tree_id)).second) return;
-  std::string data = read_raw(from, tree_id);
+  std::string data = read_raw_object(from, tree_id);
   pack.add(tree_id, GIT_OBJECT_TREE, data);
-  std::string our_data = ours ? read_raw(to, *ours) : std::string();
+  std::string our_data = ours ? read_raw_object(to, *ours) : std::string();
   std::unordered_map<std::string_view, std::string_view> our_ids;  // name -> raw id
   for (const auto& e : parse_raw_tree(our_data)) our_ids.emplace(e.name, e.raw_id);
   for (const auto& entry : parse_raw_tree(data)) {
@@ -210,14 +195,14 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
   }
   // The tree of the target's head, to skip what it holds unchanged.
   std::optional<git_oid> our_tree;
-  if (auto head = target.head()) our_tree = tree_of_raw_commit(read_raw(to, oid_of(*head)));
+  if (auto head = target.head()) our_tree = tree_of_raw_commit(read_raw_object(to, oid_of(*head)));
   ObjectBatch pack(target.pack_compression_level());
   std::vector<git_oid> blobs;
   std::set<std::string> added;
   git_oid oid;
   while (git_revwalk_next(&oid, w) == 0) {
     if (git_odb_exists_ext(to, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
-    std::string raw = read_raw(from, oid);
+    std::string raw = read_raw_object(from, oid);
     pack.add(oid, GIT_OBJECT_COMMIT, raw);
     copy_tree(from, to, tree_of_raw_commit(raw), our_tree, pack, blobs, added);
   }
@@ -228,7 +213,7 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
     copy_object_files(source, target);
     return;
   }
-  for (const auto& blob : blobs) pack.add(blob, GIT_OBJECT_BLOB, read_raw(from, blob));
+  for (const auto& blob : blobs) pack.add(blob, GIT_OBJECT_BLOB, read_raw_object(from, blob));
   pack.write(target.raw(), target.dir());
 }
 

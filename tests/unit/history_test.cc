@@ -81,6 +81,27 @@ TEST_F(HistoryTest, NewHistoryIsEmpty) {
   EXPECT_FALSE(again.head().has_value());
 }
 
+// The reads git_handles.h offers the git layer's modules.
+TEST_F(HistoryTest, GitHandlesParseIdsAndReadObjects) {
+  auto commit = h.write_commit({}, {{contact_path(1), content(1)}}, kAuthor, "one");
+  ASSERT_TRUE(parse_oid(commit).has_value());
+  EXPECT_EQ(oid_hex(*parse_oid(commit)), commit);
+  for (std::string bad : {commit.substr(0, 39), commit + "0", std::string(40, 'g'), std::string()})
+    EXPECT_FALSE(parse_oid(bad).has_value()) << bad;
+  EXPECT_TRUE(commit_exists(h.raw(), *parse_oid(commit)));
+  EXPECT_FALSE(commit_exists(h.raw(), *parse_oid(std::string(40, '0'))));
+  EXPECT_TRUE(h.has_commit(commit));
+  EXPECT_FALSE(h.has_commit("not an id"));
+  // git's well-known id of the empty tree.
+  EXPECT_EQ(oid_hex(empty_tree_id(h.raw())), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+  git_odb* odb = nullptr;
+  ASSERT_EQ(git_repository_odb(&odb, h.raw()), 0);
+  GitOdb guard(odb);
+  auto blob = h.blob_id(commit, contact_path(1));
+  EXPECT_EQ(read_raw_object(odb, *parse_oid(blob)), content(1));
+  EXPECT_THROW(read_raw_object(odb, *parse_oid(std::string(40, '1'))), Failure);
+}
+
 TEST_F(HistoryTest, InitRefusesAnExistingHistory) { EXPECT_THROW(History::init(git_dir), Failure); }
 
 TEST_F(HistoryTest, OpenRefusesAFolderWithoutHistory) {
