@@ -11,9 +11,8 @@ namespace {
 
 // A SAX pass that only looks for a key given twice in one object. nlohmann
 // keeps the last of duplicate keys; liaison refuses them, so a record never
-// silently loses a value. Parsing with nlohmann's per-event callback instead
-// took 3.5 s for a 47 MB import file; the plain parse and this pass, a
-// fraction of that.
+// silently loses a value. The plain parse and this pass cost a fraction of
+// parsing with nlohmann's per-event callback (docs/PERFORMANCE.md).
 // It also measures nesting: printing, copying and comparing a value recurse
 // once per level, so a hostile "[[[[..." would overflow the stack.
 class DuplicateKeyFinder : public nlohmann::json_sax<Json> {

@@ -292,7 +292,7 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
       if (c.content) {
         // Straight into the memory backend: the object store's write path
         // first looks for the object in every backend, a file-system
-        // lookup per blob (2 s of a 100k-record push). Hashed by libgit2,
+        // lookup per blob, which dominated a large push. Hashed by libgit2,
         // which detects SHA-1 collision attacks: these bytes come from
         // another copy or the network.
         git_check(git_odb_hash(&blobs[i], c.content->data(), c.content->size(), GIT_OBJECT_BLOB), "hashing blob");

@@ -146,10 +146,10 @@ class History {
   // The deflate level of the packs write_commit writes: git's
   // pack.compression or core.compression when set (-1 meaning zlib's
   // default, 6), else 0.
-  // Compressing 100k records costs about 1 s of CPU, a third of an import,
-  // to save a quarter of the pack (300-byte JSON compresses little on its
-  // own); `git repack -a -d -F` recompresses them later, with deltas, far
-  // better (a plain `git gc` reuses the stored objects as they are).
+  // Compressing records one by one costs a third of an import to save a
+  // quarter of the pack (a short JSON file compresses little on its own);
+  // `git repack -a -d -F` recompresses them later, with deltas, far better
+  // (a plain `git gc` reuses the stored objects as they are).
   int pack_compression_level() const;
 
   const std::filesystem::path& dir() const { return dir_; }

@@ -208,8 +208,8 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
   }
   if (blobs.size() > kCopyFilesAboveRecords) {
     // Many records changed on the other side (a bulk import): copying its
-    // object files costs a file copy, reading and recompressing each object
-    // 80 ms per thousand.
+    // object files costs a file copy, where reading and recompressing each
+    // object grows with their number.
     copy_object_files(source, target);
     return;
   }

@@ -29,7 +29,7 @@ Json parse_value(const FieldSpec& field, std::string_view text);
 // a value equal to its value of the same field (or, for a set, to one of its
 // members) was checked when it was stored and is kept as it is, so that an
 // edit of one field does not parse every phone number again (setting up
-// libphonenumber costs 10 ms).
+// libphonenumber costs more than the rest of a one-record edit).
 Json normalize_record(Kind kind, const Json& input, const Json* checked = nullptr);
 
 // Fills defaults (status, priority, raised date...) for fields absent on add.

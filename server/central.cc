@@ -85,10 +85,9 @@ Central::Central(const std::filesystem::path& dir)
       clone_cache_(std::make_unique<CloneCache>(*this)) {
   SubmissionStore submissions(db_);  // its table exists before the read connection looks for it
   // A long-running server keeps its memory level instead of following the
-  // size of the history it has read: 32 MB of SQLite pages at most for the
-  // central view, and no libgit2 object cache. That cache (commits and trees
-  // under 4 KB) only ever held objects of past syncs: with it, memory grew by
-  // 1-2 MB per round of 200 syncs, without it a push is no slower.
+  // size of the history it has read: a bounded page cache for the central
+  // view, and no libgit2 object cache, which only ever held the commits and
+  // trees of past syncs (a push is no slower without it).
   store_.view().limit_page_cache(32 * 1024 * 1024);
   History::disable_object_cache();
   // The folder lock makes this process central's only writer: a ref lock

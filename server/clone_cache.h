@@ -30,8 +30,8 @@ namespace liaison::server {
 class Central;
 
 // The image's parts are files under DATA/clone-images/, removed when the
-// image is dropped (a response being sent holds the image): in memory, a
-// 100k-record image took 80 MB, and its pack grows with the history.
+// image is dropped (a response being sent holds the image): kept in memory,
+// an image would weigh as much as its pack, which grows with the history.
 struct CloneImage {
   CommitId head;
   std::unique_ptr<TempFile> pack;
