@@ -33,8 +33,4 @@ inline constexpr std::size_t kPackObjectsFrom = 100;
 inline constexpr std::size_t kCopyFilesAboveRecords = 1000;
 inline constexpr std::uintmax_t kCopyFilesAbovePackBytes = 1 << 20;
 
-// Phone numbers a process has read past which it builds the table that
-// reads most international numbers without libphonenumber's Parse.
-inline constexpr unsigned kDirectPhoneReadingAfter = 1000;
-
 }  // namespace liaison

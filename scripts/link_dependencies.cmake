@@ -59,7 +59,7 @@ else()
   find_package(ZLIB REQUIRED)
   find_library(PHONENUMBER_LIB phonenumber REQUIRED)
   find_library(DEFLATE_LIB deflate REQUIRED)
-  find_library(PROTOBUF_LIB protobuf REQUIRED)  # model/phone.cc reads libphonenumber's metadata
+  find_library(PROTOBUF_LIB protobuf REQUIRED)  # libphonenumber's PhoneNumber is a protobuf message
   target_link_libraries(liaison_dependencies INTERFACE
     PkgConfig::LIBGIT2 PkgConfig::SQLITE3 ${PHONENUMBER_LIB} ${PROTOBUF_LIB} ICU::i18n ICU::uc
     OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB ${DEFLATE_LIB} PkgConfig::LIBXML2 Threads::Threads)
