@@ -87,20 +87,10 @@ void check_commit_reads_back(git_repository* repo, const git_oid& id, const git_
 
 std::vector<CommitPatch> make_patches(const History& history, const CommitId& want,
                                       const std::vector<CommitId>& haves) {
-  git_revwalk* w = nullptr;
-  git_check(git_revwalk_new(&w, history.raw()), "walking history");
-  GitRevwalk walk(w);
-  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-  git_oid want_oid = to_oid(want, "patch");
-  git_check(git_revwalk_push(w, &want_oid), "walking history");
-  for (const auto& h : haves) {
-    auto oid = parse_oid(h);
-    if (!oid || !commit_exists(history.raw(), *oid)) continue;
-    git_check(git_revwalk_hide(w, &*oid), "walking history");
-  }
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, history.raw()), "opening object store");
-  GitOdb odb_guard(odb);
+  auto walk = walk_excluding(history.raw(), to_oid(want, "patch"), haves, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  git_revwalk* w = walk.get();
+  auto store = object_store(history.raw());
+  git_odb* odb = store.get();
   std::vector<CommitPatch> out;
   git_oid oid;
   while (git_revwalk_next(&oid, w) == 0) {
@@ -241,9 +231,8 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
   // Quarantine: a second handle whose writes go to memory.
   auto staged = std::make_unique<StagedPatches>(History::open(history.dir()), patches.back().id);
   git_repository* r = staged->quarantine_.raw();
-  git_odb* qodb = nullptr;
-  git_check(git_repository_odb(&qodb, r), "opening object store");
-  GitOdb qodb_guard(qodb);
+  auto qodb_guard = object_store(r);
+  git_odb* qodb = qodb_guard.get();
   git_odb_backend* mempack = nullptr;
   git_check(git_mempack_new(&mempack), "creating quarantine");
   git_check(git_odb_add_backend(qodb, mempack, 1000), "creating quarantine");
@@ -345,12 +334,10 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
 }
 
 void StagedPatches::write(History& target) {
-  git_odb* qodb = nullptr;
-  git_check(git_repository_odb(&qodb, quarantine_.raw()), "opening object store");
-  GitOdb qodb_guard(qodb);
-  git_odb* main_odb = nullptr;
-  git_check(git_repository_odb(&main_odb, target.raw()), "opening object store");
-  GitOdb main_guard(main_odb);
+  auto quarantine_store = object_store(quarantine_.raw());
+  git_odb* qodb = quarantine_store.get();
+  auto target_store = object_store(target.raw());
+  git_odb* main_odb = target_store.get();
   ObjectBatch batch(target.pack_compression_level());
   std::set<std::string> packed;
   for (const auto& [object, type] : created_) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <git2.h>
 
@@ -69,6 +70,12 @@ std::string oid_hex(const git_oid& oid);
 
 // The object id written as `hex` (40 hex digits), or nullopt.
 std::optional<git_oid> parse_oid(std::string_view hex);
+// The object store of `repo`.
+GitOdb object_store(git_repository* repo);
+// A walk of the commits reachable from `want` and from none of `haves` (those
+// `repo` lacks, or that are no commit ids, are ignored), in `sorting` order.
+GitRevwalk walk_excluding(git_repository* repo, const git_oid& want, const std::vector<std::string>& haves,
+                          unsigned sorting = GIT_SORT_NONE);
 // The raw bytes of object `id` (without git's header).
 std::string read_raw_object(git_odb* odb, const git_oid& id);
 // The id of the empty tree, written to `repo` if it lacks it.

@@ -137,6 +137,27 @@ std::optional<git_oid> parse_oid(std::string_view hex) {
   return oid;
 }
 
+GitOdb object_store(git_repository* repo) {
+  git_odb* odb = nullptr;
+  git_check(git_repository_odb(&odb, repo), "opening object store");
+  return GitOdb(odb);
+}
+
+GitRevwalk walk_excluding(git_repository* repo, const git_oid& want, const std::vector<std::string>& haves,
+                          unsigned sorting) {
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, repo), "walking history");
+  GitRevwalk walk(w);
+  git_revwalk_sorting(w, sorting);
+  git_check(git_revwalk_push(w, &want), "walking history");
+  for (const auto& h : haves) {
+    auto oid = parse_oid(h);
+    if (!oid || !commit_exists(repo, *oid)) continue;
+    git_check(git_revwalk_hide(w, &*oid), "walking history");
+  }
+  return walk;
+}
+
 std::string read_raw_object(git_odb* odb, const git_oid& id) {
   git_odb_object* obj = nullptr;
   git_check(git_odb_read(&obj, odb, &id), "reading object");
@@ -525,9 +546,8 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
   // A merge commit's records come mostly from the other side's commits,
   // whose objects the store already holds: looking them up is cheaper than
   // compressing them again (an import's new records are not looked up).
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, repo_.get()), "opening object store");
-  GitOdb odb_guard(odb);
+  auto odb_guard = object_store(repo_.get());
+  git_odb* odb = odb_guard.get();
   if (parents.size() > 1) pack.skip_objects_in(odb);
   TreeEdit root;
   for (const auto& change : changes) {

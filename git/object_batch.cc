@@ -57,9 +57,8 @@ void ObjectBatch::write(git_repository* repo, const std::filesystem::path& git_d
     for (const auto& o : loose_) write_loose(git_dir, o.id, o.type, o.content);
   }
   loose_.clear();
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, repo), "opening object store");
-  GitOdb guard(odb);
+  auto guard = object_store(repo);
+  git_odb* odb = guard.get();
   git_check(git_odb_refresh(odb), "refreshing object store");
 }
 

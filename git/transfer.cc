@@ -33,17 +33,8 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
   git_packbuilder* pb = nullptr;
   git_check(git_packbuilder_new(&pb, source.raw()), "packing");
   GitPackBuilder guard(pb);
-  git_revwalk* w = nullptr;
-  git_check(git_revwalk_new(&w, source.raw()), "packing");
-  GitRevwalk walk(w);
-  git_oid want_oid = oid_of(want);
-  git_check(git_revwalk_push(w, &want_oid), "packing");
-  for (const auto& h : haves) {
-    if (!source.has_commit(h)) continue;
-    git_oid oid = oid_of(h);
-    git_check(git_revwalk_hide(w, &oid), "packing");
-  }
-  git_check(git_packbuilder_insert_walk(pb, w), "packing");
+  auto walk = walk_excluding(source.raw(), oid_of(want), haves);
+  git_check(git_packbuilder_insert_walk(pb, walk.get()), "packing");
   GitBuf buf;
   git_check(git_packbuilder_write_buf(&buf.buf, pb), "packing");
   return buf.text();
@@ -51,9 +42,8 @@ std::string build_pack(const History& source, const CommitId& want, const std::v
 
 std::string pack_everything(const History& history, const CommitId& head) {
   PackWriter pack;
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, history.raw()), "opening object store");
-  GitOdb guard(odb);
+  auto guard = object_store(history.raw());
+  git_odb* odb = guard.get();
   auto add_object = [](git_odb* o, const git_oid& id, git_object_t type, PackWriter& p) {
     p.add(type, read_raw_object(o, id));
   };
@@ -177,22 +167,12 @@ void copy_objects(const History& source, History& target, const CommitId& want, 
     copy_object_files(source, target);
     return;
   }
-  git_odb* from = nullptr;
-  git_check(git_repository_odb(&from, source.raw()), "opening object store");
-  GitOdb from_guard(from);
-  git_odb* to = nullptr;
-  git_check(git_repository_odb(&to, target.raw()), "opening object store");
-  GitOdb to_guard(to);
-  git_revwalk* w = nullptr;
-  git_check(git_revwalk_new(&w, source.raw()), "walking history");
-  GitRevwalk walk(w);
-  git_oid want_oid = oid_of(want);
-  git_check(git_revwalk_push(w, &want_oid), "walking history");
-  for (const auto& h : haves) {
-    if (!source.has_commit(h)) continue;
-    git_oid oid = oid_of(h);
-    git_check(git_revwalk_hide(w, &oid), "walking history");
-  }
+  auto source_store = object_store(source.raw());
+  git_odb* from = source_store.get();
+  auto target_store = object_store(target.raw());
+  git_odb* to = target_store.get();
+  auto walk = walk_excluding(source.raw(), oid_of(want), haves);
+  git_revwalk* w = walk.get();
   // The tree of the target's head, to skip what it holds unchanged.
   std::optional<git_oid> our_tree;
   if (auto head = target.head()) our_tree = tree_of_raw_commit(read_raw_object(to, oid_of(*head)));
@@ -232,17 +212,15 @@ void copy_object_files(const History& source, History& target) {
     folders.insert(dest.parent_path());
   }
   for (const auto& folder : folders) sync_directory(folder);
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, target.raw()), "opening object store");
-  GitOdb guard(odb);
+  auto guard = object_store(target.raw());
+  git_odb* odb = guard.get();
   git_check(git_odb_refresh(odb), "refreshing object store");
 }
 
 void ingest_pack(History& target, std::string_view pack, const std::string& what) {
   if (pack.size() < 32 || pack.substr(0, 4) != "PACK") throw UserError(what + ": not a git pack");
-  git_odb* odb = nullptr;
-  git_check(git_repository_odb(&odb, target.raw()), "opening object store");
-  GitOdb odb_guard(odb);
+  auto odb_guard = object_store(target.raw());
+  git_odb* odb = odb_guard.get();
   git_odb_writepack* writer = nullptr;
   git_check(git_odb_write_pack(&writer, odb, nullptr, nullptr), "receiving pack");
   git_indexer_progress stats{};
