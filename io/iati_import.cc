@@ -387,6 +387,9 @@ class Reader {
       ++out_.unchanged;
       return;
     }
+    if (out_.changes.size() == limits_.max_offers)
+      throw UserError(out_.file_name + ": more than " + std::to_string(limits_.max_offers) +
+                      " activities to import or update; import the file in parts");
     ++(before ? out_.updated : out_.imported);
     out_.changes.push_back(RecordChange{Kind::Offer, id, std::move(normal)});
     out_.labels.push_back(activity_where());

@@ -17,12 +17,16 @@
 // offer id) it is; else it becomes a new offer, with the id that identifier
 // carries when it has one. Importing the same file twice changes nothing.
 //
-// The file is read streaming (libxml2's xmlTextReader) with memory that
-// does not grow with the file: one activity at a time is held. Refused,
-// with the file, line, activity and element named: malformed XML, a
-// DOCTYPE (so no DTD and no entity of any kind is read: no expansion, no
-// network), text longer than `IatiLimits::max_text`, elements nested deeper
-// than `max_depth`, values an offer cannot take. Nothing is imported then.
+// The file is read streaming (libxml2's xmlTextReader): one activity at a
+// time is held, and of those only the offers to write are kept for the one
+// commit, so memory grows with the activities in liaison's areas, not with
+// the file; past `IatiLimits::max_offers` of them the file is refused (a
+// 1 GB file of activities elsewhere streams through). Refused, with the
+// file, line, activity and element named: malformed XML, a DOCTYPE (so no
+// DTD and no entity of any kind is read: no expansion, no network), text
+// longer than `max_text`, elements nested deeper than `max_depth`, values an
+// offer cannot take, more offers to write than `max_offers`. Nothing is
+// imported then.
 #pragma once
 
 #include <optional>
@@ -36,6 +40,7 @@ namespace liaison {
 struct IatiLimits {
   std::size_t max_text = 64 * 1024;  // bytes of one text node
   int max_depth = 32;                // element nesting
+  std::size_t max_offers = 50000;    // new or changed offers one file may bring
 };
 
 struct IatiImport {

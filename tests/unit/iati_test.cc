@@ -215,6 +215,22 @@ TEST_F(IatiImportTest, BoundsTextAndDepth) {
   EXPECT_NE(e.find("nested deeper than 32"), std::string::npos) << e;
 }
 
+TEST_F(IatiImportTest, BoundsTheOffersOneFileMayBring) {
+  // Three activities in liaison's areas; a limit of two refuses the file.
+  std::string body = "<iati-activities version=\"2.03\">";
+  for (int i = 1; i <= 3; ++i)
+    body += "<iati-activity><iati-identifier>44000-P" + std::to_string(i) +
+            "</iati-identifier><reporting-org ref=\"44000\" type=\"40\"/><title><narrative>Title</narrative>"
+            "</title><recipient-country code=\"KG\"/><sector code=\"15132\"/></iati-activity>";
+  body += "</iati-activities>";
+  IatiLimits limits;
+  limits.max_offers = 2;
+  auto error = error_of(body, limits);
+  EXPECT_NE(error.find("in.xml: more than 2 activities to import or update"), std::string::npos) << error;
+  limits.max_offers = 3;
+  EXPECT_EQ(read_iati(*store, file(body), limits).changes.size(), 3u);
+}
+
 TEST_F(IatiImportTest, NamesTheActivityAndElementOfABadValue) {
   std::string bad = kActivity;
   bad.replace(bad.find("2025-02-01"), 10, "2025-13-01");
