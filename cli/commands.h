@@ -25,7 +25,7 @@ enum CommandFlag : unsigned {
   // one). Context::open() refuses a command without it.
   kNeedsCopy = 1u << 0,
   // May read or write thousands of records: runs with tcmalloc
-  // (cli/bulk_allocator.h).
+  // (process/bulk_allocator.h).
   kBulk = 1u << 1,
   // Bulk only when given an argument that is not an option: `pull` from a
   // named copy or bundle; a plain `pull` (from the server, in small steps)

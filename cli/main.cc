@@ -7,10 +7,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/bulk_allocator.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "base/error.h"
+#include "process/bulk_allocator.h"
 
 namespace liaison::cli {
 namespace {
@@ -65,7 +65,7 @@ void register_commands(CLI::App& app, Context& ctx, const CommandRow* command) {
 int main(int argc, char** argv) {
   namespace cli = liaison::cli;
   const cli::CommandRow* command = cli::find_command(cli::kCommands, argc, argv);
-  if (command && cli::is_bulk(*command, argc, argv)) cli::use_bulk_allocator(argv);
+  if (command && cli::is_bulk(*command, argc, argv)) liaison::process::use_bulk_allocator(argv);
   cli::Context ctx;
   ctx.needs_copy = !command || (command->flags & cli::kNeedsCopy);
   CLI::App app{"liaison: directory of counter-terrorism contact points and matrix of assistance needs"};

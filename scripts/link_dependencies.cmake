@@ -10,13 +10,20 @@
 # Negotiate; Debian ships no static archive of them) stay shared.
 #
 # Programs and tests also compile LIAISON_PROGRAM_SOURCES (see
-# git/skip_libgit2_ca_bundle.cc): with a static libgit2 it is reached through
+# process/skip_libgit2_ca_bundle.cc): with a static libgit2 it is reached through
 # the linker's --wrap, with a shared one by interposition.
+# LIAISON_SKIP_LIBGIT2_CA_BUNDLE=OFF builds without it, for the A/B of
+# tests/bench/bench_process_tricks.sh.
 
 option(LIAISON_STATIC_DEPS "Link third-party libraries and the C++ runtime statically (faster start of every command)" ON)
 
+option(LIAISON_SKIP_LIBGIT2_CA_BUNDLE "Keep libgit2's initialisation from parsing the system CA bundle" ON)
+
 add_library(liaison_dependencies INTERFACE)
-set(LIAISON_PROGRAM_SOURCES ${PROJECT_SOURCE_DIR}/git/skip_libgit2_ca_bundle.cc)
+set(LIAISON_PROGRAM_SOURCES "")
+if(LIAISON_SKIP_LIBGIT2_CA_BUNDLE)
+  set(LIAISON_PROGRAM_SOURCES ${PROJECT_SOURCE_DIR}/process/skip_libgit2_ca_bundle.cc)
+endif()
 # libxml2 (IATI XML, io/iati_export.cc and io/iati_import.cc): its headers live in include/libxml2.
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
 target_include_directories(liaison_dependencies INTERFACE ${LIBXML2_INCLUDE_DIRS})
@@ -46,7 +53,9 @@ if(LIAISON_STATIC_DEPS)
   target_link_libraries(liaison_dependencies INTERFACE
     "-Wl,--start-group" ${static_archives} "-Wl,--end-group"
     ${GSSAPI_LIB} Threads::Threads ${CMAKE_DL_LIBS} rt m)
-  target_link_options(liaison_dependencies INTERFACE LINKER:--wrap=mbedtls_x509_crt_parse_file)
+  if(LIAISON_SKIP_LIBGIT2_CA_BUNDLE)
+    target_link_options(liaison_dependencies INTERFACE LINKER:--wrap=mbedtls_x509_crt_parse_file)
+  endif()
   if(NOT LIAISON_SANITIZE)  # the sanitizers bring their own operator new
     target_link_options(liaison_dependencies INTERFACE -static-libstdc++ -static-libgcc)
   endif()

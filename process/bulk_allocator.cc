@@ -1,4 +1,4 @@
-#include "cli/bulk_allocator.h"
+#include "process/bulk_allocator.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-namespace liaison::cli {
+namespace liaison::process {
 
 #ifdef LIAISON_TCMALLOC_PATH
 
@@ -41,4 +41,4 @@ void use_bulk_allocator(char**) {}
 
 #endif
 
-}  // namespace liaison::cli
+}  // namespace liaison::process
