@@ -70,13 +70,22 @@ git_oid object_id(git_object_t type, std::string_view content) {
   return oid;
 }
 
+PackWriter::PackWriter(int level) : pack_(kPackHeaderSize, '\0'), deflater_(level) {}
+
+void PackWriter::fill_header() {
+  std::string header = "PACK";
+  put_be32(header, 2);
+  put_be32(header, static_cast<std::uint32_t>(objects_.size()));
+  pack_.replace(0, kPackHeaderSize, header);
+}
+
 git_oid PackWriter::add(git_object_t type, std::string_view content) {
   git_oid oid = object_id(type, content);
   if (skip_in_ && git_odb_exists_ext(skip_in_, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) return oid;
   if (!added_.insert(std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ)).second)
     return oid;  // already in this pack
 
-  std::uint64_t offset = kPackHeaderSize + pack_.size();
+  std::uint64_t offset = pack_.size();
   std::size_t start = pack_.size();
   // Object header: type in bits 4-6 of the first byte, size in 4 + 7n bits.
   std::uint64_t size = content.size();
@@ -97,14 +106,12 @@ git_oid PackWriter::add(git_object_t type, std::string_view content) {
 }
 
 std::string PackWriter::finish() {
-  std::string header = "PACK";
-  put_be32(header, 2);
-  put_be32(header, static_cast<std::uint32_t>(objects_.size()));
+  fill_header();
   Sha1 sum;
-  sum.update(header);
   sum.update(pack_);
-  std::string out = header + pack_ + sum.finish();
-  pack_.clear();
+  pack_ += sum.finish();
+  std::string out = std::move(pack_);
+  pack_.assign(kPackHeaderSize, '\0');
   objects_.clear();
   added_.clear();
   return out;
@@ -112,11 +119,8 @@ std::string PackWriter::finish() {
 
 void PackWriter::write(const std::filesystem::path& git_dir) {
   if (objects_.empty()) return;
-  std::string header = "PACK";
-  put_be32(header, 2);
-  put_be32(header, static_cast<std::uint32_t>(objects_.size()));
+  fill_header();
   Sha1 pack_sum;
-  pack_sum.update(header);
   pack_sum.update(pack_);
   std::string checksum = pack_sum.finish();
 
@@ -155,26 +159,26 @@ void PackWriter::write(const std::filesystem::path& git_dir) {
   std::string name = "pack-" + to_hex(checksum);
   auto tmp_pack = pack_dir / ("tmp_" + name + ".pack");
   auto tmp_idx = pack_dir / ("tmp_" + name + ".idx");
+  bool completed = false;
   try {
-    std::string whole;
-    whole.reserve(header.size() + pack_.size() + checksum.size());
-    whole += header;
-    whole += pack_;
-    whole += checksum;
-    write_file_synced(tmp_pack, whole);
+    pack_ += checksum;
+    completed = true;
+    write_file_synced(tmp_pack, pack_);
     write_file_synced(tmp_idx, idx);
     // The pack first, the index last: readers look for packs through indexes.
     std::filesystem::rename(tmp_pack, pack_dir / (name + ".pack"));
     std::filesystem::rename(tmp_idx, pack_dir / (name + ".idx"));
   } catch (...) {
-    // The same objects make the same names: a retry must find them free.
+    // The writer keeps its objects for a retry, which finds the names free
+    // (the same objects make the same names).
+    if (completed) pack_.resize(pack_.size() - checksum.size());
     std::error_code ignored;
     if (std::filesystem::is_regular_file(tmp_pack, ignored)) std::filesystem::remove(tmp_pack, ignored);
     if (std::filesystem::is_regular_file(tmp_idx, ignored)) std::filesystem::remove(tmp_idx, ignored);
     throw;
   }
   sync_directory(pack_dir);
-  pack_.clear();
+  pack_.assign(kPackHeaderSize, '\0');
   objects_.clear();
   added_.clear();
 }

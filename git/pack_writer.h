@@ -28,7 +28,7 @@ git_oid object_id(git_object_t type, std::string_view content);
 class PackWriter {
  public:
   // `level`: the objects' deflate level, 0 (stored) to 12.
-  explicit PackWriter(int level = 1) : deflater_(level) {}
+  explicit PackWriter(int level = 1);
   // Adds an object (git_object_t GIT_OBJECT_BLOB, _TREE or _COMMIT) and
   // returns its id.
   git_oid add(git_object_t type, std::string_view content);
@@ -49,7 +49,10 @@ class PackWriter {
     std::uint32_t crc32;
     std::uint64_t offset;
   };
-  std::string pack_;  // without the 12-byte header, filled in write()
+  // Starts with room for the 12-byte header, filled in by write() and
+  // finish(), so that the pack is never copied to be completed.
+  std::string pack_;
+  void fill_header();
   std::vector<Entry> objects_;
   std::unordered_set<std::string> added_;  // raw ids, so that identical objects are stored once
   Deflater deflater_;
