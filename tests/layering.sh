@@ -6,7 +6,7 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-LAYERS=(base model git view merge store io sync server cli)
+LAYERS=(base model git view merge store io sync server cli process)
 status=0
 # only_in PATTERN OWNER...: PATTERN may appear only in the owners' folders.
 only_in() {
@@ -37,7 +37,7 @@ only_in 'view(\(\)|_)\.db\(\)' view
 # With the build folder and the compiler (as ctest gives them): a layer's
 # include roots find its own headers and those below, and nothing above.
 if [ $# -ge 2 ]; then
-  BUILD="$1" CXX="$2"
+  BUILD="$(cd "$1" && pwd)" CXX="$2"
   EMPTY=$(mktemp -d)
   trap 'rm -rf "$EMPTY"' EXIT
   compiles() {  # compiles LAYER HEADER: true if LAYER's include roots find HEADER
