@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -111,6 +112,23 @@ class PackWriterTest : public ::testing::Test {
     return out;
   }
 
+  // `git verify-pack -v` of the one pack written: its listing, or nullopt
+  // (with a failure recorded) when there is not exactly one or git refuses it.
+  std::optional<std::string> verify_pack_listing() const {
+    auto indexes = with_extension(".idx");
+    if (indexes.size() != 1) {
+      ADD_FAILURE() << indexes.size() << " packs written, not one";
+      return std::nullopt;
+    }
+    int status = 0;
+    auto out = command_output("git verify-pack -v '" + indexes[0].string() + "'", &status);
+    if (status != 0) {
+      ADD_FAILURE() << "git verify-pack refused the pack: " << out;
+      return std::nullopt;
+    }
+    return out;
+  }
+
   std::size_t loose_object_count() const {
     std::size_t n = 0;
     for (const auto& e : fs::directory_iterator(git_dir / "objects")) {
@@ -192,12 +210,9 @@ TEST_F(PackWriterTest, GitVerifyPackAcceptsThePackAndListsEveryObject) {
   PackWriter pack;
   for (const auto& obj : objects) pack.add(obj.type, obj.content);
   pack.write(git_dir);
-  auto indexes = with_extension(".idx");
-  ASSERT_EQ(indexes.size(), 1u);
-
-  int status = 0;
-  auto out = command_output("git verify-pack -v '" + indexes[0].string() + "'", &status);
-  ASSERT_EQ(status, 0) << out;
+  auto listing = verify_pack_listing();
+  ASSERT_TRUE(listing.has_value());
+  const std::string& out = *listing;
   // Lines "<id> <type> <size> <size in pack> <offset>", then a summary.
   std::map<std::string, std::pair<std::string, std::size_t>> listed;
   std::istringstream lines(out);
@@ -235,6 +250,7 @@ TEST_F(PackWriterTest, GitVerifyPackAcceptsThePackAndListsEveryObject) {
   EXPECT_EQ(packs[0].filename().string(), "pack-" + oid_hex(checksum) + ".pack");
 
   // git itself finds every object in the repository.
+  int status = 0;
   for (const auto& obj : objects) {
     auto id = oid_hex(libgit2_id(obj.type, obj.content));
     auto type = command_output("git --git-dir='" + git_dir.string() + "' cat-file -t " + id, &status);
@@ -270,11 +286,9 @@ TEST_F(PackWriterTest, IdenticalObjectsAreStoredOnce) {
   EXPECT_EQ(pack.size(), 2u);
   pack.write(git_dir);
 
-  auto indexes = with_extension(".idx");
-  ASSERT_EQ(indexes.size(), 1u);
-  int status = 0;
-  auto out = command_output("git verify-pack -v '" + indexes[0].string() + "'", &status);
-  ASSERT_EQ(status, 0) << out;
+  auto listing = verify_pack_listing();
+  ASSERT_TRUE(listing.has_value());
+  const std::string& out = *listing;
   EXPECT_NE(out.find(oid_hex(first) + " blob"), std::string::npos) << out;
   std::size_t ids = 0;
   std::istringstream lines(out);
@@ -308,11 +322,9 @@ TEST_F(PackWriterTest, ObjectsTheRepositoryHoldsAreSkippedButStillNamed) {
   EXPECT_EQ(pack.size(), 1u);
   pack.write(git_dir);
 
-  auto indexes = with_extension(".idx");
-  ASSERT_EQ(indexes.size(), 1u);
-  int status = 0;
-  auto out = command_output("git verify-pack -v '" + indexes[0].string() + "'", &status);
-  ASSERT_EQ(status, 0) << out;
+  auto listing = verify_pack_listing();
+  ASSERT_TRUE(listing.has_value());
+  const std::string& out = *listing;
   EXPECT_EQ(out.find(oid_hex(held_id)), std::string::npos) << "a held object was packed again";
   expect_readable(git_dir, {{GIT_OBJECT_BLOB, held}, {GIT_OBJECT_BLOB, "{\"id\":\"new\"}\n"}});
 }
