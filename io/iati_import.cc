@@ -2,6 +2,7 @@
 
 #include <libxml/xmlreader.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -55,6 +56,9 @@ struct Activity {
   std::map<std::string, std::string> dates;  // activity-date type -> iso-date
   std::vector<std::string> countries;
   std::vector<std::pair<std::string, std::string>> sectors, transaction_sectors;  // (vocabulary, code)
+  // IATI puts recipient countries on the activity or on each transaction,
+  // never both.
+  std::vector<std::string> transaction_countries;
   std::vector<Budget> budgets;
 };
 
@@ -195,6 +199,12 @@ class Reader {
       if (!a.dates.count(t)) a.dates[t] = attribute(r, "iso-date");
     } else if (at({"recipient-country"}))
       a.countries.push_back(trimmed(attribute(r, "code")));
+    else if (at({"transaction", "recipient-country"})) {
+      auto code = trimmed(attribute(r, "code"));
+      if (std::find(a.transaction_countries.begin(), a.transaction_countries.end(), code) ==
+          a.transaction_countries.end())
+        a.transaction_countries.push_back(code);
+    }
     else if (at({"sector"}))
       a.sectors.emplace_back(vocabulary(), trimmed(attribute(r, "code")));
     else if (at({"transaction", "sector"}))
@@ -278,7 +288,7 @@ class Reader {
     if (a.identifier.empty()) return skip("no iati-identifier");
 
     std::vector<std::string> recipients;
-    for (const auto& c : a.countries) {
+    for (const auto& c : a.countries.empty() ? a.transaction_countries : a.countries) {
       if (find_state(c))
         recipients.push_back(c);
       else

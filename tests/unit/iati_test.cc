@@ -192,6 +192,26 @@ TEST_F(IatiImportTest, MapsAnActivityToAnOffer) {
   EXPECT_EQ(again.unchanged, 1u);
 }
 
+TEST_F(IatiImportTest, RecipientCountriesOnTransactionsAreTheActivitysWhenItNamesNone) {
+  std::string body =
+      "<iati-activities version=\"2.03\"><iati-activity>"
+      "<iati-identifier>44000-P2</iati-identifier><reporting-org ref=\"44000\" type=\"40\"/>"
+      "<title><narrative>Title</narrative></title><sector code=\"15132\"/>"
+      "<transaction><transaction-type code=\"3\"/><recipient-country code=\"KG\"/></transaction>"
+      "<transaction><transaction-type code=\"3\"/><recipient-country code=\"TJ\"/></transaction>"
+      "<transaction><transaction-type code=\"4\"/><recipient-country code=\"KG\"/></transaction>"
+      "</iati-activity></iati-activities>";
+  auto r = read_iati(*store, file(body));
+  ASSERT_EQ(r.changes.size(), 1u) << (r.skipped.empty() ? "" : r.skipped[0]);
+  EXPECT_EQ((*r.changes[0].after)["recipients"], Json::array({"KG", "TJ"}));
+  // An activity-level country wins: IATI allows one level or the other.
+  std::string both = body;
+  both.insert(both.find("<sector"), "<recipient-country code=\"UZ\"/>");
+  auto r2 = read_iati(*store, file(both));
+  ASSERT_EQ(r2.changes.size(), 1u);
+  EXPECT_EQ((*r2.changes[0].after)["recipients"], Json::array({"UZ"}));
+}
+
 TEST_F(IatiImportTest, RefusesDoctypesAndEntities) {
   auto e = error_of(
       "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
