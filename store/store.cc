@@ -284,24 +284,23 @@ CommitId Store::commit_merge(std::vector<RecordChange> changes, const std::strin
   return *commit_impl(std::move(changes), message, false, theirs);
 }
 
-void Store::lock_writers(std::optional<Transaction>& tx) {
-  tx.emplace(view_.write_transaction());
+Transaction Store::lock_writers() {
+  auto tx = view_.write_transaction();
   history_.remove_stale_ref_locks();
+  return tx;
 }
 
 void Store::fast_forward(const CommitId& commit) {
-  std::optional<Transaction> tx;
-  lock_writers(tx);
+  auto tx = lock_writers();
   auto head = history_.head();
   if (!history_.advance_head(head, commit, "liaison: fast-forward"))
     throw Failure("the copy's history moved during the change; nothing was changed, try again");
   catch_up();
-  tx->commit();
+  tx.commit();
 }
 
 void Store::start_at(const CommitId& commit) {
-  std::optional<Transaction> tx;
-  lock_writers(tx);
+  auto tx = lock_writers();
   if (history_.head()) throw Failure("start_at needs an empty history");
   if (!history_.advance_head(std::nullopt, commit, "liaison: clone"))
     throw Failure("the copy's history moved during the clone; nothing was changed, try again");
@@ -312,7 +311,7 @@ void Store::start_at(const CommitId& commit) {
   }
   if (!keep) load_view(commit);
   view_.set_head(commit);
-  tx->commit();
+  tx.commit();
 }
 
 std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, const std::string& message,
@@ -323,7 +322,7 @@ std::optional<CommitId> Store::commit_impl(std::vector<RecordChange> input, cons
 }
 
 void Store::lock_for_plan(ChangePlan& plan, const std::map<Kind, std::size_t>& changed_per_kind) {
-  lock_writers(plan.lock);
+  plan.lock.emplace(lock_writers());
   plan.head = history_.head();
   if (view_.head() != plan.head) catch_up();
   // When a change is large next to what the view holds (an import), the

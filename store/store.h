@@ -165,7 +165,7 @@ class Store {
   // Begins the view's write transaction, the copy's writer lock. Every
   // liaison process that moves the copy's head holds it while it does, so a
   // ref lock file met under it was left by a killed process and is removed.
-  void lock_writers(std::optional<Transaction>& tx);
+  Transaction lock_writers();
   void apply_to_view(const std::vector<BlobDiff>& diffs);
   // Empties the view and loads every record of `head` into it (bulk path).
   void load_view(const CommitId& head);
