@@ -27,6 +27,19 @@ const char* kCoverCte =
     "cover(need) AS (SELECT DISTINCT l.value FROM offers_needs l JOIN offers o ON o.rid = l.rid"
     " WHERE o.status != 'cancelled' AND (:provider IS NULL OR o.provider = :provider OR o.funder = :provider))";
 
+// The members of a group_concat() list, sorted.
+std::vector<std::string> sorted_members(const std::string& list) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start <= list.size();) {
+    auto comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void check_filters(View& view, const MatrixOptions& o) {
   if (o.by != "state" && o.by != "region" && o.by != "subregion" && o.by != "org")
     throw UserError("--by: '" + o.by + "' is not state, region, subregion or org");
@@ -227,15 +240,7 @@ Duplicates duplicates(View& view) {
         " WHERE o.status != 'cancelled' GROUP BY 1, 2, 3 HAVING count(*) > 1");
     std::map<std::pair<std::string, std::string>, Duplicates::LookAlike> pairs;
     while (st.step()) {
-      std::vector<std::string> ids;
-      std::string list = st.text(3);
-      for (std::size_t start = 0; start <= list.size();) {
-        auto comma = list.find(',', start);
-        if (comma == std::string::npos) comma = list.size();
-        ids.push_back(list.substr(start, comma - start));
-        start = comma + 1;
-      }
-      std::sort(ids.begin(), ids.end());
+      auto ids = sorted_members(st.text(3));
       for (std::size_t i = 0; i < ids.size(); ++i)
         for (std::size_t j = i + 1; j < ids.size() && pairs.size() < 10000; ++j) {
           auto& p = pairs[{ids[i], ids[j]}];
@@ -275,19 +280,10 @@ Duplicates duplicates(View& view) {
         "   GROUP BY o.rid, n.rid LIMIT ?1) p JOIN offers o ON o.rid = p.offer JOIN needs n ON n.rid = p.need");
     st.bind(1, static_cast<std::int64_t>(kMaxOverlaps));
     while (st.step()) {
-      Duplicates::Overlap overlap{Json{{"id", st.text(0)}, {"provider", st.text(1)}, {"title", st.text(2)}},
-                                  Json{{"id", st.text(3)}, {"area", st.text(5)}, {"title", st.text(6)}},
-                                  {}};
-      if (!st.is_null(4)) overlap.need["state"] = st.text(4);
-      std::string list = st.text(7);
-      for (std::size_t start = 0; start <= list.size();) {
-        auto comma = list.find(',', start);
-        if (comma == std::string::npos) comma = list.size();
-        overlap.covering_providers.push_back(list.substr(start, comma - start));
-        start = comma + 1;
-      }
-      std::sort(overlap.covering_providers.begin(), overlap.covering_providers.end());
-      d.overlaps.push_back(std::move(overlap));
+      // The join on the state makes n.state present.
+      d.overlaps.push_back({Json{{"id", st.text(0)}, {"provider", st.text(1)}, {"title", st.text(2)}},
+                            Json{{"id", st.text(3)}, {"state", st.text(4)}, {"area", st.text(5)}, {"title", st.text(6)}},
+                            sorted_members(st.text(7))});
     }
     auto key = [](const Duplicates::Overlap& o) {
       return std::tie(o.offer["provider"].get_ref<const std::string&>(), o.offer["id"].get_ref<const std::string&>(),
@@ -315,10 +311,7 @@ Json duplicates_json(const Duplicates& d) {
                      {"shared_recipients", p.shared_recipients}});
   Json overlaps = Json::array();
   for (const auto& o : d.overlaps)
-    overlaps.push_back({{"offer", {{"id", o.offer["id"]}, {"provider", o.offer["provider"]}, {"title", o.offer["title"]}}},
-                        {"need", {{"id", o.need["id"]}, {"state", o.need.value("state", "")}, {"area", o.need["area"]},
-                                  {"title", o.need["title"]}}},
-                        {"covering_providers", o.covering_providers}});
+    overlaps.push_back({{"offer", o.offer}, {"need", o.need}, {"covering_providers", o.covering_providers}});
   return {{"needs_covered_by_several_providers", twice},
           {"look_alike_offers", alike},
           {"offers_reaching_needs_others_cover", overlaps}};
