@@ -94,9 +94,8 @@ TEST_F(HistoryTest, GitHandlesParseIdsAndReadObjects) {
   EXPECT_FALSE(h.has_commit("not an id"));
   // git's well-known id of the empty tree.
   EXPECT_EQ(oid_hex(empty_tree_id(h.raw())), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
-  git_odb* odb = nullptr;
-  ASSERT_EQ(git_repository_odb(&odb, h.raw()), 0);
-  GitOdb guard(odb);
+  auto guard = object_store(h.raw());
+  git_odb* odb = guard.get();
   auto blob = h.blob_id(commit, contact_path(1));
   EXPECT_EQ(read_raw_object(odb, *parse_oid(blob)), content(1));
   EXPECT_THROW(read_raw_object(odb, *parse_oid(std::string(40, '1'))), Failure);

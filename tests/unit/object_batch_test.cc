@@ -83,9 +83,8 @@ class ObjectBatchTest : public ::testing::Test {
   // Reads every object through `r` (the handle write() refreshed, or a new
   // one) and checks its type and bytes.
   void expect_readable(git_repository* r, const std::vector<Object>& objects) {
-    git_odb* o = nullptr;
-    ASSERT_EQ(git_repository_odb(&o, r), 0);
-    GitOdb odb(o);
+    auto odb = object_store(r);
+    git_odb* o = odb.get();
     for (const auto& obj : objects) {
       git_odb_object* read = nullptr;
       ASSERT_EQ(git_odb_read(&read, o, &obj.id), 0) << oid_hex(obj.id);
@@ -100,9 +99,8 @@ class ObjectBatchTest : public ::testing::Test {
     git_repository* r = nullptr;
     ASSERT_EQ(git_repository_open_bare(&r, git_dir.c_str()), 0);
     GitRepository fresh(r);
-    git_odb* o = nullptr;
-    ASSERT_EQ(git_repository_odb(&o, r), 0);
-    GitOdb odb(o);
+    auto odb = object_store(r);
+    git_odb* o = odb.get();
     for (const auto& obj : objects) EXPECT_FALSE(git_odb_exists(o, &obj.id)) << oid_hex(obj.id);
   }
 
@@ -116,9 +114,8 @@ TEST_F(ObjectBatchTest, BelowTheLimitObjectsAreWrittenLoose) {
   // Asked for before the batch is written, so that the handle has looked.
   expect_absent(objects);
   {
-    git_odb* o = nullptr;
-    ASSERT_EQ(git_repository_odb(&o, repo.get()), 0);
-    GitOdb odb(o);
+    auto odb = object_store(repo.get());
+    git_odb* o = odb.get();
     EXPECT_FALSE(git_odb_exists(o, &objects[0].id));
   }
   ObjectBatch batch(1);
@@ -174,9 +171,8 @@ TEST_F(ObjectBatchTest, LooseObjectIsZlibOfTypeSizeAndContent) {
 
 TEST_F(ObjectBatchTest, AtTheLimitObjectsAreWrittenAsOnePack) {
   auto objects = records(ObjectBatch::kLooseLimit);
-  git_odb* o = nullptr;
-  ASSERT_EQ(git_repository_odb(&o, repo.get()), 0);
-  GitOdb odb(o);
+  auto odb = object_store(repo.get());
+  git_odb* o = odb.get();
   // The handle looks at its packs now, before the batch's pack exists.
   EXPECT_FALSE(git_odb_exists(o, &objects[0].id));
   ObjectBatch batch(1);
@@ -236,9 +232,8 @@ TEST_F(ObjectBatchTest, ManyObjectsOfEveryKindGoIntoOnePack) {
 
 TEST_F(ObjectBatchTest, ObjectAlreadyStoredLooseIsLeftAsItIs) {
   auto objects = records(3);
-  git_odb* o = nullptr;
-  ASSERT_EQ(git_repository_odb(&o, repo.get()), 0);
-  GitOdb odb(o);
+  auto odb = object_store(repo.get());
+  git_odb* o = odb.get();
   git_oid written;
   ASSERT_EQ(git_odb_write(&written, o, objects[1].content.data(), objects[1].content.size(), GIT_OBJECT_BLOB), 0);
   ASSERT_TRUE(git_oid_equal(&written, &objects[1].id));

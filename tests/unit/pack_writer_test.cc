@@ -144,9 +144,8 @@ class PackWriterTest : public ::testing::Test {
     git_repository* r = nullptr;
     ASSERT_EQ(git_repository_open_bare(&r, path.c_str()), 0);
     GitRepository fresh(r);
-    git_odb* o = nullptr;
-    ASSERT_EQ(git_repository_odb(&o, r), 0);
-    GitOdb odb(o);
+    auto odb = object_store(r);
+    git_odb* o = odb.get();
     for (const auto& obj : objects) {
       git_oid id = libgit2_id(obj.type, obj.content);
       git_odb_object* read = nullptr;
@@ -306,9 +305,8 @@ TEST_F(PackWriterTest, EmptyWriterWritesNoFile) {
 }
 
 TEST_F(PackWriterTest, ObjectsTheRepositoryHoldsAreSkippedButStillNamed) {
-  git_odb* o = nullptr;
-  ASSERT_EQ(git_repository_odb(&o, repo.get()), 0);
-  GitOdb odb(o);
+  auto odb = object_store(repo.get());
+  git_odb* o = odb.get();
   std::string held = "{\"id\":\"held\"}\n";
   git_oid held_id;
   ASSERT_EQ(git_odb_write(&held_id, o, held.data(), held.size(), GIT_OBJECT_BLOB), 0);
@@ -344,9 +342,8 @@ TEST_F(PackWriterTest, FinishedBytesIndexIntoAnotherRepository) {
   for (int i = 8; i < 12; ++i) count = (count << 8) | static_cast<unsigned char>(bytes[i]);
   EXPECT_EQ(count, objects.size());
 
-  git_odb* o = nullptr;
-  ASSERT_EQ(git_repository_odb(&o, repo.get()), 0);
-  GitOdb odb(o);
+  auto odb = object_store(repo.get());
+  git_odb* o = odb.get();
   git_odb_writepack* writer = nullptr;
   ASSERT_EQ(git_odb_write_pack(&writer, o, nullptr, nullptr), 0);
   git_indexer_progress stats{};
@@ -362,9 +359,8 @@ TEST_F(PackWriterTest, FinishedBytesIndexIntoAnotherRepository) {
   damaged[damaged.size() / 2] ^= 0x20;
   test::TempDir other;
   auto other_repo = init_repository(other / "history.git");
-  git_odb* o2 = nullptr;
-  ASSERT_EQ(git_repository_odb(&o2, other_repo.get()), 0);
-  GitOdb odb2(o2);
+  auto odb2 = object_store(other_repo.get());
+  git_odb* o2 = odb2.get();
   ASSERT_EQ(git_odb_write_pack(&writer, o2, nullptr, nullptr), 0);
   rc = writer->append(writer, damaged.data(), damaged.size(), &stats);
   if (rc == 0) rc = writer->commit(writer, &stats);
@@ -401,9 +397,8 @@ TEST_F(PackWriterTest, FailedIndexWriteLeavesNoReadablePack) {
   git_repository* r = nullptr;
   ASSERT_EQ(git_repository_open_bare(&r, git_dir.c_str()), 0);
   GitRepository fresh(r);
-  git_odb* o = nullptr;
-  ASSERT_EQ(git_repository_odb(&o, r), 0);
-  GitOdb odb(o);
+  auto odb = object_store(r);
+  git_odb* o = odb.get();
   for (const auto& obj : objects) {
     git_oid id = libgit2_id(obj.type, obj.content);
     EXPECT_FALSE(git_odb_exists(o, &id)) << oid_hex(id);
