@@ -133,7 +133,7 @@ Store clone_copy(const std::filesystem::path& source, const std::filesystem::pat
   try {
     if (!std::filesystem::exists(view_of(source))) throw Failure("no view");
     auto source_view = Database::open(view_of(source));
-    if (source_view.scalar("SELECT value FROM meta WHERE key='head'") == head) {
+    if (View::head_of(source_view) == head) {
       write_view_snapshot(source_view, snapshot.path());
       options.view_snapshot = snapshot.path();
     }

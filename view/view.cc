@@ -334,7 +334,9 @@ View::KindStatements& View::statements(Kind kind) {
   return *s;
 }
 
-std::optional<std::string> View::head() { return db_.scalar("SELECT value FROM meta WHERE key='head'"); }
+std::optional<std::string> View::head_of(Database& db) { return db.scalar("SELECT value FROM meta WHERE key='head'"); }
+
+std::optional<std::string> View::head() { return head_of(db_); }
 
 void View::flush_search_index() {
   // FTS5 flushes its pending terms at every statement boundary, so one

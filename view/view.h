@@ -86,6 +86,9 @@ class View {
   // also completes the full-text index for the records put or removed since
   // the last call, so every write ends with it.
   std::optional<std::string> head();
+  // The head a view database reflects, read without opening it as a View
+  // (which would create or migrate its tables): another copy's view.
+  static std::optional<std::string> head_of(Database& db);
   void set_head(const std::optional<std::string>& commit);
   void flush_search_index();
 
