@@ -82,7 +82,7 @@ Json report_merge(Context& ctx, Store& store, const MergeOutcome& m, const std::
 
 Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
-  auto fetched = client.fetch(store, sync::remote_head(store, remote.name));
+  auto fetched = client.fetch(store, sync::remote_head(store, remote.name), store.state().remote_segment(remote.name));
   auto theirs = fetched.head;
   // Outcomes of this organization's submissions, for `liaison status`, asked
   // for when the fetch said they changed (always from a server without stamps).
@@ -103,7 +103,16 @@ Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emi
 
 Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
+  auto pushed = store.history().head();
   auto outcome = client.push(store, sync::remote_head(store, remote.name));
+  bool moved = false;
+  if (outcome.result == "applied") {
+    // The server applied our commits' changes onto central as a commit of
+    // its own: its segment's version replaces them here, unless the copy
+    // moved on meanwhile (then the next pull merges the two).
+    client.fetch(store, outcome.head, store.state().remote_segment(remote.name));
+    moved = pushed && store.history().head() != outcome.head && store.replace_head(*pushed, outcome.head);
+  }
   if (outcome.result != "submission" && !outcome.head.empty()) {
     // The server's head contains ours now; fetching it brings a server-side merge.
     sync::set_remote_head(store, remote.name, outcome.head);
@@ -134,6 +143,9 @@ Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_
               << " (pull to get it).\n";
   else if (outcome.result == "up-to-date")
     std::cout << "Everything up to date.\n";
+  else if (outcome.result == "applied")
+    std::cout << "Pushed; the server applied the changes in " << short_commit(outcome.head)
+              << (moved ? ", which this copy now holds" : " (pull to get it)") << ".\n";
   else
     std::cout << "Pushed " << short_commit(outcome.head) << " to " << remote.name << ".\n";
   return out;

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
+#include "model/visibility.h"
 #include "model/ids.h"
 #include "store/exchange.h"
 #include "store/merge_session.h"
@@ -79,6 +80,25 @@ void register_stale(CLI::App& app, Context& ctx) {
   });
 }
 
+namespace {
+
+// What a segment holds, in a user's words.
+std::string segment_description(const std::string& name) {
+  auto audience = Audience::parse(name);
+  if (!audience) return name;
+  switch (audience->level) {
+    case Audience::Level::Public: return "public: the unclassified segment, without personal data";
+    case Audience::Level::Partners: return "partners: public and partners records";
+    case Audience::Level::Org:
+      return name + ": public and partners records, and the restricted records of " + audience->org +
+             " or shared with it";
+    case Audience::Level::All: return "all: the whole directory";
+  }
+  return name;
+}
+
+}  // namespace
+
 void register_status(CLI::App& app, Context& ctx) {
   auto* status = app.add_subcommand("status", "Show the copy: organization, head, record counts");
   status->callback([&ctx] {
@@ -97,12 +117,19 @@ void register_status(CLI::App& app, Context& ctx) {
       if (auto seen = store.state().seen_submissions(remote.name))
         for (const auto& s : Json::parse(*seen)) submissions.push_back(s);
     out["submissions"] = submissions;
+    // Which segment of the directory each server serves this copy.
+    Json segments = Json::object();
+    for (const auto& remote : list_remotes(store))
+      if (auto segment = store.state().remote_segment(remote.name)) segments[remote.name] = *segment;
+    out["segments"] = segments;
     if (ctx.json) {
       print_json(out);
       return;
     }
     std::cout << "Copy of " << store.org() << " in " << store.dir().string() << "\n";
     std::cout << "Head: " << short_commit(out["head"].get<std::string>()) << "\n";
+    for (auto it = segments.begin(); it != segments.end(); ++it)
+      std::cout << "Segment: " << segment_description(it.value().get<std::string>()) << " (from " << it.key() << ")\n";
     for (auto it = counts.begin(); it != counts.end(); ++it)
       std::cout << "  " << it.key() << ": " << it.value() << "\n";
     if (out["merge"]["in_progress"])

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/output.h"
+#include "model/visibility.h"
 #include "view/query.h"
 #include "model/record.h"
 #include "model/record_edit.h"
@@ -133,7 +134,12 @@ CLI::App* register_kind(CLI::App& app, Context& ctx, Kind kind) {
     auto before = store.get(kind, id);
     auto after = apply_edits(kind, before, collect_edits(*edit_values));
     if (after == before) throw UserError("nothing to change: give at least one field flag (see --help)");
-    report(ctx, kind, "Edited", store.update(kind, id, after));
+    auto stored = store.update(kind, id, after);
+    report(ctx, kind, "Edited", stored);
+    if (narrows(kind, before, stored))
+      std::cerr << "Narrowed who may see " << describe_record(kind, stored)
+                << ": from this commit on it leaves the segments that may no longer see it; copies that pulled it"
+                   " before keep what they have, and so do files exported from them.\n";
   });
 
   auto show_id = std::make_shared<std::string>();

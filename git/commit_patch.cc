@@ -303,23 +303,9 @@ std::unique_ptr<StagedPatches> stage_patches(const History& history, const std::
       throw UserError(what + ": commit " + short_commit(p.id) + " does not rebuild to the same tree");
     // Record the new trees along the changed paths.
     {
-      std::set<std::string> dirs{""};
-      for (const auto& c : p.changes)
-        for (auto slash = c.path.find('/'); slash != std::string::npos; slash = c.path.find('/', slash + 1))
-          dirs.insert(c.path.substr(0, slash));
-      git_tree* nt = nullptr;
-      git_check(git_tree_lookup(&nt, r, &tree_id), "reading tree");
-      GitTree new_tree(nt);
-      for (const auto& d : dirs) {
-        git_oid id = tree_id;
-        if (!d.empty()) {
-          git_tree_entry* e = nullptr;
-          if (git_tree_entry_bypath(&e, nt, d.c_str()) != 0) continue;
-          GitTreeEntry entry(e);
-          id = *git_tree_entry_id(e);
-        }
-        created.emplace_back(to_object_id(id), GIT_OBJECT_TREE);
-      }
+      std::vector<std::string> paths;
+      for (const auto& c : p.changes) paths.push_back(c.path);
+      for (const auto& id : trees_along(r, tree_id, paths)) created.emplace_back(to_object_id(id), GIT_OBJECT_TREE);
     }
     if (!is_valid_utf8(p.raw)) throw UserError(what + ": commit " + short_commit(p.id) + " is not valid UTF-8");
     git_oid written;

@@ -82,6 +82,9 @@ std::string read_raw_object(git_odb* odb, const git_oid& id);
 git_oid empty_tree_id(git_repository* repo);
 // True when `repo` has the commit `id`.
 bool commit_exists(git_repository* repo, const git_oid& id);
+// The ids of `root` and of its subtrees along `paths` (each file's folders),
+// once each: the trees a tree update made.
+std::vector<git_oid> trees_along(git_repository* repo, const git_oid& root, const std::vector<std::string>& paths);
 
 // ObjectId (history.h) is git_oid's 20 bytes, without libgit2's header.
 inline ObjectId to_object_id(const git_oid& oid) {

@@ -181,6 +181,28 @@ bool commit_exists(git_repository* repo, const git_oid& id) {
   return true;
 }
 
+std::vector<git_oid> trees_along(git_repository* repo, const git_oid& root, const std::vector<std::string>& paths) {
+  std::set<std::string> dirs{""};
+  for (const auto& path : paths)
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+      dirs.insert(path.substr(0, slash));
+  git_tree* t = nullptr;
+  git_check(git_tree_lookup(&t, repo, &root), "reading tree");
+  GitTree tree(t);
+  std::vector<git_oid> out;
+  for (const auto& d : dirs) {
+    if (d.empty()) {
+      out.push_back(root);
+      continue;
+    }
+    git_tree_entry* e = nullptr;
+    if (git_tree_entry_bypath(&e, t, d.c_str()) != 0) continue;  // removed with its last file
+    GitTreeEntry entry(e);
+    out.push_back(*git_tree_entry_id(e));
+  }
+  return out;
+}
+
 std::string oid_hex(const git_oid& oid) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof buf, &oid);
@@ -610,6 +632,13 @@ bool History::advance_head(const std::optional<CommitId>& expected, const Commit
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED || rc == GIT_ENOTFOUND) return false;
   git_check(rc, "moving head");
   return true;
+}
+
+void History::set_ref(const std::string& name, const CommitId& commit) {
+  git_oid oid = to_oid(commit);
+  git_reference* ref = nullptr;
+  git_check(git_reference_create(&ref, repo_.get(), name.c_str(), &oid, 1, "liaison: derived"), "setting " + name);
+  git_reference_free(ref);
 }
 
 std::vector<CommitInfo> History::log(const std::optional<std::string>& path, std::size_t limit,

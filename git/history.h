@@ -137,6 +137,10 @@ class History {
   // head was not `expected` any more.
   bool advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog);
 
+  // Points the ref `name` (e.g. refs/segments/public) at `commit`, whatever
+  // it pointed at: refs beside main keep derived commits from git gc.
+  void set_ref(const std::string& name, const CommitId& commit);
+
   // Commits reachable from the head, newest first. With `path`, only those
   // that changed that file (compared with every parent, as git log does).
   // `from` starts the walk at another commit than the head.

@@ -36,10 +36,30 @@ FieldSpec described(std::string_view name, std::string_view help) {
   return FieldSpec{.name = name, .type = V::Text, .multiline = true, .searchable = true, .help = help};
 }
 
+FieldSpec personal(FieldSpec field) {
+  field.personal = true;
+  return field;
+}
+
+// Who may see a record, and with whom a restricted one is shared. No default
+// is written into records: an absent visibility is the kind's
+// default_visibility, so records written before segments existed keep their
+// bytes and their meaning.
+FieldSpec visibility() {
+  return FieldSpec{.name = "visibility", .type = V::Choice, .choices = {"public", "partners", "restricted"},
+                   .help = "who may see the record: public, partners or restricted"};
+}
+FieldSpec shared_with() {
+  auto f = set_of("shared_with", V::Ref, "organization a restricted record is shared with", Kind::Org);
+  f.searchable = false;
+  f.flag_name = "share-with";
+  return f;
+}
+
 std::vector<KindSpec> build_specs() {
   std::vector<KindSpec> specs;
   specs.push_back(KindSpec{
-      Kind::Area, "area", "areas", "code", "", {"name"},
+      Kind::Area, "area", "areas", "code", "", "", {"name"},
       {
           FieldSpec{.name = "code", .type = V::Slug, .required = true, .help = "short code, e.g. border"},
           text("name", "name of the thematic area", true),
@@ -47,7 +67,7 @@ std::vector<KindSpec> build_specs() {
           described("description", "what the area covers"),
       }});
   specs.push_back(KindSpec{
-      Kind::Org, "org", "orgs", "slug", "slug", {"acronym", "name"},
+      Kind::Org, "org", "orgs", "slug", "slug", "", {"acronym", "name"},
       {
           FieldSpec{.name = "slug", .type = V::Slug, .required = true, .help = "short id, e.g. cis-atc"},
           text("name", "full name", true),
@@ -61,16 +81,16 @@ std::vector<KindSpec> build_specs() {
           described("description", "what the organization does"),
       }});
   specs.push_back(KindSpec{
-      Kind::Contact, "contact", "contacts", "id", "org", {"name", "role"},
+      Kind::Contact, "contact", "contacts", "id", "org", "partners", {"name", "role"},
       {
           FieldSpec{.name = "id", .type = V::RandomId, .required = true},
           ref_to("org", Kind::Org, "organization of the contact point", true),
           text("role", "function, e.g. Focal point for border security", true),
-          text("name", "person's name (omit for a functional point)"),
+          personal(text("name", "person's name (omit for a functional point)")),
           text("unit", "department or unit"),
-          set_of("emails", V::Email, "email address"),
-          set_of("phones", V::Phone, "phone number, international format"),
-          described("address", "postal address"),
+          personal(set_of("emails", V::Email, "email address")),
+          personal(set_of("phones", V::Phone, "phone number, international format")),
+          personal(described("address", "postal address")),
           set_of("languages", V::Language, "working language (BCP 47, e.g. ru)"),
           of_type("available_24_7", V::Bool, "reachable around the clock"),
           text("hours", "office hours, e.g. Mon-Fri 09:00-18:00 UTC+3"),
@@ -78,12 +98,14 @@ std::vector<KindSpec> build_specs() {
           set_of("areas", V::Ref, "thematic area code", Kind::Area),
           FieldSpec{.name = "last_verified", .type = V::Date, .merge = MergeRule::LaterDate,
                     .companions = {"verified_by"}, .help = "date the details were last checked"},
-          text("verified_by", "who last checked the details"),
+          personal(text("verified_by", "who last checked the details")),
           choice("status", {"active", "inactive"}, "active", "status"),
-          described("notes", "free notes"),
+          personal(described("notes", "free notes")),
+          visibility(),
+          shared_with(),
       }});
   specs.push_back(KindSpec{
-      Kind::Need, "need", "needs", "id", "org", {"title"},
+      Kind::Need, "need", "needs", "id", "org", "public", {"title"},
       {
           FieldSpec{.name = "id", .type = V::RandomId, .required = true},
           ref_to("org", Kind::Org, "organization that raised the need", true),
@@ -97,9 +119,11 @@ std::vector<KindSpec> build_specs() {
           FieldSpec{.name = "raised", .type = V::Date, .required = true, .help = "date raised (default today)"},
           choice("source", {"assessment", "self-reported", "country-visit", "review", "other"}, "",
                  "where the need comes from"),
+          visibility(),
+          shared_with(),
       }});
   specs.push_back(KindSpec{
-      Kind::Offer, "offer", "offers", "id", "provider", {"title"},
+      Kind::Offer, "offer", "offers", "id", "provider", "public", {"title"},
       {
           FieldSpec{.name = "id", .type = V::RandomId, .required = true},
           ref_to("provider", Kind::Org, "organization providing the assistance", true),
@@ -120,6 +144,8 @@ std::vector<KindSpec> build_specs() {
           of_type("currency", V::Currency, "currency of the budget (ISO 4217 code, e.g. USD)"),
           of_type("budget_date", V::Date, "value date of the budget (exchange rate date)"),
           text("iati_id", "IATI activity identifier the offer is published or was imported under"),
+          visibility(),
+          shared_with(),
       }});
   return specs;
 }
@@ -132,6 +158,7 @@ const std::vector<KindSpec>& all_specs() {
 }  // namespace
 
 std::string FieldSpec::flag() const {
+  if (!flag_name.empty()) return std::string(flag_name);
   std::string out(name);
   std::replace(out.begin(), out.end(), '_', '-');
   if (is_set) {

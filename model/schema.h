@@ -60,6 +60,11 @@ struct FieldSpec {
   MergeRule merge = MergeRule::Conflict;
   std::vector<std::string_view> companions{};  // fields that follow this one in a LaterDate merge
   std::string_view help{};
+  // Personal data: shown only to partners (editor and admin tokens), never in
+  // the public segment (see visibility.h).
+  bool personal = false;
+  // The command-line flag when the derived one reads badly ("shared_with" -> "share-with").
+  std::string_view flag_name{};
 
   // Command-line flag without dashes: "emails" -> "email", "last_verified" -> "last-verified".
   std::string flag() const;
@@ -71,6 +76,10 @@ struct KindSpec {
   std::string_view plural;       // "contacts": history folder and view table
   std::string_view id_field;     // "id", "slug" or "code"
   std::string_view owner_field;  // the field naming the org that owns the record; empty: admin only
+  // The segment a record of this kind belongs to when it names none
+  // ("public", "partners"); empty for kinds that are always public and have
+  // no `visibility` field (orgs, areas: the reference every segment needs).
+  std::string_view default_visibility;
   std::vector<std::string_view> label_fields;  // first present one labels the record in output
   std::vector<FieldSpec> fields;               // id field first
 

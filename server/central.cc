@@ -1,5 +1,6 @@
 #include "server/central.h"
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <set>
@@ -81,6 +82,7 @@ Central::Central(const std::filesystem::path& dir)
       store_(Store::open(dir / "central")),
       db_(open_server_db(dir)),
       tokens_(dir / "server.db"),
+      segments_(store_.history().dir(), dir / "server.db"),
       read_db_(Database::open(dir / "server.db")),
       clone_cache_(std::make_unique<CloneCache>(*this)) {
   SubmissionStore submissions(db_);  // its table exists before the read connection looks for it
@@ -167,33 +169,48 @@ void Central::audit(const AuditEntry& entry) { insert_audit(db_, entry, "done");
 
 void Central::settle_audit() {
   auto head = store_.history().head();
-  std::vector<std::pair<std::int64_t, CommitId>> pending;
+  struct Pending {
+    std::int64_t id;
+    std::vector<CommitId> commits;  // the pushed head, then the commits the row brings
+  };
+  std::vector<Pending> pending;
   {
     auto st = db_.prepare("SELECT id, pushed_head FROM audit WHERE state='pending' ORDER BY id");
-    while (st.step()) pending.emplace_back(st.integer(0), st.text(1));
+    while (st.step()) pending.push_back({st.integer(0), {st.text(1)}});
+    auto brought = db_.prepare("SELECT commit_id FROM pushed_commits WHERE audit_id=?");
+    for (auto& p : pending) {
+      brought.bind(1, p.id);
+      while (brought.step()) p.commits.push_back(brought.text(0));
+      brought.reset();
+    }
   }
-  for (const auto& [id, pushed] : pending) {
-    bool landed = head && store_.history().has_commit(pushed) && store_.history().is_ancestor(pushed, *head);
+  auto landed = [&](const CommitId& c) {
+    return head && store_.history().has_commit(c) && store_.history().is_ancestor(c, *head);
+  };
+  for (const auto& p : pending) {
+    // A push onto central lands its own head; a push onto a segment lands
+    // the commit the server made of it (the row's pushed commits).
+    auto it = std::find_if(p.commits.begin(), p.commits.end(), landed);
     Transaction tx(db_);
-    if (landed) {
+    if (it != p.commits.end()) {
       // The head the push made: the oldest commit of central's first-parent
-      // line that contains the pushed head (the push itself or the merge
+      // line that contains the landed commit (the push itself or the merge
       // the server made of it).
       CommitId after = *head;
       for (auto c = store_.history().commit_info(*head); !c.parents.empty();) {
         auto parent = store_.history().commit_info(c.parents[0]);
-        if (!store_.history().is_ancestor(pushed, parent.id)) break;
+        if (!store_.history().is_ancestor(*it, parent.id)) break;
         after = parent.id;
         c = std::move(parent);
       }
       auto st = db_.prepare("UPDATE audit SET state='done', head_after=?, detail=detail || ' (settled at start)'"
                             " WHERE id=?");
-      st.bind(1, after).bind(2, id).run();
+      st.bind(1, after).bind(2, p.id).run();
     } else {
       auto st = db_.prepare("UPDATE audit SET state='not-applied', result='interrupted' WHERE id=?");
-      st.bind(1, id).run();
+      st.bind(1, p.id).run();
       auto del = db_.prepare("DELETE FROM pushed_commits WHERE audit_id=?");
-      del.bind(1, id).run();
+      del.bind(1, p.id).run();
     }
     tx.commit();
   }

@@ -1,6 +1,7 @@
 // The central copy a liaisond server keeps in its data folder:
 //   DIR/central/    a liaison copy (history + view), the shared truth
-//   DIR/server.db   tokens, submissions and the audit log
+//   DIR/server.db   tokens, submissions, the audit log and which segment
+//                   commit stands for which central commit (segments.h)
 // All access to the central copy goes through lock(): requests that read or
 // change it are serialised, so concurrent pushes never interleave and the
 // head always moves by compare-and-swap from the state each push examined.
@@ -20,6 +21,7 @@
 #include "base/decode_limits.h"
 #include "view/sqlite_db.h"
 #include "store/store.h"
+#include "server/segments.h"
 #include "server/tokens.h"
 
 namespace liaison::server {
@@ -94,6 +96,8 @@ class Central {
   Database& db() { return db_; }           // only under lock()
   TokenStore& tokens() { return tokens_; }  // thread-safe, without lock()
   const std::filesystem::path& dir() const { return dir_; }
+  // The histories each audience is served (thread-safe, without lock()).
+  Segments& segments() { return segments_; }
   // What clones are served (thread-safe; takes lock() itself when needed).
   CloneCache& clone_cache() { return *clone_cache_; }
   // Bounds on what pushes may expand to (set before serving; read-only then).
@@ -136,6 +140,7 @@ class Central {
   Store store_;
   Database db_;
   TokenStore tokens_;
+  Segments segments_;
   mutable std::mutex head_mutex_;
   std::optional<CommitId> published_head_;
   DecodeLimits decode_limits_;

@@ -140,6 +140,40 @@ std::shared_ptr<const CloneImage> CloneCache::image() {
   return found;
 }
 
+std::shared_ptr<const CloneImage> CloneCache::segment_image(const std::string& audience, const CommitId& head) {
+  {
+    // Segments that hide nothing are central's history itself, and
+    // organizations that see the same records share their commits.
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (current_ && current_->head == head) return current_;
+    for (const auto& [name, image] : segment_images_)
+      if (image->head == head) return image;
+  }
+  auto fresh_enough = [&](const std::shared_ptr<const CloneImage>& image) {
+    if (!image) return false;
+    if (image->head == head) return true;
+    auto lease = central_.read_history();
+    auto [ahead, behind] = lease->ahead_behind(head, image->head);
+    return ahead <= kRefreshAfterCommits && behind == 0;
+  };
+  auto cached = [&] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = segment_images_.find(audience);
+    return it == segment_images_.end() ? nullptr : it->second;
+  };
+  if (auto image = cached(); fresh_enough(image)) return image;
+  std::lock_guard<std::mutex> building(segment_build_mutex_);
+  if (auto image = cached(); fresh_enough(image)) return image;  // built while this one waited
+  auto image = std::make_shared<CloneImage>();
+  image->head = head;
+  auto lease = central_.read_history();
+  auto name = images_dir(central_) / ("segment-" + std::to_string(++segment_images_built_) + "-" + head + ".pack");
+  image->pack = image_file(name, pack_everything(*lease, head));
+  std::lock_guard<std::mutex> lock(mutex_);
+  segment_images_[audience] = image;
+  return image;
+}
+
 std::shared_ptr<const CloneImage> CloneCache::image_at(const CommitId& head) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (current_ && current_->head == head) return current_;

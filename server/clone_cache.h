@@ -17,6 +17,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -60,6 +61,10 @@ class CloneCache {
   void note_changes(std::size_t records);
   // The image if it was made for `head`.
   std::shared_ptr<const CloneImage> image_at(const CommitId& head);
+  // The image of a segment (segments.h) whose head is `head` now: a pack
+  // only, built when there is none or when the segment moved on by more
+  // than kRefreshAfterCommits commits (the clone waits for it).
+  std::shared_ptr<const CloneImage> segment_image(const std::string& audience, const CommitId& head);
 
  private:
   void build();
@@ -75,6 +80,9 @@ class CloneCache {
   std::size_t image_mark_ = 0;        // changed_records_ when the image's head was read
   std::size_t building_mark_ = 0;     // the same for the image being built
   std::size_t images_built_ = 0;      // names image files apart (builder thread only)
+  std::mutex segment_build_mutex_;    // one segment image built at a time
+  std::map<std::string, std::shared_ptr<const CloneImage>> segment_images_;  // under mutex_
+  std::size_t segment_images_built_ = 0;  // under segment_build_mutex_
   std::thread builder_;
 };
 

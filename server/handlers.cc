@@ -12,6 +12,7 @@
 #include "server/crash_points.h"
 #include "git/transfer.h"
 #include "server/push_policy.h"
+#include "server/segment_push.h"
 #include "server/submissions.h"
 #include "sync/protocol.h"
 
@@ -39,13 +40,17 @@ Json conflicts_json(const std::vector<MergeConflict>& conflicts) {
   return out;
 }
 
+ReferrerLookup central_referrers(Store& store) {
+  return [&store](Kind k, const std::string& id) {
+    std::vector<RecordKey> out;
+    for (const auto& r : store.view().referrers(k, id, kEveryReferrer)) out.push_back(r.key);
+    return out;
+  };
+}
+
 OursIndex central_index(Store& store) {
   return OursIndex{[&store](Kind k, const std::string& id) { return store.view().exists(k, id); },
-                   [&store](Kind k, const std::string& id) {
-                     std::vector<RecordKey> out;
-                     for (const auto& r : store.view().referrers(k, id, kEveryReferrer)) out.push_back(r.key);
-                     return out;
-                   }};
+                   central_referrers(store)};
 }
 
 // Who asks, through which route, from where: what an audit row records.
@@ -78,7 +83,7 @@ std::unique_ptr<StagedPatches> stage(Central& central, const std::string& patche
 // Files a push that needs review: one change, one submission (see
 // submissions.h). Resending a submitted head answers that submission as it
 // stands (pending, accepted or rejected, with the reason).
-Response submit(Central& central, const Caller& caller, const History& q, const PushReview& review,
+Response submit(Central& central, const Caller& caller, const History& q, Json changes, std::size_t records,
                 const CommitId& central_head, const CommitId& pushed, const std::string& patches_blob,
                 const std::string& refusal) {
   SubmissionStore queue(central.db());
@@ -91,7 +96,7 @@ Response submit(Central& central, const Caller& caller, const History& q, const 
   s.org = caller.who.org;
   s.token_id = caller.who.token_id;
   s.head = pushed;
-  s.changes = describe_contributions(contributions(q, review.base, central_head, pushed));
+  s.changes = std::move(changes);
   s.patches = patches_blob;
   s.status = "pending";
   std::optional<std::int64_t> builds_on;
@@ -109,7 +114,7 @@ Response submit(Central& central, const Caller& caller, const History& q, const 
   }
   central.audit(audit_entry(caller, "submission", central_head, pushed,
                             "submission " + std::to_string(s.id) + (builds_on ? " updated, " : ", ") +
-                                records_detail(review.records) + ": " + refusal));
+                                records_detail(records) + ": " + refusal));
   tx.commit();
   return answer(s, builds_on ? "updated" : "new");
 }
@@ -129,15 +134,12 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
   }
   auto central_head = *store.history().head();
   if (q.is_ancestor(pushed, central_head)) return json_response(200, {{"result", "up-to-date"}, {"head", central_head}});
-  auto review = review_push(q, central_head, pushed, [&store](Kind k, const std::string& id) {
-    std::vector<RecordKey> out;
-    for (const auto& r : store.view().referrers(k, id, kEveryReferrer)) out.push_back(r.key);
-    return out;
-  });
+  auto review = review_push(q, central_head, pushed, central_referrers(store));
   auto refusal = refused_write(caller.who, review);
   if (!refusal.empty()) {
     if (!may_submit) return error(403, refusal);
-    return submit(central, caller, q, review, central_head, pushed, patches_blob, refusal);
+    return submit(central, caller, q, describe_contributions(contributions(q, review.base, central_head, pushed)),
+                  review.records, central_head, pushed, patches_blob, refusal);
   }
   bool fast_forward = q.is_ancestor(central_head, pushed);
   if (!fast_forward && !resolve) {
@@ -183,6 +185,87 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
   return json_response(200, {{"result", result}, {"head", head}});
 }
 
+// The audience a token is served: readers the public segment, editors
+// their organization's, admins central itself.
+Audience audience_of(const Identity& who) {
+  switch (who.role) {
+    case Role::Reader: return Audience::everyone();
+    case Role::Editor: return Audience::of_org(who.org);
+    case Role::Admin: return Audience::all();
+  }
+  return Audience::everyone();
+}
+
+// A push onto a segment (segment_push.h): translated into one central
+// commit, checked as any push is, then the head moves. The answer's head is
+// the segment's projection of the new central head, which the copy moves to.
+Response integrate_segment(Central& central, const Caller& caller, const Audience& audience,
+                           const std::string& patches_blob, std::unique_ptr<StagedPatches> staged,
+                           const std::optional<sync::PushRequest>& claimed, bool may_submit) {
+  auto& store = central.store();
+  const auto& q = staged->history();
+  auto pushed = staged->head();
+  if (claimed && claimed->head != pushed)
+    return error(400, "the push header names head " + short_commit(claimed->head) + " but its commits build " +
+                          short_commit(pushed));
+  auto central_head = *store.history().head();
+  auto segment_head = central.segments().at(audience, central_head);
+  if (claimed && !claimed->base.empty() && !central.segments().source_of(audience, claimed->base))
+    return error(400, "the push header's base " + short_commit(claimed->base) + " is not a commit of this token's segment");
+  if (q.is_ancestor(pushed, segment_head))
+    return json_response(200, {{"result", "up-to-date"}, {"head", segment_head}});
+  // Every pushed commit is checked on its own in the segment, as a push
+  // onto central's history is (push_policy.h); the translated commit is
+  // checked again against central itself.
+  auto no_referrers = [](Kind, const std::string&) { return std::vector<RecordKey>{}; };
+  auto pushed_review = review_push(q, segment_head, pushed, no_referrers);
+  auto translation = translate_push(q, store.history(), central.segments(), audience, central_head, segment_head,
+                                    pushed, central_referrers(store));
+  if (!translation.conflicts.empty()) {
+    Json body = {{"error", std::to_string(translation.conflicts.size()) +
+                               " conflicts with central: pull, resolve them locally and push again"},
+                 {"conflicts", conflicts_json(translation.conflicts)}};
+    return json_response(409, body);
+  }
+  auto refusal = refused_write(caller.who, pushed_review);
+  std::optional<PushReview> review;
+  if (translation.commit) {
+    review = review_push(translation.made->history(), central_head, *translation.commit, central_referrers(store));
+    if (refusal.empty()) refusal = refused_write(caller.who, *review);
+  }
+  if (!refusal.empty()) {
+    if (!may_submit) return error(403, refusal);
+    return submit(central, caller, q,
+                  describe_contributions(contributions(q, pushed_review.base, segment_head, pushed)),
+                  pushed_review.records, central_head, pushed, patches_blob, refusal);
+  }
+  if (!translation.commit) return json_response(200, {{"result", "applied"}, {"head", segment_head}});
+  translation.made->write(store.history());
+  crash_point("push-objects-written");
+  auto audit_id = central.begin_audit(
+      audit_entry(caller, "applied", central_head, pushed,
+                  records_detail(review->records) + " on segment " + audience.name()),
+      {*translation.commit});
+  crash_point("push-audit-begun");
+  try {
+    store.fast_forward(*translation.commit);
+  } catch (...) {
+    central.settle_audit();
+    throw;
+  }
+  crash_point("push-head-moved");
+  central.finish_audit(audit_id, *translation.commit);
+  crash_point("push-audited");
+  central.clone_cache().note_changes(review->records);
+  return json_response(200, {{"result", "applied"}, {"head", central.segments().at(audience, *translation.commit)}});
+}
+
+// Whether a submission's commits build on central's own history (filed
+// before the server served segments): those are accepted as they are.
+bool builds_on_central(const History& q, const CommitId& pushed, const CommitId& central_head) {
+  return q.merge_base(pushed, central_head).has_value();
+}
+
 std::optional<std::int64_t> submission_id(const std::string& target, const std::string& prefix) {
   if (!target.starts_with(prefix)) return std::nullopt;
   auto rest = target.substr(prefix.size());
@@ -204,7 +287,8 @@ bool is_commit_hex(const std::string& text) {
 // History handle of the read pool and the read connection to server.db.
 std::optional<Response> read_route(Central& central, const Identity& who, const Request& req) {
   const auto& t = req.target;
-  if (req.method == "GET" && t == sync::route::kWhoami) return json_response(200, {{"org", who.org}, {"role", role_name(who.role)}});
+  if (req.method == "GET" && t == sync::route::kWhoami)
+    return json_response(200, {{"org", who.org}, {"role", role_name(who.role)}, {"segment", audience_of(who).name()}});
   if (req.method == "POST" && t == sync::route::kFetch) {
     auto body = parse_json(req.body, "fetch request");
     if (!body.is_object() || !body.contains("haves") || !body["haves"].is_array())
@@ -222,11 +306,16 @@ std::optional<Response> read_route(Central& central, const Identity& who, const 
       auto db = central.read_db();
       r.headers[sync::kSubmissionsStampHeader] = SubmissionStore(*db).stamp(submissions_scope(who));
     }
-    auto head = central.published_head();
-    if (!head) return r;
-    r.headers[sync::kHeadHeader] = *head;
+    r.headers[sync::kSegmentHeader] = audience_of(who).name();
+    auto central_head = central.published_head();
+    if (!central_head) return r;
+    auto head = central.segments().at(audience_of(who), *central_head);
+    r.headers[sync::kHeadHeader] = head;
     auto history = central.read_history();
-    auto patches = make_patches(*history, *head, haves);
+    // Only commits of the token's own segment may stand for what the copy
+    // has: any other id would tell whether the server holds it.
+    std::erase_if(haves, [&](const CommitId& h) { return !history->has_commit(h) || !history->is_ancestor(h, head); });
+    auto patches = make_patches(*history, head, haves);
     if (!patches.empty()) r.body = encode_patches(patches);
     return r;
   }
@@ -265,10 +354,14 @@ Response route(Central& central, const Identity& who, const Request& req) {
       if (how == "ours") side = Side::Ours;
       else if (how == "theirs") side = Side::Theirs;
       else if (!how.is_null()) return error(400, "\"resolve\" must be \"ours\", \"theirs\" or null");
-      auto r = integrate(central, Caller{who, "accept", req.client_address}, s->patches, stage(central, s->patches),
-                         std::nullopt, false, side);
+      auto staged = stage(central, s->patches);
+      Caller caller{who, "accept", req.client_address};
+      auto r = builds_on_central(staged->history(), staged->head(), *central.store().history().head())
+                   ? integrate(central, caller, s->patches, std::move(staged), std::nullopt, false, side)
+                   : integrate_segment(central, caller, Audience::of_org(s->org), s->patches, std::move(staged),
+                                       std::nullopt, false);
       if (r.status != 200) return r;
-      auto head = Json::parse(r.body).value("head", "");
+      auto head = central.store().history().head().value_or("");
       submissions.decide(*id, "accepted", "", head);
       return json_response(200, {{"submission", *id}, {"status", "accepted"}, {"head", head}});
     }
@@ -298,10 +391,26 @@ std::string query_parameter(const std::string& target, const std::string& name) 
 
 // Clone routes run without the central lock: the clone image is shared and
 // built in the background (clone_cache.h).
-Response clone_route(Central& central, const Request& req) {
+Response clone_route(Central& central, const Request& req, const Identity& who) {
+  auto audience = audience_of(who);
+  if (audience != Audience::all()) {
+    // A segment's image: its pack only; the copy builds its view.
+    if (req.target != sync::route::kClone) return error(404, "no view snapshot of this segment: build the view from history");
+    Response r;
+    r.content_type = sync::kPackType;
+    r.headers[sync::kSegmentHeader] = audience.name();
+    auto central_head = central.published_head();
+    if (!central_head) return r;
+    auto image = central.clone_cache().segment_image(audience.name(), central.segments().at(audience, *central_head));
+    r.body_file = image->pack->path();
+    r.body_file_owner = image;
+    r.headers[sync::kHeadHeader] = image->head;
+    return r;
+  }
   if (req.target == sync::route::kClone) {
     Response r;
     r.content_type = sync::kPackType;
+    r.headers[sync::kSegmentHeader] = audience.name();
     if (auto image = central.clone_cache().image()) {
       r.body_file = image->pack->path();
       r.body_file_owner = image;
@@ -346,7 +455,7 @@ Response handle(Central& central, const Request& request, const Identity& who) {
   auto answer = [&]() -> Response {
     if (!needs_token(request.method, request.target))
       return json_response(200, {{"status", "ok"}, {"head", central.published_head().value_or("")}});
-    if (is_clone_route(request)) return clone_route(central, request);
+    if (is_clone_route(request)) return clone_route(central, request, who);
     if (auto r = read_route(central, who, request)) return std::move(*r);
     // A push is decoded and staged before it waits for the central lock.
     std::optional<sync::PushRequest> push;
@@ -358,9 +467,12 @@ Response handle(Central& central, const Request& request, const Identity& who) {
     }
     auto lock = central.lock();
     try {
-      auto r = push ? integrate(central, Caller{who, "push", request.client_address}, push->patches, std::move(staged),
-                                push, true, std::nullopt)
-                    : route(central, who, request);
+      Caller caller{who, "push", request.client_address};
+      auto audience = audience_of(who);
+      auto r = !push ? route(central, who, request)
+               : audience == Audience::all()
+                   ? integrate(central, caller, push->patches, std::move(staged), push, true, std::nullopt)
+                   : integrate_segment(central, caller, audience, push->patches, std::move(staged), push, true);
       central.publish_head();  // whatever moved the head (a push, an accepted submission)
       return r;
     } catch (...) {

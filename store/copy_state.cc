@@ -13,7 +13,7 @@ constexpr int kStateLayoutVersion = 1;
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS copy(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS remotes(name TEXT PRIMARY KEY, url TEXT NOT NULL, token TEXT NOT NULL DEFAULT '',"
-    " head TEXT, submissions TEXT, submissions_stamp TEXT);"
+    " head TEXT, submissions TEXT, submissions_stamp TEXT, segment TEXT);"
     "CREATE TABLE IF NOT EXISTS merge(only INTEGER PRIMARY KEY CHECK(only = 1), state TEXT NOT NULL);";
 
 void owner_only(const std::filesystem::path& file) {
@@ -74,6 +74,10 @@ CopyState CopyState::open(const std::filesystem::path& file) {
   auto version = db.scalar("PRAGMA user_version");
   if (!version || std::stoi(*version) > kStateLayoutVersion)
     throw UserError(file.string() + " was written by a newer liaison; update liaison to open this copy");
+  // Columns added within a layout: older versions name the columns they
+  // read, so they still open the file.
+  if (!db.scalar("SELECT name FROM pragma_table_info('remotes') WHERE name='segment'"))
+    db.exec("ALTER TABLE remotes ADD COLUMN segment TEXT");
   return CopyState(std::move(db));
 }
 
@@ -197,6 +201,13 @@ void CopyState::set_seen_submissions(const std::string& name, const std::string&
   auto st = db_.prepare("UPDATE remotes SET submissions=?, submissions_stamp=? WHERE name=?");
   st.bind(1, json).bind_optional(2, stamp.empty() ? std::nullopt : std::optional<std::string>(stamp)).bind(3, name);
   st.run();
+}
+
+std::optional<std::string> CopyState::remote_segment(const std::string& name) { return remote_column(name, "segment"); }
+
+void CopyState::set_remote_segment(const std::string& name, const std::string& segment) {
+  db_.prepare("UPDATE remotes SET segment=? WHERE name=?").bind(1, segment).bind(2, name).run();
+  if (db_.changes() == 0) throw UserError("no remote named '" + name + "'");
 }
 
 std::optional<std::string> CopyState::pending_merge() { return db_.scalar("SELECT state FROM merge WHERE only=1"); }

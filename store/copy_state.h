@@ -1,7 +1,7 @@
 // CopyState: what a copy knows that its history cannot tell, kept in
 // state.db beside history.git: the organization keeping the copy, its user,
 // its remotes (location, token, the head last seen there, the review-queue
-// entries last seen) and a merge in progress.
+// entries last seen, the segment a server serves it) and a merge in progress.
 //
 // Promises:
 //  * The view (view.db) is a cache of the history and may be deleted; this
@@ -69,6 +69,13 @@ class CopyState {
   std::optional<std::string> seen_submissions(const std::string& name);
   std::optional<std::string> submissions_stamp(const std::string& name);
   void set_seen_submissions(const std::string& name, const std::string& json, const std::string& stamp);
+
+  // The segment of the directory a server serves this copy (an audience
+  // name of model/visibility.h, e.g. "org:cis-atc"), as the clone found it;
+  // nullopt for a remote that is no server, or a copy cloned before servers
+  // served segments.
+  std::optional<std::string> remote_segment(const std::string& name);
+  void set_remote_segment(const std::string& name, const std::string& segment);
 
   // The merge in progress, as merge_session serialises it.
   std::optional<std::string> pending_merge();

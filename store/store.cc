@@ -299,6 +299,15 @@ void Store::fast_forward(const CommitId& commit) {
   tx.commit();
 }
 
+bool Store::replace_head(const CommitId& expected, const CommitId& commit) {
+  auto tx = lock_writers();
+  if (history_.head() != expected) return false;
+  if (!history_.advance_head(expected, commit, "liaison: the server's version of the pushed commits")) return false;
+  catch_up();
+  tx.commit();
+  return true;
+}
+
 void Store::start_at(const CommitId& commit) {
   auto tx = lock_writers();
   if (history_.head()) throw Failure("start_at needs an empty history");

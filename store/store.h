@@ -114,6 +114,12 @@ class Store {
   // objects are present) and brings the view along.
   void fast_forward(const CommitId& commit);
 
+  // Moves the head from `expected` to `commit`, which need not descend from
+  // it (a server that applied the copy's commits as commits of its own
+  // hands back its version), and brings the view along. False, changing
+  // nothing, when the head is not `expected` any more.
+  bool replace_head(const CommitId& expected, const CommitId& commit);
+
   // For a new, empty copy whose objects are in place: moves the head to
   // `commit` and makes the view reflect it. A view that came as a snapshot
   // is kept when it reflects `commit` and holds as many records of each kind

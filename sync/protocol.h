@@ -49,6 +49,9 @@ inline constexpr std::string_view kReject = "/reject";
 }  // namespace route
 
 inline constexpr const char* kHeadHeader = "X-Liaison-Head";
+// On fetch answers: the segment the token is served (model/visibility.h's
+// audience name), so a copy knows when a token no longer fits it.
+inline constexpr const char* kSegmentHeader = "X-Liaison-Segment";
 // On fetch answers: a stamp of the token's submissions (all for an admin)
 // that changes when GET /v1/submissions would, so a pull asks for the list
 // only then.

@@ -77,8 +77,10 @@ Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<st
     }
     std::string url = (url_.tls ? "https://" : "http://") + url_.host + ":" + url_.port + url_.base_path;
     add_remote(store, {"origin", url, token_});
+    auto segment = res.headers[std::string("x-liaison-segment")];
+    if (!segment.empty()) store.state().set_remote_segment("origin", segment);
     // The image may be a few commits old: bring the rest as a pull does.
-    if (auto head = fetch(store).head) {
+    if (auto head = fetch(store, std::nullopt, segment.empty() ? std::nullopt : std::optional(segment)).head) {
       if (*head != image_head) store.fast_forward(*head);
       set_remote_head(store, "origin", *head);
     }
@@ -89,7 +91,8 @@ Store SyncClient::clone(const std::filesystem::path& dir, const std::optional<st
   return store;
 }
 
-FetchOutcome SyncClient::fetch(Store& store, const std::optional<CommitId>& server_head) {
+FetchOutcome SyncClient::fetch(Store& store, const std::optional<CommitId>& server_head,
+                               const std::optional<std::string>& segment) {
   // What we have that the server may know, each covering all before it: our
   // head (the server has it once we pushed or pulled it) and the server's
   // head of last time, when we have it (after a push the server merged, we
@@ -106,6 +109,14 @@ FetchOutcome SyncClient::fetch(Store& store, const std::optional<CommitId>& serv
   auto res = send("POST", std::string(route::kFetch), req.dump(), "application/json");
   FetchOutcome out;
   out.submissions_stamp = res.headers[std::string("x-liaison-submissions")];
+  out.segment = res.headers[std::string("x-liaison-segment")];
+  if (!out.segment.empty() && out.segment != segment.value_or("all")) {
+    throw UserError((segment ? "this copy holds the " + *segment + " segment of the directory"
+                             : std::string("this copy was cloned before the server served segments of the directory")) +
+                    ", and the token is served the " + out.segment +
+                    " segment, whose history has nothing in common with it: clone again with this token"
+                    " (liaison clone URL DIR --token T)");
+  }
   auto head = res.headers[std::string("x-liaison-head")];
   if (head.empty()) return out;
   if (!res.body.empty()) apply_patches(store.history(), decode_patches(res.body, "fetch"), "fetch");

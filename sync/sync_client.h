@@ -17,8 +17,8 @@
 namespace liaison::sync {
 
 struct PushOutcome {
-  std::string result;  // fast-forward, merged, up-to-date, submission
-  CommitId head;       // the server's head after the push
+  std::string result;  // fast-forward, merged, applied, up-to-date, submission
+  CommitId head;       // the server's head after the push (for "applied": the segment's)
   std::int64_t submission = 0;
   // For a submission: its state (pending, accepted, rejected), the reviewer's
   // reason, and whether this push filed it ("new"), added to it ("updated")
@@ -29,6 +29,7 @@ struct PushOutcome {
 struct FetchOutcome {
   std::optional<CommitId> head;   // the server's head; nullopt for an empty server
   std::string submissions_stamp;  // see kSubmissionsStampHeader; "" if not sent
+  std::string segment;            // see kSegmentHeader; "" from a server without segments
 };
 
 class SyncClient {
@@ -42,8 +43,14 @@ class SyncClient {
   Store clone(const std::filesystem::path& dir, const std::optional<std::string>& org);
   // Brings the server's new commits into the copy's history (not merged).
   // `server_head`, the server's head as last seen, lets the request name two
-  // commits instead of the last 256.
-  FetchOutcome fetch(Store& store, const std::optional<CommitId>& server_head = std::nullopt);
+  // commits instead of the last 256. `segment` is the segment the copy
+  // holds (CopyState::remote_segment): a server serving the token another
+  // one is refused with a UserError before anything is written, for the
+  // histories of two segments have nothing in common (a copy cloned before
+  // the server served segments holds none: it is refused unless the token
+  // is served central's history itself).
+  FetchOutcome fetch(Store& store, const std::optional<CommitId>& server_head = std::nullopt,
+                     const std::optional<std::string>& segment = std::nullopt);
   // Sends the copy's commits the server lacks. `server_head` is the server
   // head the copy last fetched.
   PushOutcome push(Store& store, const std::optional<CommitId>& server_head);

@@ -65,7 +65,8 @@ TEST_F(ServerTest, CloneImageIsRefreshedOnceTheHeadHasMovedOn) {
   auto old_view = sync::http_request(u, "GET", "/v1/clone/view?head=" + first + "&layout=" +
                                                    std::to_string(kViewLayoutVersion), admin);
   EXPECT_EQ(old_view.status, 404);
-  clone("fresh", reader);
+  // Contacts are for partners: an editor of another organization sees them.
+  clone("fresh", osce);
   EXPECT_EQ(json({"list", "contacts"}, "fresh").size(), 70u);
 }
 
@@ -83,16 +84,19 @@ TEST_F(ServerTest, CloneAfterABulkPushWaitsForANewImage) {
   ASSERT_NE(central_head(), first);
   // The very next clone is served an image of the new head, not the old one.
   EXPECT_EQ(clone_head(u, admin), central_head());
-  clone("after", reader);
+  clone("after", osce);
   EXPECT_EQ(json({"status"}, "after")["records"]["contacts"], 5200);
 }
 
 TEST_F(ServerTest, ViewSnapshotCarriesNoServerSettingsAndMatchesTheLayout) {
   start_server();
   auto u = sync::parse_url(url);
-  auto head = clone_head(u, reader);
+  // Only central's own history has a view snapshot (admins); a segment's
+  // copy builds its view.
+  auto head = clone_head(u, admin);
   auto layout = std::to_string(kViewLayoutVersion);
-  auto res = sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, reader);
+  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, reader).status, 404);
+  auto res = sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, admin);
   ASSERT_EQ(res.status, 200);
   install_view_snapshot(res.body, path("snapshot.db"));
   std::ifstream in(path("snapshot.db"), std::ios::binary);
@@ -103,8 +107,8 @@ TEST_F(ServerTest, ViewSnapshotCarriesNoServerSettingsAndMatchesTheLayout) {
   EXPECT_EQ(db.scalar("SELECT value FROM meta WHERE key='head'"), head);
   EXPECT_NE(db.scalar("SELECT count(*) FROM orgs"), "0");
   // Another layout, an unknown head or no token: no snapshot.
-  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=999", reader).status, 404);
-  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=0000&layout=" + layout, reader).status, 404);
+  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=999", admin).status, 404);
+  EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=0000&layout=" + layout, admin).status, 404);
   EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, "").status, 401);
 }
 

@@ -15,14 +15,16 @@ TEST_F(ServerTest, TwoOrganizationsEditDifferentFieldsAndBothSync) {
   clone("hq", admin);
   std::string id = json({"contact", "add", "--org", "cis-atc", "--role", "Duty officer", "--email", "duty@example.org"},
                         "cis")["id"];
-  EXPECT_EQ(json({"push"}, "cis")["result"], "fast-forward");
+  // An editor's copy holds its organization's segment: the server applies
+  // its changes onto central and hands back the segment's version.
+  EXPECT_EQ(json({"push"}, "cis")["result"], "applied");
   ok({"pull"}, "hq");
   ok({"contact", "edit", id, "--hours", "Mon-Fri 09:00-18:00"}, "hq");
   ok({"contact", "edit", id, "--add-email", "desk@example.org"}, "cis");
   EXPECT_EQ(json({"sync"}, "hq")["push"]["result"], "fast-forward");
-  // cis built on an older head: the server merges its change.
+  // cis built on an older head: the server applies its change on the newer one.
   auto pushed = json({"push"}, "cis");
-  EXPECT_EQ(pushed["result"], "merged");
+  EXPECT_EQ(pushed["result"], "applied");
   ok({"pull"}, "cis");
   ok({"pull"}, "hq");
   for (const char* copy : {"cis", "hq"}) {
@@ -42,7 +44,7 @@ TEST_F(ServerTest, SyncWithNothingToPushIsUpToDate) {
   EXPECT_EQ(first["push"]["result"], "up-to-date");
   EXPECT_EQ(first["push"]["head"], central_head());
   ok({"contact", "add", "--org", "cis-atc", "--role", "Duty officer"}, "cis");
-  EXPECT_EQ(json({"push"}, "cis")["result"], "fast-forward");
+  EXPECT_EQ(json({"push"}, "cis")["result"], "applied");
   EXPECT_EQ(json({"push"}, "cis")["result"], "up-to-date");
   // Right after a pull that fast-forwarded, too.
   auto hq = json({"sync"}, "hq");
@@ -69,7 +71,7 @@ TEST_F(ServerTest, ConflictIsAnswered409ThenResolvedAndPushed) {
   EXPECT_EQ(liaison({"pull"}, "cis").exit_code, 3);
   ok({"resolve", id, "role", "--value", "Agreed"}, "cis");
   ok({"merge", "--continue"}, "cis");
-  EXPECT_EQ(json({"push"}, "cis")["result"], "fast-forward");
+  EXPECT_EQ(json({"push"}, "cis")["result"], "applied");
   ok({"pull"}, "hq");
   EXPECT_EQ(json({"contact", "show", id}, "hq")["role"], "Agreed");
 }

@@ -1,0 +1,232 @@
+#include "server/segments.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "base/error.h"
+#include "git/derived_commits.h"
+#include "model/record.h"
+#include "store/store.h"
+
+namespace liaison::server {
+namespace {
+
+// Commits derived in memory before their objects and rows are written: a
+// bound on what one derivation holds.
+constexpr std::size_t kCommitsPerWrite = 500;
+
+Database open_db(const std::filesystem::path& file) {
+  auto db = Database::open(file);
+  db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
+          "CREATE TABLE IF NOT EXISTS segment_commits(audience TEXT NOT NULL, central TEXT NOT NULL,"
+          " projected TEXT NOT NULL, PRIMARY KEY(audience, central)) WITHOUT ROWID;"
+          "CREATE INDEX IF NOT EXISTS segment_commits_projected ON segment_commits(audience, projected);"
+          "CREATE TABLE IF NOT EXISTS segment_heads(audience TEXT PRIMARY KEY, central TEXT NOT NULL)");
+  return db;
+}
+
+// The trailer lines of a central message a projection keeps (which
+// organization's copy made the commit).
+std::string kept_trailers(const std::string& message) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < message.size()) {
+    auto end = message.find('\n', at);
+    if (end == std::string::npos) end = message.size();
+    auto line = message.substr(at, end - at);
+    if (line.starts_with("Liaison-Org: ")) out += line + "\n";
+    at = end + 1;
+  }
+  return out;
+}
+
+struct Shown {
+  Kind kind;
+  std::optional<Json> before, after;
+};
+
+std::string projected_message(const CommitInfo& info, const std::vector<Shown>& shown) {
+  std::string subject;
+  if (shown.size() == 1) subject = describe_change(shown[0].kind, shown[0].before, shown[0].after);
+  else if (shown.empty()) subject = "Changes outside this segment";
+  else subject = "Change " + std::to_string(shown.size()) + " records";
+  auto trailers = kept_trailers(info.message);
+  return subject + "\n" + (trailers.empty() ? "" : "\n" + trailers);
+}
+
+// Derives one commit at a time for one audience, reading central's records.
+class Deriver {
+ public:
+  Deriver(const History& central, const Audience& audience) : central_(central), audience_(audience), made_(central) {}
+
+  CommitId derive(const CommitInfo& info, const std::vector<CommitId>& parents) {
+    const auto& c = info.id;
+    std::optional<CommitId> first = info.parents.empty() ? std::nullopt : std::optional(info.parents[0]);
+    std::optional<CommitId> base = parents.empty() ? std::nullopt : std::optional(parents[0]);
+    sees_cache_.clear();
+    auto sees = [&](Kind kind, const std::string& id) { return sees_at(c, kind, id); };
+    std::vector<BlobUpdate> updates;
+    std::vector<Shown> shown;
+    std::set<std::string> paths_done;
+    std::set<std::string> needs_turned;  // needs the audience sees on one side only
+    bool faithful = true;
+    for (const auto& d : central_.diff_blobs(first, c)) {
+      auto key = parse_record_path(d.path);
+      if (!key) continue;
+      paths_done.insert(d.path);
+      std::optional<Json> before, after;
+      std::string after_text;
+      if (d.old_blob) before = parse_json(central_.read_blob(*d.old_blob), d.path);
+      if (d.new_blob) {
+        after_text = central_.read_blob(*d.new_blob);
+        after = parse_json(after_text, d.path);
+      }
+      auto shown_before = before && first ? project_at(*first, key->kind, *before) : std::nullopt;
+      auto shown_after = after ? project_record(audience_, key->kind, *after, sees) : std::nullopt;
+      if (shown_before != before || shown_after != after) faithful = false;
+      if (shown_before != shown_after) shown.push_back({key->kind, shown_before, shown_after});
+      bool seen_before = before && may_see(audience_, key->kind, *before);
+      bool seen_after = after && may_see(audience_, key->kind, *after);
+      if (key->kind == Kind::Need && seen_before != seen_after) needs_turned.insert(key->id);
+      updates.push_back(update_for(d.path, shown_after, after_text, d.new_blob));
+    }
+    if (!needs_turned.empty()) reproject_referrers(c, needs_turned, paths_done, updates);
+    auto message = faithful ? info.message : projected_message(info, shown);
+    return made_.commit(central_, c, parents, base, updates, message);
+  }
+
+  std::size_t write(History& target) { return made_.write(target); }
+
+ private:
+  BlobUpdate update_for(const std::string& path, const std::optional<Json>& shown, const std::string& stored_text,
+                        const std::optional<ObjectId>& stored_blob) {
+    if (!shown) return {path, std::nullopt};
+    auto text = canonical_json(*shown);
+    if (stored_blob && text == stored_text) return {path, stored_blob};
+    return {path, made_.blob(text)};
+  }
+
+  std::optional<Json> project_at(const CommitId& commit, Kind kind, const Json& record) {
+    return project_record(audience_, kind, record,
+                          [&](Kind k, const std::string& id) { return sees_uncached(commit, k, id); });
+  }
+
+  bool sees_uncached(const CommitId& commit, Kind kind, const std::string& id) {
+    auto text = central_.read_file(commit, record_path(kind, id));
+    return text && may_see(audience_, kind, parse_json(*text, id));
+  }
+
+  bool sees_at(const CommitId& commit, Kind kind, const std::string& id) {
+    RecordKey key{kind, id};
+    auto it = sees_cache_.find(key);
+    if (it != sees_cache_.end()) return it->second;
+    bool seen = sees_uncached(commit, kind, id);
+    sees_cache_.emplace(std::move(key), seen);
+    return seen;
+  }
+
+  // Records the commit did not change whose projection still changes: those
+  // referring to a need the audience now sees, or no longer sees.
+  void reproject_referrers(const CommitId& c, const std::set<std::string>& needs, const std::set<std::string>& done,
+                           std::vector<BlobUpdate>& updates) {
+    for (Kind kind : kAllKinds) {
+      if (!refers_to_hideable(kind)) continue;
+      central_.for_each_file(c, [&](const std::string& path, std::string_view content) {
+        auto key = parse_record_path(path);
+        if (!key || key->kind != kind || done.count(path)) return;
+        auto record = parse_json(content, path);
+        bool refers = false;
+        for (const auto& ref : references_of(kind, record))
+          if (ref.to == Kind::Need && needs.count(ref.id)) refers = true;
+        if (!refers) return;
+        auto shown = project_record(audience_, kind, record,
+                                    [&](Kind k, const std::string& id) { return sees_at(c, k, id); });
+        updates.push_back(update_for(path, shown, std::string(content), std::nullopt));
+      });
+    }
+  }
+
+  const History& central_;
+  const Audience& audience_;
+  DerivedCommits made_;
+  std::map<RecordKey, bool> sees_cache_;
+};
+
+}  // namespace
+
+Segments::Segments(const std::filesystem::path& history_dir, const std::filesystem::path& server_db)
+    : history_(History::open(history_dir)), db_(open_db(server_db)) {}
+
+std::string Segments::ref_name(const Audience& audience) {
+  if (audience.level == Audience::Level::Org) return "refs/segments/org/" + audience.org;
+  return "refs/segments/" + audience.name();
+}
+
+std::optional<CommitId> Segments::mapped(const std::string& audience, const CommitId& central) {
+  auto st = db_.prepare("SELECT projected FROM segment_commits WHERE audience=? AND central=?");
+  st.bind(1, audience).bind(2, central);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
+CommitId Segments::at(const Audience& audience, const CommitId& central) {
+  if (audience.level == Audience::Level::All) return central;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto done = mapped(audience.name(), central)) return *done;
+  derive(audience, central);
+  if (auto done = mapped(audience.name(), central)) return *done;
+  throw Failure("the " + audience.name() + " segment of " + short_commit(central) + " could not be derived");
+}
+
+std::optional<CommitId> Segments::source_of(const Audience& audience, const CommitId& projected) {
+  if (audience.level == Audience::Level::All) return history_.has_commit(projected) ? std::optional(projected) : std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto st = db_.prepare("SELECT central FROM segment_commits WHERE audience=? AND projected=? LIMIT 1");
+  st.bind(1, audience.name()).bind(2, projected);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
+void Segments::derive(const Audience& audience, const CommitId& central) {
+  auto name = audience.name();
+  std::optional<CommitId> last = db_.scalar("SELECT central FROM segment_heads WHERE audience=?", name);
+  if (last && (!history_.has_commit(*last) || !history_.is_ancestor(*last, central))) last.reset();
+  auto todo = history_.commits_between(central, last);
+  std::map<CommitId, CommitId> fresh;  // derived, not yet written
+  auto projection_of = [&](const CommitId& c) -> CommitId {
+    if (auto it = fresh.find(c); it != fresh.end()) return it->second;
+    if (auto done = mapped(name, c)) return *done;
+    throw Failure("the " + name + " segment lacks the parent " + short_commit(c));
+  };
+  auto deriver = std::make_unique<Deriver>(history_, audience);
+  auto flush = [&] {
+    if (fresh.empty()) return;
+    deriver->write(history_);
+    Transaction tx(db_);
+    auto insert = db_.prepare("INSERT OR REPLACE INTO segment_commits(audience, central, projected) VALUES(?,?,?)");
+    for (const auto& [c, p] : fresh) insert.bind(1, name).bind(2, c).bind(3, p).run();
+    tx.commit();
+    fresh.clear();
+    deriver = std::make_unique<Deriver>(history_, audience);
+  };
+  for (const auto& c : todo) {
+    if (mapped(name, c)) continue;
+    auto info = history_.commit_info(c);
+    std::vector<CommitId> parents;
+    for (const auto& p : info.parents) {
+      auto projected = projection_of(p);
+      if (std::find(parents.begin(), parents.end(), projected) == parents.end()) parents.push_back(projected);
+    }
+    fresh[c] = deriver->derive(info, parents);
+    if (fresh.size() >= kCommitsPerWrite) flush();
+  }
+  flush();
+  auto head = mapped(name, central);
+  if (!head) return;
+  history_.set_ref(ref_name(audience), *head);
+  auto st = db_.prepare("INSERT OR REPLACE INTO segment_heads(audience, central) VALUES(?,?)");
+  st.bind(1, name).bind(2, central).run();
+}
+
+}  // namespace liaison::server

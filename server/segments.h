@@ -1,0 +1,63 @@
+// Segments: the history each audience is served (model/visibility.h says who
+// sees what). Fetch is not access control: a git history holds every byte of
+// every version it ever had, so a token must be given a history of its own
+// that never held a byte it may not see, not a filtered view of central's.
+//
+// The segment of an audience is derived from central's history commit for
+// commit: the projection of central commit C has C's author, committer and
+// dates, the projections of C's parents as parents, and a tree holding each
+// of C's records as project_record() makes it for the audience (hidden ones
+// left out). Its message is C's when every record C changes is shown as it
+// is; otherwise it is written from what the audience sees of the change, so
+// a message never names a hidden record or a personal value. The projection
+// is a pure function of central's commits, so its ids are the same on every
+// machine, and an organization that sees nothing restricted has the very
+// commits of the partners' segment.
+//
+// Segments are derived when first asked for and kept up to date as central
+// moves (each central commit is derived once per audience). Their objects
+// live in central's own object store, where the records they share with
+// central cost nothing more, under refs/segments/ (so git gc keeps them);
+// which projected commit stands for which central commit is kept in
+// server.db. Objects are written before the rows that name them, so a crash
+// leaves at most unnamed objects.
+//
+// Thread-safe: derivation is serialised by a mutex of its own, with a
+// History handle and a server.db connection of its own; it never waits for
+// the central lock.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "git/history.h"
+#include "model/visibility.h"
+#include "view/sqlite_db.h"
+
+namespace liaison::server {
+
+class Segments {
+ public:
+  Segments(const std::filesystem::path& history_dir, const std::filesystem::path& server_db);
+
+  // The audience's projection of central commit `central`, derived now if it
+  // is not yet. For Audience::all(), `central` itself.
+  CommitId at(const Audience& audience, const CommitId& central);
+  // The central commit whose projection for the audience is `projected`;
+  // nullopt when `projected` is no commit of the audience's segment.
+  std::optional<CommitId> source_of(const Audience& audience, const CommitId& projected);
+  // The ref under which the audience's segment is kept.
+  static std::string ref_name(const Audience& audience);
+
+ private:
+  std::optional<CommitId> mapped(const std::string& audience, const CommitId& central);
+  void derive(const Audience& audience, const CommitId& central);
+
+  std::mutex mutex_;
+  History history_;
+  Database db_;
+};
+
+}  // namespace liaison::server
