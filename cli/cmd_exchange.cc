@@ -80,9 +80,24 @@ Json report_merge(Context& ctx, Store& store, const MergeOutcome& m, const std::
 
 }  // namespace
 
+namespace {
+
+// The segment of the directory the copy's history is: as the clone found it
+// for this remote, or for another one.
+std::optional<std::string> held_segment(Store& store, const Remote& remote) {
+  if (auto segment = store.state().remote_segment(remote.name)) return segment;
+  for (const auto& other : store.state().remotes())
+    if (auto segment = store.state().remote_segment(other.name)) return segment;
+  return std::nullopt;
+}
+
+}  // namespace
+
 Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
-  auto fetched = client.fetch(store, sync::remote_head(store, remote.name), store.state().remote_segment(remote.name));
+  auto fetched = client.fetch(store, sync::remote_head(store, remote.name), held_segment(store, remote));
+  if (!fetched.segment.empty() && !store.state().remote_segment(remote.name))
+    store.state().set_remote_segment(remote.name, fetched.segment);
   auto theirs = fetched.head;
   // Outcomes of this organization's submissions, for `liaison status`, asked
   // for when the fetch said they changed (always from a server without stamps).
@@ -110,7 +125,7 @@ Json push_to_server(Context& ctx, Store& store, const Remote& remote, bool emit_
     // The server applied our commits' changes onto central as a commit of
     // its own: its segment's version replaces them here, unless the copy
     // moved on meanwhile (then the next pull merges the two).
-    client.fetch(store, outcome.head, store.state().remote_segment(remote.name));
+    client.fetch(store, outcome.head, held_segment(store, remote));
     moved = pushed && store.history().head() != outcome.head && store.replace_head(*pushed, outcome.head);
   }
   if (outcome.result != "submission" && !outcome.head.empty()) {

@@ -138,8 +138,8 @@ CLI::App* register_kind(CLI::App& app, Context& ctx, Kind kind) {
     report(ctx, kind, "Edited", stored);
     if (narrows(kind, before, stored))
       std::cerr << "Narrowed who may see " << describe_record(kind, stored)
-                << ": from this commit on it leaves the segments that may no longer see it; copies that pulled it"
-                   " before keep what they have, and so do files exported from them.\n";
+                << ": from this commit on it leaves the segments that may no longer see it, but their histories keep"
+                   " the versions they held before, and copies that pulled them keep what they have.\n";
   });
 
   auto show_id = std::make_shared<std::string>();

@@ -111,11 +111,12 @@ FetchOutcome SyncClient::fetch(Store& store, const std::optional<CommitId>& serv
   out.submissions_stamp = res.headers[std::string("x-liaison-submissions")];
   out.segment = res.headers[std::string("x-liaison-segment")];
   if (!out.segment.empty() && out.segment != segment.value_or("all")) {
-    throw UserError((segment ? "this copy holds the " + *segment + " segment of the directory"
-                             : std::string("this copy was cloned before the server served segments of the directory")) +
-                    ", and the token is served the " + out.segment +
-                    " segment, whose history has nothing in common with it: clone again with this token"
-                    " (liaison clone URL DIR --token T)");
+    throw UserError(segment ? "this copy holds the " + *segment + " segment of the directory and the token is served the " +
+                                  out.segment + " segment, whose history has nothing in common with it:"
+                                  " clone again with this token (liaison clone URL DIR --token T)"
+                            : "this copy does not hold the " + out.segment +
+                                  " segment of the directory the token is served (it was not cloned with such a"
+                                  " token): clone with this token (liaison clone URL DIR --token T)");
   }
   auto head = res.headers[std::string("x-liaison-head")];
   if (head.empty()) return out;
