@@ -46,13 +46,17 @@ struct Shown {
   std::optional<Json> before, after;
 };
 
+std::string trailer_block(const std::string& message) {
+  auto trailers = kept_trailers(message);
+  return trailers.empty() ? "" : "\n" + trailers;
+}
+
 std::string projected_message(const CommitInfo& info, const std::vector<Shown>& shown) {
   std::string subject;
   if (shown.size() == 1) subject = describe_change(shown[0].kind, shown[0].before, shown[0].after);
   else if (shown.empty()) subject = "Changes outside this segment";
   else subject = "Change " + std::to_string(shown.size()) + " records";
-  auto trailers = kept_trailers(info.message);
-  return subject + "\n" + (trailers.empty() ? "" : "\n" + trailers);
+  return subject + "\n" + trailer_block(info.message);
 }
 
 // Derives one commit at a time for one audience, reading central's records.
@@ -92,7 +96,12 @@ class Deriver {
       updates.push_back(update_for(d.path, shown_after, after_text, d.new_blob));
     }
     if (!needs_turned.empty()) reproject_referrers(c, needs_turned, paths_done, updates);
-    auto message = faithful ? info.message : projected_message(info, shown);
+    // A merge's message lists decisions and resolved values of records on
+    // both sides, which the audience may not see: it is written anew.
+    std::string message;
+    if (parents.size() > 1) message = "Merge " + short_commit(parents[1]) + "\n" + trailer_block(info.message);
+    else if (faithful && !paths_done.empty()) message = info.message;
+    else message = projected_message(info, shown);
     return made_.commit(central_, c, parents, base, updates, message);
   }
 
