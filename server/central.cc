@@ -100,7 +100,33 @@ Central::Central(const std::filesystem::path& dir)
   publish_head();
 }
 
-Central::~Central() = default;
+Central::~Central() {
+  stopping_ = true;
+  if (segment_deriver_.joinable()) segment_deriver_.join();
+}
+
+std::vector<Audience> Central::served_audiences() {
+  std::vector<Audience> out{Audience::everyone()};
+  std::set<std::string> orgs;
+  for (const auto& t : tokens_.list())
+    if (!t.revoked && t.role == Role::Editor && orgs.insert(t.org).second) out.push_back(Audience::of_org(t.org));
+  return out;
+}
+
+void Central::derive_segments_in_background() {
+  auto head = published_head();
+  if (!head || segment_deriver_.joinable()) return;
+  segment_deriver_ = std::thread([this, audiences = served_audiences(), head = *head] {
+    for (const auto& audience : audiences) {
+      if (stopping_) return;
+      try {
+        segments_.at(audience, head);
+      } catch (const std::exception& e) {
+        std::cerr << "liaisond: deriving the " << audience.name() << " segment failed: " << e.what() << "\n";
+      }
+    }
+  });
+}
 
 std::optional<CommitId> Central::published_head() const {
   std::lock_guard<std::mutex> lock(head_mutex_);

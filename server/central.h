@@ -12,7 +12,9 @@
 // Only one Central at a time serves a data folder (DIR/server.lock).
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -98,6 +100,13 @@ class Central {
   const std::filesystem::path& dir() const { return dir_; }
   // The histories each audience is served (thread-safe, without lock()).
   Segments& segments() { return segments_; }
+  // The audiences live tokens are served: the public segment, and each
+  // organization with an editor token (admins are served central itself).
+  std::vector<Audience> served_audiences();
+  // Derives each served audience's segment at the published head on a
+  // thread of its own, so that the first fetch after a start need not;
+  // stopped (between two audiences) when the Central goes.
+  void derive_segments_in_background();
   // What clones are served (thread-safe; takes lock() itself when needed).
   CloneCache& clone_cache() { return *clone_cache_; }
   // Bounds on what pushes may expand to (set before serving; read-only then).
@@ -148,7 +157,9 @@ class Central {
   std::vector<std::unique_ptr<History>> history_pool_;
   std::mutex read_db_mutex_;
   Database read_db_;
-  std::unique_ptr<CloneCache> clone_cache_;  // last: its builder thread stops first
+  std::unique_ptr<CloneCache> clone_cache_;  // its builder thread stops first
+  std::atomic<bool> stopping_{false};
+  std::thread segment_deriver_;  // joined by the destructor
 };
 
 }  // namespace liaison::server

@@ -2,7 +2,10 @@
 //   liaisond init DIR [--org SLUG]
 //   liaisond --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]
 //   liaisond token create|list|revoke --data DIR ...
+//   liaisond segments --data DIR   derive every served segment now
+#include <chrono>
 #include <filesystem>
+#include <set>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -61,6 +64,9 @@ int main(int argc, char** argv) {
   auto* revoke = token->add_subcommand("revoke", "Revoke a token");
   revoke->add_option("ID", revoke_id)->required();
   for (auto* sub : {create, list, revoke}) sub->add_option("--data", data, "data folder");
+  auto* segments = app.add_subcommand(
+      "segments", "Derive the segment of every live token's audience at central's head (beside a running server too)");
+  segments->add_option("--data", data, "data folder");
 
   try {
     app.parse(argc, argv);
@@ -89,6 +95,28 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
+    if (segments->parsed()) {
+      // Segments are pure functions of central's history: deriving them
+      // beside a running server writes the same objects and rows it would.
+      if (!Central::exists(data)) throw UserError("no liaisond data in " + data + " (run 'liaisond init DIR')");
+      std::filesystem::path dir(data);
+      auto history = History::open(Store::history_dir(dir / "central"));
+      auto head = history.head();
+      if (!head) throw UserError("central's history is empty");
+      TokenStore tokens(dir / "server.db");
+      std::vector<Audience> audiences{Audience::everyone()};
+      std::set<std::string> orgs;
+      for (const auto& t : tokens.list())
+        if (!t.revoked && t.role == Role::Editor && orgs.insert(t.org).second) audiences.push_back(Audience::of_org(t.org));
+      Segments derived(history.dir(), dir / "server.db");
+      for (const auto& audience : audiences) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto at = derived.at(audience, *head);
+        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        std::cout << audience.name() << "\t" << at << "\t" << static_cast<long>(ms) << " ms\n";
+      }
+      return 0;
+    }
     ServerOptions options;
     parse_listen(listen, options);
     if (!cert.empty()) options.tls_cert = cert;
@@ -103,6 +131,7 @@ int main(int argc, char** argv) {
     limits.max_expanded_bytes = max_expanded_mb << 20;
     central.set_decode_limits(limits);
     central.clone_cache().refresh_in_background();  // the first clone need not wait for it
+    central.derive_segments_in_background();         // nor the first fetch of a segment
     HttpServer server(central, options);
     std::cout << "liaisond listening on " << (options.tls_cert ? "https://" : "http://") << options.host << ":"
               << server.port() << std::endl;

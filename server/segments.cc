@@ -162,66 +162,40 @@ class Deriver {
   std::map<RecordKey, bool> sees_cache_;
 };
 
-}  // namespace
-
-Segments::Segments(const std::filesystem::path& history_dir, const std::filesystem::path& server_db)
-    : history_(History::open(history_dir)), db_(open_db(server_db)) {}
-
-std::string Segments::ref_name(const Audience& audience) {
-  if (audience.level == Audience::Level::Org) return "refs/segments/org/" + audience.org;
-  return "refs/segments/" + audience.name();
-}
-
-std::optional<CommitId> Segments::mapped(const std::string& audience, const CommitId& central) {
-  auto st = db_.prepare("SELECT projected FROM segment_commits WHERE audience=? AND central=?");
+std::optional<CommitId> mapped(Database& db, const std::string& audience, const CommitId& central) {
+  auto st = db.prepare("SELECT projected FROM segment_commits WHERE audience=? AND central=?");
   st.bind(1, audience).bind(2, central);
   if (!st.step()) return std::nullopt;
   return st.text(0);
 }
 
-CommitId Segments::at(const Audience& audience, const CommitId& central) {
-  if (audience.level == Audience::Level::All) return central;
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (auto done = mapped(audience.name(), central)) return *done;
-  derive(audience, central);
-  if (auto done = mapped(audience.name(), central)) return *done;
-  throw Failure("the " + audience.name() + " segment of " + short_commit(central) + " could not be derived");
-}
-
-std::optional<CommitId> Segments::source_of(const Audience& audience, const CommitId& projected) {
-  if (audience.level == Audience::Level::All) return history_.has_commit(projected) ? std::optional(projected) : std::nullopt;
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto st = db_.prepare("SELECT central FROM segment_commits WHERE audience=? AND projected=? LIMIT 1");
-  st.bind(1, audience.name()).bind(2, projected);
-  if (!st.step()) return std::nullopt;
-  return st.text(0);
-}
-
-void Segments::derive(const Audience& audience, const CommitId& central) {
+// Derives the audience's projection of every commit reachable from
+// `central` that it lacks, oldest first.
+void derive(History& history, Database& db, const Audience& audience, const std::string& ref, const CommitId& central) {
   auto name = audience.name();
-  std::optional<CommitId> last = db_.scalar("SELECT central FROM segment_heads WHERE audience=?", name);
-  if (last && (!history_.has_commit(*last) || !history_.is_ancestor(*last, central))) last.reset();
-  auto todo = history_.commits_between(central, last);
+  std::optional<CommitId> last = db.scalar("SELECT central FROM segment_heads WHERE audience=?", name);
+  if (last && (!history.has_commit(*last) || !history.is_ancestor(*last, central))) last.reset();
+  auto todo = history.commits_between(central, last);
   std::map<CommitId, CommitId> fresh;  // derived, not yet written
   auto projection_of = [&](const CommitId& c) -> CommitId {
     if (auto it = fresh.find(c); it != fresh.end()) return it->second;
-    if (auto done = mapped(name, c)) return *done;
+    if (auto done = mapped(db, name, c)) return *done;
     throw Failure("the " + name + " segment lacks the parent " + short_commit(c));
   };
-  auto deriver = std::make_unique<Deriver>(history_, audience);
+  auto deriver = std::make_unique<Deriver>(history, audience);
   auto flush = [&] {
     if (fresh.empty()) return;
-    deriver->write(history_);
-    Transaction tx(db_);
-    auto insert = db_.prepare("INSERT OR REPLACE INTO segment_commits(audience, central, projected) VALUES(?,?,?)");
+    deriver->write(history);
+    Transaction tx(db);
+    auto insert = db.prepare("INSERT OR REPLACE INTO segment_commits(audience, central, projected) VALUES(?,?,?)");
     for (const auto& [c, p] : fresh) insert.bind(1, name).bind(2, c).bind(3, p).run();
     tx.commit();
     fresh.clear();
-    deriver = std::make_unique<Deriver>(history_, audience);
+    deriver = std::make_unique<Deriver>(history, audience);
   };
   for (const auto& c : todo) {
-    if (mapped(name, c)) continue;
-    auto info = history_.commit_info(c);
+    if (mapped(db, name, c)) continue;
+    auto info = history.commit_info(c);
     std::vector<CommitId> parents;
     for (const auto& p : info.parents) {
       auto projected = projection_of(p);
@@ -231,11 +205,56 @@ void Segments::derive(const Audience& audience, const CommitId& central) {
     if (fresh.size() >= kCommitsPerWrite) flush();
   }
   flush();
-  auto head = mapped(name, central);
+  auto head = mapped(db, name, central);
   if (!head) return;
-  history_.set_ref(ref_name(audience), *head);
-  auto st = db_.prepare("INSERT OR REPLACE INTO segment_heads(audience, central) VALUES(?,?)");
+  history.set_ref(ref, *head);
+  auto st = db.prepare("INSERT OR REPLACE INTO segment_heads(audience, central) VALUES(?,?)");
   st.bind(1, name).bind(2, central).run();
+}
+
+}  // namespace
+
+Segments::Segments(const std::filesystem::path& history_dir, const std::filesystem::path& server_db)
+    : history_dir_(history_dir), db_file_(server_db), history_(History::open(history_dir)), db_(open_db(server_db)) {}
+
+std::string Segments::ref_name(const Audience& audience) {
+  if (audience.level == Audience::Level::Org) return "refs/segments/org/" + audience.org;
+  return "refs/segments/" + audience.name();
+}
+
+std::optional<CommitId> Segments::lookup(const std::string& audience, const CommitId& central) {
+  std::lock_guard<std::mutex> lock(lookup_mutex_);
+  return mapped(db_, audience, central);
+}
+
+std::mutex& Segments::derivation_lock(const std::string& audience) {
+  std::lock_guard<std::mutex> lock(locks_mutex_);
+  auto& m = derivation_locks_[audience];
+  if (!m) m = std::make_unique<std::mutex>();
+  return *m;
+}
+
+CommitId Segments::at(const Audience& audience, const CommitId& central) {
+  if (audience.level == Audience::Level::All) return central;
+  auto name = audience.name();
+  if (auto done = lookup(name, central)) return *done;
+  std::lock_guard<std::mutex> deriving(derivation_lock(name));
+  if (auto done = lookup(name, central)) return *done;  // derived while this one waited
+  auto history = History::open(history_dir_);
+  auto db = open_db(db_file_);
+  derive(history, db, audience, ref_name(audience), central);
+  if (auto done = lookup(name, central)) return *done;
+  throw Failure("the " + name + " segment of " + short_commit(central) + " could not be derived");
+}
+
+std::optional<CommitId> Segments::source_of(const Audience& audience, const CommitId& projected) {
+  std::lock_guard<std::mutex> lock(lookup_mutex_);
+  if (audience.level == Audience::Level::All)
+    return history_.has_commit(projected) ? std::optional(projected) : std::nullopt;
+  auto st = db_.prepare("SELECT central FROM segment_commits WHERE audience=? AND projected=? LIMIT 1");
+  st.bind(1, audience.name()).bind(2, projected);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
 }
 
 }  // namespace liaison::server

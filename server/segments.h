@@ -22,12 +22,14 @@
 // server.db. Objects are written before the rows that name them, so a crash
 // leaves at most unnamed objects.
 //
-// Thread-safe: derivation is serialised by a mutex of its own, with a
-// History handle and a server.db connection of its own; it never waits for
-// the central lock.
+// Thread-safe: one derivation at a time per audience, each with a History
+// handle and a server.db connection of its own, so a long derivation of one
+// audience holds up no other; it never waits for the central lock.
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,12 +54,15 @@ class Segments {
   static std::string ref_name(const Audience& audience);
 
  private:
-  std::optional<CommitId> mapped(const std::string& audience, const CommitId& central);
-  void derive(const Audience& audience, const CommitId& central);
+  std::optional<CommitId> lookup(const std::string& audience, const CommitId& central);
+  std::mutex& derivation_lock(const std::string& audience);
 
-  std::mutex mutex_;
+  std::filesystem::path history_dir_, db_file_;
+  std::mutex lookup_mutex_;  // for history_ and db_, which serve lookups
   History history_;
   Database db_;
+  std::mutex locks_mutex_;
+  std::map<std::string, std::unique_ptr<std::mutex>> derivation_locks_;
 };
 
 }  // namespace liaison::server
