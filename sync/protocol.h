@@ -2,8 +2,14 @@
 // control messages and binary bodies. Every request but /v1/health carries
 // "Authorization: Bearer <token>".
 //
-//   GET  /v1/health                 -> 200 {"status":"ok","head":ID}
-//   GET  /v1/whoami                 -> 200 {"org":SLUG,"role":"reader"|"editor"|"admin"}
+// Each token is served one segment of the directory (server/segments.h): a
+// history of its own, derived from central's; commit ids below are the
+// segment's, central's own for admins. Fetch and clone answers name it in
+// X-Liaison-Segment.
+//
+//   GET  /v1/health                 -> 200 {"status":"ok","head":ID} (central's head)
+//   GET  /v1/whoami                 -> 200 {"org":SLUG,"role":"reader"|"editor"|"admin",
+//                                           "segment":"public"|"org:SLUG"|"all"}
 //   GET  /v1/clone                  -> 200 git pack of everything reachable from a recent
 //                                      head (the server's clone image), header X-Liaison-Head;
 //                                      the client then fetches the commits made since
@@ -14,6 +20,10 @@
 //   POST /v1/fetch   {"haves":[ID]} -> 200 commit patches (git/commit_patch.h) the client
 //                                      lacks (empty body: nothing new), header X-Liaison-Head
 //   POST /v1/push    push body      -> 200 {"result":"fast-forward"|"merged"|"up-to-date","head":ID}
+//                                      (onto central's history), or
+//                                      200 {"result":"applied","head":ID} (onto a segment: the
+//                                      changes were applied onto central as a commit of the
+//                                      server's; ID is the segment's head, which the copy moves to)
 //                                      202 {"result":"submission","submission":N,
 //                                           "status":S,"reason":R,"filed":"new"|"updated"|"already"}
 //                                      (one change, one submission: see server/submissions.h)
@@ -25,6 +35,17 @@
 // Errors: {"error": one line}, with 400 malformed input, 401 bad or revoked
 // token, 403 forbidden, 404 unknown, 409 conflicts, 413 body too large, 429
 // too many requests from one address (server/rate_limit.h).
+//
+// Versions. The routes carry their version (/v1/). Within it, a message may
+// gain fields and headers, and a result may gain values: a side ignores
+// fields and headers it does not know, and a client treats a result it does
+// not know as done (an older client takes "applied" for a push that went
+// in, and merges the server's version at its next pull). Record fields
+// follow the same rule (model/record.h): a field a version does not know is
+// kept as written, so copies of different versions exchange records
+// untouched. What a version cannot read without misleading its user goes
+// under a new route prefix (/v2/), served beside /v1/ while older clients
+// remain.
 #pragma once
 
 #include <string>
