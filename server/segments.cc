@@ -51,12 +51,32 @@ std::string trailer_block(const std::string& message) {
   return trailers.empty() ? "" : "\n" + trailers;
 }
 
-std::string projected_message(const CommitInfo& info, const std::vector<Shown>& shown) {
+// `count` changes the audience sees, the first of them in `shown` when
+// there is one only.
+std::string projected_message(const CommitInfo& info, const std::vector<Shown>& shown, std::size_t count) {
   std::string subject;
-  if (shown.size() == 1) subject = describe_change(shown[0].kind, shown[0].before, shown[0].after);
-  else if (shown.empty()) subject = "Changes outside this segment";
-  else subject = "Change " + std::to_string(shown.size()) + " records";
+  if (count == 1) subject = describe_change(shown[0].kind, shown[0].before, shown[0].after);
+  else if (count == 0) subject = "Changes outside this segment";
+  else subject = "Change " + std::to_string(count) + " records";
   return subject + "\n" + trailer_block(info.message);
+}
+
+// Whether an organization's audience (or the partners') sees a stored
+// record exactly as stored, told from its canonical text without parsing
+// it: no visibility narrower than partners, no shared_with, no reference
+// to a record that can be hidden. Anything else is parsed and projected.
+bool shown_as_stored(const Audience& audience, Kind kind, std::string_view text) {
+  if (audience.level != Audience::Level::Org && audience.level != Audience::Level::Partners) return false;
+  if (text.find("\"shared_with\"") != std::string_view::npos) return false;
+  if (auto at = text.find("\"visibility\":\""); at != std::string_view::npos) {
+    auto word = text.substr(at + 14);
+    if (!word.starts_with("public\"") && !word.starts_with("partners\"")) return false;
+  }
+  for (const auto& f : spec(kind).fields)
+    if (f.ref && !spec(*f.ref).default_visibility.empty() &&
+        text.find("\"" + std::string(f.name) + "\":") != std::string_view::npos)
+      return false;
+  return true;
 }
 
 // Derives one commit at a time for one audience, reading central's records.
@@ -72,6 +92,11 @@ class Deriver {
     auto sees = [&](Kind kind, const std::string& id) { return sees_at(c, kind, id); };
     std::vector<BlobUpdate> updates;
     std::vector<Shown> shown;
+    struct Stored {
+      Kind kind;
+      std::string path, before, after;  // texts, "" when absent
+    };
+    std::vector<Stored> as_stored;  // changes shown as stored, parsed only for a message
     std::set<std::string> paths_done;
     std::set<std::string> needs_turned;  // needs the audience sees on one side only
     bool faithful = true;
@@ -79,13 +104,19 @@ class Deriver {
       auto key = parse_record_path(d.path);
       if (!key) continue;
       paths_done.insert(d.path);
-      std::optional<Json> before, after;
-      std::string after_text;
-      if (d.old_blob) before = parse_json(central_.read_blob(*d.old_blob), d.path);
-      if (d.new_blob) {
-        after_text = central_.read_blob(*d.new_blob);
-        after = parse_json(after_text, d.path);
+      std::string before_text, after_text;
+      if (d.old_blob) before_text = central_.read_blob(*d.old_blob);
+      if (d.new_blob) after_text = central_.read_blob(*d.new_blob);
+      if ((!d.old_blob || shown_as_stored(audience_, key->kind, before_text)) &&
+          (!d.new_blob || shown_as_stored(audience_, key->kind, after_text))) {
+        // Shown as stored on both sides: central's blob, no parse.
+        updates.push_back({d.path, d.new_blob});
+        as_stored.push_back({key->kind, d.path, std::move(before_text), std::move(after_text)});
+        continue;
       }
+      std::optional<Json> before, after;
+      if (d.old_blob) before = parse_json(before_text, d.path);
+      if (d.new_blob) after = parse_json(after_text, d.path);
       auto shown_before = before && first ? project_at(*first, key->kind, *before) : std::nullopt;
       auto shown_after = after ? project_record(audience_, key->kind, *after, sees) : std::nullopt;
       if (shown_before != before || shown_after != after) faithful = false;
@@ -101,7 +132,17 @@ class Deriver {
     std::string message;
     if (parents.size() > 1) message = "Merge " + short_commit(parents[1]) + "\n" + trailer_block(info.message);
     else if (faithful && !paths_done.empty()) message = info.message;
-    else message = projected_message(info, shown);
+    else {
+      auto count = shown.size() + as_stored.size();
+      if (count == 1 && shown.empty()) {
+        const auto& st = as_stored.front();
+        auto parse = [&](const std::string& text) {
+          return text.empty() ? std::nullopt : std::optional<Json>(parse_json(text, st.path));
+        };
+        shown.push_back({st.kind, parse(st.before), parse(st.after)});
+      }
+      message = projected_message(info, shown, count);
+    }
     return made_.commit(central_, c, parents, base, updates, message);
   }
 
