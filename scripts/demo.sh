@@ -46,7 +46,8 @@ step "... and push" as "Carla Central" "$LIAISON" -C hq push
 
 step "CIS ATC clones" as "Ivan Ivanov" "$LIAISON" clone "$URL" cis --token "$CIS"
 step "OSCE clones" as "Olga Schmidt" "$LIAISON" clone "$URL" osce --token "$OSCE"
-CIS_ID=$("$LIAISON" -C cis --json list contacts --org cis-atc --limit 1 | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | head -1)
+# The CIS ATC duty officer: a public 24/7 point (the donor sees it too).
+CIS_ID=$("$LIAISON" -C cis --json list contacts --org cis-atc | awk -F'"' '/"id":/ { id = $4 } /"role": "Duty officer"/ { print id; exit }')
 OSCE_ID=$("$LIAISON" -C osce --json list contacts --org osce --limit 1 | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | head -1)
 
 step "Offline, CIS ATC updates its contact point" as "Ivan Ivanov" "$LIAISON" -C cis contact edit "${CIS_ID:0:8}" \
@@ -65,7 +66,15 @@ as "Carla Central" "$LIAISON" -C hq review show 1
 step "... and accept it" as "Carla Central" "$LIAISON" -C hq review accept 1
 step "OSCE pulls and sees the outcome" as "Olga Schmidt" "$LIAISON" -C osce pull
 as "Olga Schmidt" "$LIAISON" -C osce status
-step "A donor clones read-only" as "Dana Donor" "$LIAISON" clone "$URL" bank --token "$BANK"
+step "A donor clones read-only: the unclassified segment" as "Dana Donor" "$LIAISON" clone "$URL" bank --token "$BANK"
+"$LIAISON" -C bank status
+step "The donor sees CIS ATC's duty officer as a functional point: no name, email or phone" \
+  "$LIAISON" -C bank contact show "${CIS_ID:0:8}"
+echo "(OSCE, a partner, sees $("$LIAISON" -C osce --json contact show "${CIS_ID:0:8}" | grep -c '@example.org') email address(es) there;" \
+  "the donor's copy holds none: $(grep -rl "atc.duty@example.org" bank | wc -l) files, $(git --git-dir bank/history.git cat-file --batch-all-objects --batch | grep -c "atc.duty@example.org") objects)"
+step "CTED's assessment need restricted to CTED and OSCE: OSCE sees it, the donor does not" \
+  "$LIAISON" -C osce need show 6301bbfc
+"$LIAISON" -C bank need show 6301bbfc || true
 step "The donor's view is a cache of the history: lost, it is rebuilt" rm "$WORK/bank/view.db"
 "$LIAISON" -C bank doctor --rebuild
 step "The matrix of assistance needs, as the donor sees it" "$LIAISON" -C bank matrix --by region
