@@ -128,6 +128,31 @@ void read_written_phones(const KindSpec& ks, Json& raw, const OrgStates& org_sta
   }
 }
 
+// How normalize_record names a record in its messages: "contact 3fa2c1d9".
+std::string record_who(const KindSpec& ks, const Json& raw) {
+  std::string who(ks.name);
+  if (auto id = raw.find(ks.id_field); id != raw.end() && id->is_string()) who += " " + short_id(id->get<std::string>());
+  return who;
+}
+
+// normalize_record keeps fields a newer version wrote; a file someone
+// prepared may not bring one in, so a misspelt key is refused here.
+void refuse_unknown_fields(const KindSpec& ks, const Json& raw) {
+  for (auto it = raw.begin(); it != raw.end(); ++it) {
+    if (ks.field(it.key())) continue;
+    // The key as JSON writes it (control characters escaped), bounded: the
+    // message stays one line whatever the file holds.
+    std::string key = Json(it.key()).dump(-1, ' ', false, Json::error_handler_t::replace);
+    key = key.substr(1, key.size() - 2);
+    if (key.size() > 64) {
+      std::size_t cut = 64;
+      while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+      key = key.substr(0, cut) + "...";
+    }
+    throw UserError(record_who(ks, raw) + ": unknown field '" + key + "' (fields: " + field_names(ks) + ")");
+  }
+}
+
 // Bad rows met by one checking thread: the first kImportErrorsShown, and
 // how many in all.
 struct RowErrors {
@@ -241,13 +266,11 @@ ImportedRecords read_import(Kind kind, std::string_view text, std::string_view f
         if (ks.random_id() && !raw.contains(ks.id_field)) raw[ks.id_field] = new_random_id();
         apply_defaults(kind, raw, today);
         if (raw.is_object()) {
+          if (format != ImportFormat::Csv) refuse_unknown_fields(ks, raw);  // CSV: its header was checked
           try {
             read_written_phones(ks, raw, org_states);
           } catch (const UserError& e) {  // named as normalize_record names the record
-            std::string who(ks.name);
-            if (auto id = raw.find(ks.id_field); id != raw.end() && id->is_string())
-              who += " " + short_id(id->get<std::string>());
-            throw UserError(who + ": " + e.what());
+            throw UserError(record_who(ks, raw) + ": " + e.what());
           }
         }
         Json rec = normalize_record(kind, raw);

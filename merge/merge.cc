@@ -149,6 +149,27 @@ RecordMerge merge_record(Kind kind, const std::string& id, const std::optional<J
       out.conflicts.push_back({kind, id, name, b, o, t, "changed on both sides"});
     }
   }
+  // Fields a newer version wrote merge as plain values (MergeRule::Conflict):
+  // this version cannot know their rule, and taking one side silently could
+  // lose the other's change.
+  std::set<std::string> unknown;
+  for (const auto* version : {&base, &ours, &theirs})
+    if (*version)
+      for (auto& name : unknown_fields(kind, **version)) unknown.insert(std::move(name));
+  // Absent and null differ here: a null a newer version wrote is kept.
+  auto present = [](const std::optional<Json>& record, const std::string& name) -> std::optional<Json> {
+    auto it = record->find(name);
+    if (it == record->end()) return std::nullopt;
+    return *it;
+  };
+  for (const auto& name : unknown) {
+    auto b = base ? present(base, name) : std::nullopt, o = present(ours, name), t = present(theirs, name);
+    const auto& taken = (o == t || t == b) ? o : (o == b) ? t : o;
+    if (taken) merged[name] = *taken;
+    if (o != t && t != b && o != b)
+      out.conflicts.push_back({kind, id, name, b.value_or(Json()), o.value_or(Json()), t.value_or(Json()),
+                               "changed on both sides"});
+  }
   out.merged = merged;
   return out;
 }

@@ -11,6 +11,9 @@
 //  * a merged set keeps one side's order (its first member is the preferred
 //    one) with the other side's additions after it: the side that changed
 //    the order, or else the side whose surviving members sort first;
+//  * a field this version does not know (model/record.h) merges as a plain
+//    value: taken from the side that changed it, a conflict when both
+//    changed it differently, never dropped;
 //  * both sides changed one field to different values, or one side removed a
 //    record the other changed, or the merged result breaks a reference (a
 //    contact whose org the other side removed): a conflict.

@@ -6,6 +6,7 @@
 
 #include <unicode/locid.h>
 
+#include "base/decode_limits.h"
 #include "base/error.h"
 #include "model/ids.h"
 #include "model/phone.h"
@@ -248,7 +249,42 @@ bool already_checked(const Json* checked, const std::string& field, const Json& 
   return *it == value;
 }
 
+// A name as a message may show it: one line, printable ASCII, bounded, since
+// a refused name is whatever the record held.
+std::string shown_name(std::string_view name) {
+  constexpr std::size_t kShown = 64;
+  std::string out;
+  for (std::size_t i = 0; i < name.size() && i < kShown; ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 0xf]);
+    }
+  }
+  if (name.size() > kShown) out += "...";
+  return out;
+}
+
 }  // namespace
+
+bool is_unknown_field_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxFieldNameBytes || name[0] < 'a' || name[0] > 'z') return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+std::vector<std::string> unknown_fields(Kind kind, const Json& record) {
+  std::vector<std::string> out;
+  if (!record.is_object()) return out;
+  const auto& ks = spec(kind);
+  for (auto it = record.begin(); it != record.end(); ++it)
+    if (!ks.field(it.key())) out.push_back(it.key());
+  return out;
+}
 
 Json normalize_record(Kind kind, const Json& input, const Json* checked) {
   const auto& ks = spec(kind);
@@ -257,10 +293,24 @@ Json normalize_record(Kind kind, const Json& input, const Json* checked) {
   if (auto id = input.find(ks.id_field); id != input.end() && id->is_string())
     who += " " + short_id(id->get<std::string>());
   Json out = Json::object();
+  std::size_t unknown = 0;
   try {
     for (auto it = input.begin(); it != input.end(); ++it) {
       const FieldSpec* field = ks.field(it.key());
-      if (!field) throw UserError("unknown field '" + it.key() + "'");
+      if (!field) {
+        // A field of a newer version: kept as written, value and all, so
+        // that this version can edit, merge and pass on the record without
+        // losing it. Only its name is checked, and how many there are.
+        if (!is_unknown_field_name(it.key()))
+          throw UserError("unknown field '" + shown_name(it.key()) +
+                          "' is not a well-formed name (a lowercase letter, then up to " +
+                          std::to_string(kMaxFieldNameBytes - 1) + " lowercase letters, digits or _)");
+        if (++unknown > kMaxUnknownFields)
+          throw UserError("more than " + std::to_string(kMaxUnknownFields) +
+                          " fields this version does not know (the first beyond: '" + it.key() + "')");
+        out[it.key()] = it.value();
+        continue;
+      }
       const Json& value = it.value();
       if (value.is_null()) continue;
       if (field->is_set) {
@@ -293,6 +343,16 @@ Json normalize_record(Kind kind, const Json& input, const Json* checked) {
     if (kind == Kind::Offer && out.contains("start") && out.contains("end") && out["end"] < out["start"])
       throw UserError("end: " + out["end"].get<std::string>() + " is before start " +
                       out["start"].get<std::string>());
+    // Known fields are bounded one by one (4,000 bytes of text); unknown
+    // ones only by the whole record, held to the size a record file may
+    // have in a patch or a push, so a record this copy keeps can be passed on.
+    if (unknown > 0) {
+      constexpr std::size_t kMaxBytes = DecodeLimits{}.max_record_bytes;
+      auto bytes = canonical_json(out).size();
+      if (bytes > kMaxBytes)
+        throw UserError("a record of " + std::to_string(bytes) + " bytes with fields this version does not know (at most " +
+                        std::to_string(kMaxBytes) + ")");
+    }
   } catch (const UserError& e) {
     throw UserError(who + ": " + e.what());
   }

@@ -1,5 +1,6 @@
 #include "model/record_diff.h"
 
+#include <algorithm>
 #include <set>
 
 #include "model/record.h"
@@ -15,12 +16,14 @@ std::optional<Json> field_of(const Json& rec, std::string_view name) {
 
 std::string show_value(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_array()) {
+  // Arrays of strings are sets; anything else (a field this version does
+  // not know may hold any JSON) is shown as JSON.
+  if (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& m) { return m.is_string(); })) {
     std::string out;
     for (const auto& m : v) out += (out.empty() ? "" : ", ") + m.get<std::string>();
     return out;
   }
-  return v.dump();
+  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::vector<std::string> in_order(const Json& set) {
@@ -67,6 +70,14 @@ std::vector<FieldChange> diff_fields(Kind kind, const Json& before, const Json& 
       fc.reordered = !set_order_kept(bj, aj);
     }
     out.push_back(std::move(fc));
+  }
+  // Fields a newer version wrote, after the known ones: plain values, whole.
+  std::set<std::string> unknown;
+  for (const auto* rec : {&before, &after})
+    for (auto& name : unknown_fields(kind, *rec)) unknown.insert(std::move(name));
+  for (const auto& name : unknown) {
+    auto b = field_of(before, name), a = field_of(after, name);
+    if (b != a) out.push_back(FieldChange{name, b, a, {}, {}, false});
   }
   return out;
 }

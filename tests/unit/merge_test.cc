@@ -143,6 +143,96 @@ TEST(MergeRecord, ModifyDeleteIsAWholeRecordConflict) {
   EXPECT_FALSE(both.merged);
 }
 
+// ---- fields this version does not know ----------------------------------
+
+Json newer_contact(const Json& funding) {
+  Json out = contact("base");
+  out["funding_window"] = funding;
+  return out;
+}
+
+TEST(MergeRecord, UnknownFieldChangedOnOneSideIsTakenFromThatSide) {
+  Json base = newer_contact({{"from", "2027-01"}});
+  Json ours = base, theirs = base;
+  ours["role"] = "new role";
+  theirs["funding_window"] = {{"from", "2027-03"}, {"ratio", 0.5}};
+  for (bool swap : {false, true}) {
+    auto r = swap ? merge_record(Kind::Contact, kId, base, theirs, ours) : merge_record(Kind::Contact, kId, base, ours, theirs);
+    ASSERT_TRUE(r.merged);
+    EXPECT_TRUE(r.conflicts.empty());
+    EXPECT_EQ((*r.merged)["role"], "new role");
+    EXPECT_EQ((*r.merged)["funding_window"], theirs["funding_window"]);
+    EXPECT_TRUE(r.decisions.empty()) << "a plain value, no rule decided";
+  }
+}
+
+TEST(MergeRecord, UnknownFieldUntouchedOnBothSidesIsKept) {
+  Json base = newer_contact({1, 2, 3});
+  Json ours = base, theirs = base;
+  ours["role"] = "new role";
+  theirs["hours"] = "Mon-Fri";
+  auto r = merge_record(Kind::Contact, kId, base, ours, theirs);
+  ASSERT_TRUE(r.merged);
+  EXPECT_TRUE(r.conflicts.empty());
+  EXPECT_EQ((*r.merged)["funding_window"], Json({1, 2, 3}));
+  EXPECT_EQ((*r.merged)["hours"], "Mon-Fri");
+  EXPECT_EQ((*r.merged)["role"], "new role");
+}
+
+TEST(MergeRecord, UnknownFieldAddedOrRemovedOnOneSideFollowsThatSide) {
+  Json base = contact("base");
+  Json ours = base;
+  ours["role"] = "new role";
+  Json theirs = newer_contact(nullptr);  // a null is a value here, kept
+  auto added = merge_record(Kind::Contact, kId, base, ours, theirs);
+  ASSERT_TRUE(added.merged);
+  ASSERT_TRUE(added.merged->contains("funding_window"));
+  EXPECT_TRUE((*added.merged)["funding_window"].is_null());
+  EXPECT_EQ((*added.merged)["role"], "new role");
+
+  Json had = newer_contact("2027");
+  Json removed = had;
+  removed.erase("funding_window");
+  Json edited = had;
+  edited["role"] = "new role";
+  auto r = merge_record(Kind::Contact, kId, had, edited, removed);
+  ASSERT_TRUE(r.merged);
+  EXPECT_TRUE(r.conflicts.empty());
+  EXPECT_FALSE(r.merged->contains("funding_window"));
+  EXPECT_EQ((*r.merged)["role"], "new role");
+}
+
+TEST(MergeRecord, UnknownFieldChangedAlikeOnBothSidesIsNoConflict) {
+  Json base = newer_contact("2027");
+  Json ours = newer_contact({{"from", "2028"}}), theirs = ours;
+  ours["role"] = "ours";
+  auto r = merge_record(Kind::Contact, kId, base, ours, theirs);
+  ASSERT_TRUE(r.merged);
+  EXPECT_TRUE(r.conflicts.empty());
+  EXPECT_EQ((*r.merged)["funding_window"], Json({{"from", "2028"}}));
+  EXPECT_EQ((*r.merged)["role"], "ours");
+}
+
+TEST(MergeRecord, UnknownFieldChangedDifferentlyOnBothSidesIsAConflict) {
+  Json base = newer_contact("2027");
+  Json ours = newer_contact("2028"), theirs = newer_contact({{"from", "2029"}});
+  theirs["hours"] = "Mon-Fri";
+  auto r = merge_record(Kind::Contact, kId, base, ours, theirs);
+  ASSERT_EQ(r.conflicts.size(), 1u);
+  EXPECT_EQ(r.conflicts[0].field, "funding_window");
+  EXPECT_EQ(r.conflicts[0].base, "2027");
+  EXPECT_EQ(r.conflicts[0].ours, "2028");
+  EXPECT_EQ(r.conflicts[0].theirs, Json({{"from", "2029"}}));
+  EXPECT_EQ(r.conflicts[0].reason, "changed on both sides");
+  ASSERT_TRUE(r.merged);
+  EXPECT_EQ((*r.merged)["funding_window"], "2028") << "the clean part keeps ours";
+  EXPECT_EQ((*r.merged)["hours"], "Mon-Fri");
+  // Added on both sides with different values: a conflict too.
+  auto both_added = merge_record(Kind::Contact, kId, contact("base"), newer_contact(1), newer_contact(2));
+  ASSERT_EQ(both_added.conflicts.size(), 1u);
+  EXPECT_TRUE(both_added.conflicts[0].base.is_null());
+}
+
 class MergeCopies : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -254,6 +344,36 @@ TEST_F(MergeCopies, ConflictStopsThenResolveAndContinueCommits) {
   EXPECT_EQ(info.parents.size(), 2u);
   EXPECT_NE(info.message.find("Merge-Resolved: contact c0000000 role: theirs"), std::string::npos);
   EXPECT_FALSE(pending_merge(*a));
+  EXPECT_TRUE(a->doctor().ok());
+}
+
+TEST_F(MergeCopies, UnknownFieldsSurviveACleanMergeAndAResolvedConflict) {
+  // The record as a newer version wrote it, on both copies.
+  Json newer = contact("base");
+  newer["funding_window"] = {{"from", "2027-01-01"}, {"ratio", 0.25}};
+  edit(*hq, [&](Json& r) { r = newer; });
+  for (auto* s : {&*a, &*b}) ASSERT_EQ(pull(*s, "hq").result, MergeOutcome::Result::FastForward);
+  edit(*a, [](Json& r) { r["role"] = "from a"; });
+  edit(*b, [](Json& r) { r["hours"] = "from b"; });
+  ASSERT_EQ(pull(*a, "b").result, MergeOutcome::Result::Merged);
+  Json merged = a->get(Kind::Contact, kId);
+  EXPECT_EQ(merged["funding_window"], newer["funding_window"]);
+  EXPECT_EQ(merged["role"], "from a");
+  EXPECT_EQ(merged["hours"], "from b");
+  auto text = a->history().read_file(*a->history().head(), record_path(Kind::Contact, kId));
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find(R"("funding_window":{"from":"2027-01-01","ratio":0.25})"), std::string::npos) << *text;
+
+  // Both change it differently: a conflict on the field, settled by --theirs.
+  ASSERT_EQ(pull(*b, "a").result, MergeOutcome::Result::FastForward);
+  edit(*a, [](Json& r) { r["funding_window"] = "a"; });
+  edit(*b, [](Json& r) { r["funding_window"] = {"b", 2}; });
+  auto m = pull(*a, "b");
+  ASSERT_EQ(m.result, MergeOutcome::Result::Conflicts);
+  EXPECT_EQ(m.conflicts, 1u);
+  resolve_conflict(*a, {Kind::Contact, kId}, "funding_window", Side::Theirs, std::nullopt);
+  merge_continue(*a);
+  EXPECT_EQ(a->get(Kind::Contact, kId)["funding_window"], Json({"b", 2}));
   EXPECT_TRUE(a->doctor().ok());
 }
 

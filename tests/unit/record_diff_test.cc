@@ -180,5 +180,48 @@ TEST(FormatDiff, AddedAndRemovedRecordsAreMarked) {
   EXPECT_NE(removed.find("    role: (removed Desk officer)\n"), std::string::npos) << removed;
 }
 
+// ---- fields this version does not know ----------------------------------
+
+TEST(DiffFields, UnknownFieldsAreListedAfterTheKnownOnesWhereTheyChange) {
+  Json before = contact();
+  before["funding_window"] = {{"from", "2027-01-01"}};
+  before["x_kept"] = {1, 2};
+  before["x_gone"] = true;
+  Json after = before;
+  after["role"] = "Analyst";
+  after["funding_window"] = {{"from", "2027-03-01"}, {"ratio", 0.5}};
+  after["x_added"] = {"a", 1};
+  after.erase("x_gone");
+  auto d = diff_fields(Kind::Contact, before, after);
+  ASSERT_EQ(d.size(), 4u);
+  EXPECT_EQ(d[0].field, "role");
+  EXPECT_EQ(d[1].field, "funding_window");
+  EXPECT_EQ(*d[1].before, before["funding_window"]);
+  EXPECT_EQ(*d[1].after, after["funding_window"]);
+  EXPECT_TRUE(d[1].added.empty()) << "a plain value, not a set";
+  EXPECT_EQ(d[2].field, "x_added");
+  EXPECT_FALSE(d[2].before);
+  EXPECT_EQ(d[3].field, "x_gone");
+  EXPECT_FALSE(d[3].after);
+  EXPECT_TRUE(diff_fields(Kind::Contact, before, before).empty());
+}
+
+TEST(FormatDiff, UnknownFieldsAreShownAsJson) {
+  Json before = contact();
+  before["funding_window"] = {{"from", "2027-01-01"}};
+  Json after = before;
+  after["funding_window"] = {"2027", 3};
+  after["x_note"] = "text";
+  auto diff = diff_record(Kind::Contact, kId, before, after);
+  EXPECT_EQ(format_diff(diff),
+            "~ contact c0ffee00 (Jane Roe)\n"
+            "    funding_window: {\"from\":\"2027-01-01\"} -> [\"2027\",3]\n"
+            "    x_note: text\n");
+  auto json = to_json(diff);
+  ASSERT_EQ(json["fields"].size(), 2u);
+  EXPECT_EQ(json["fields"][0]["field"], "funding_window");
+  EXPECT_EQ(json["fields"][0]["after"], Json({"2027", 3}));
+}
+
 }  // namespace
 }  // namespace liaison

@@ -1,6 +1,7 @@
 // Unit tests of record validation and normalisation (model/record.h): every
-// value type, whole records (unknown, missing and mistyped fields, sets,
-// empty values), defaults, need status transitions, references and labels.
+// value type, whole records (fields this version does not know, missing and
+// mistyped fields, sets, empty values), defaults, need status transitions,
+// references and labels.
 #include <gtest/gtest.h>
 
 #include "base/error.h"
@@ -313,10 +314,96 @@ TEST(NormalizeRecord, EmptyValuesAreOmitted) {
   EXPECT_EQ(out.size(), 4u);
 }
 
-TEST(NormalizeRecord, UnknownFieldIsRefusedNamingRecordAndField) {
+// ---- fields this version does not know ----------------------------------
+
+// A contact as a newer version might write it: known fields, and unknown
+// ones holding every kind of JSON value, in canonical form.
+const std::string kNewerContact =
+    R"({"funding_window":{"from":"2027-01-01","ratio":0.25,"to":"2027-06-30"},)"
+    R"("id":"c0ffee00000000000000000000000001","org":"cis-atc","r2":[1,-2,3.5,true,null,"x",[],{}],)"
+    R"("role":"Focal point","status":"active","x_count":12345678901234,"x_flag":false,"x_none":null,)"
+    "\"x_text\":\"  spaced \\u0001 caf\xc3\xa9 \\\"q\\\"  \"}\n";
+
+TEST(NormalizeRecord, UnknownFieldsAreKeptByteForByte) {
+  auto in = parse_json(kNewerContact, "record");
+  ASSERT_EQ(canonical_json(in), kNewerContact) << "the sample is canonical";
+  auto out = normalize_record(Kind::Contact, in);
+  EXPECT_EQ(canonical_json(out), kNewerContact);
+  // Text of an unknown field is not trimmed, a null is not dropped.
+  EXPECT_EQ(out["x_text"], in["x_text"]);
+  ASSERT_TRUE(out.contains("x_none"));
+  EXPECT_TRUE(out["x_none"].is_null());
+  EXPECT_EQ(unknown_fields(Kind::Contact, out),
+            (std::vector<std::string>{"funding_window", "r2", "x_count", "x_flag", "x_none", "x_text"}));
+}
+
+TEST(NormalizeRecord, UnknownFieldsAreKeptOnTheCheckedPathOfAnEdit) {
+  auto stored = normalize_record(Kind::Contact, parse_json(kNewerContact, "record"));
+  Json edited = stored;
+  edited["role"] = "  Head of unit ";
+  auto out = normalize_record(Kind::Contact, edited, &stored);
+  EXPECT_EQ(out["role"], "Head of unit") << "known fields are still normalised";
+  Json expected = stored;
+  expected["role"] = "Head of unit";
+  EXPECT_EQ(canonical_json(out), canonical_json(expected));
+}
+
+TEST(NormalizeRecord, KnownFieldsAreStillCheckedBesideUnknownOnes) {
   Json in = contact();
-  in["nickname"] = "JR";
-  EXPECT_EQ(record_error(Kind::Contact, in), "contact c0ffee00: unknown field 'nickname'");
+  in["funding_window"] = "2027";
+  in["emails"] = {"not-an-email"};
+  EXPECT_EQ(record_error(Kind::Contact, in), "contact c0ffee00: emails: 'not-an-email' is not an email address");
+  in.erase("emails");
+  in.erase("role");
+  EXPECT_EQ(record_error(Kind::Contact, in), "contact c0ffee00: role: is required");
+}
+
+TEST(NormalizeRecord, MalformedUnknownFieldNamesAreRefusedNamingKindAndKey) {
+  for (std::string name : std::vector<std::string>{"Nickname", "nick name", "", "1st_contact", "_private", "x-y",
+                                                   "caf\xc3\xa9", "a.b", std::string(65, 'a')}) {
+    Json in = contact();
+    in[name] = "value";
+    auto error = record_error(Kind::Contact, in);
+    EXPECT_TRUE(starts_with(error, "contact c0ffee00: unknown field '")) << error;
+    EXPECT_NE(error.find("is not a well-formed name"), std::string::npos) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    if (name.size() <= 10 && name.find('\xc3') == std::string::npos) {
+      EXPECT_NE(error.find("'" + name + "'"), std::string::npos) << error;
+    }
+  }
+  Json in = contact();
+  in["bad\nname"] = "value";
+  auto error = record_error(Kind::Contact, in);
+  EXPECT_NE(error.find("'bad\\x0aname'"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  // The longest well-formed name, and other well-formed ones, are kept.
+  for (std::string name : std::vector<std::string>{"a" + std::string(63, 'z'), "x", "a_1", "funding_window"}) {
+    Json ok = contact();
+    ok[name] = "value";
+    EXPECT_EQ(normalize_record(Kind::Contact, ok).value(name, ""), "value") << name;
+  }
+  EXPECT_FALSE(is_unknown_field_name(std::string(65, 'a')));
+  EXPECT_TRUE(is_unknown_field_name(std::string(64, 'a')));
+}
+
+TEST(NormalizeRecord, AtMost64UnknownFieldsAreKept) {
+  Json in = contact();
+  for (int i = 0; i < 64; ++i) in["future_" + std::to_string(100 + i)] = i;
+  EXPECT_EQ(normalize_record(Kind::Contact, in).size(), contact().size() + 64);
+  in["future_999"] = 1;
+  auto error = record_error(Kind::Contact, in);
+  EXPECT_EQ(error,
+            "contact c0ffee00: more than 64 fields this version does not know (the first beyond: 'future_999')");
+}
+
+TEST(NormalizeRecord, ARecordWithUnknownFieldsIsBoundedByTheRecordFileSize) {
+  Json in = contact();
+  in["future_notes"] = std::string(1 << 20, 'n');
+  auto error = record_error(Kind::Contact, in);
+  EXPECT_TRUE(starts_with(error, "contact c0ffee00: a record of ")) << error.substr(0, 200);
+  EXPECT_NE(error.find("(at most 1048576)"), std::string::npos) << error.substr(0, 200);
+  in["future_notes"] = std::string((1 << 20) - 200, 'n');
+  EXPECT_NO_THROW(normalize_record(Kind::Contact, in));
 }
 
 TEST(NormalizeRecord, MissingRequiredFieldsAreRefused) {
