@@ -123,7 +123,10 @@ class Deriver {
       if (shown_before != shown_after) shown.push_back({key->kind, shown_before, shown_after});
       bool seen_before = before && may_see(audience_, key->kind, *before);
       bool seen_after = after && may_see(audience_, key->kind, *after);
-      if (key->kind == Kind::Need && seen_before != seen_after) needs_turned.insert(key->id);
+      // Only a need on both sides can be referred to by a record this
+      // commit leaves as it is: a new need's referrers are new, and a
+      // removed one has none.
+      if (key->kind == Kind::Need && before && after && seen_before != seen_after) needs_turned.insert(key->id);
       updates.push_back(update_for(d.path, shown_after, after_text, d.new_blob));
     }
     if (!needs_turned.empty()) reproject_referrers(c, needs_turned, paths_done, updates);
