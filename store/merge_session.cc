@@ -215,6 +215,9 @@ void resolve_conflict(Store& store, const RecordKey& key, const std::string& fie
   } else if (value) {
     if (field == kWholeRecord) throw UserError("a whole-record conflict is resolved with --ours or --theirs");
     const FieldSpec* f = spec(c.kind).field(field);
+    if (!f)
+      throw UserError(std::string(kind_name(c.kind)) + " " + short_id(c.id) + ": " + field +
+                      " is a field this version does not know; resolve it with --ours or --theirs");
     if (f->is_set) {
       std::vector<std::string> members;
       std::size_t start = 0;

@@ -45,7 +45,7 @@ TEST(ReadImport, UnknownHeaderNamesTheValidFields) {
   auto msg = error_of("org,role,foo\nosce,Analyst,x\n");
   EXPECT_EQ(msg.find("contacts.csv:1: unknown contact field 'foo' (fields: id, org, role, name, unit, emails,"), 0u)
       << msg;
-  EXPECT_NE(msg.find("status, notes)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("status, notes, visibility, shared_with)"), std::string::npos) << msg;
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
 }
 

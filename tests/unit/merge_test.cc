@@ -371,6 +371,13 @@ TEST_F(MergeCopies, UnknownFieldsSurviveACleanMergeAndAResolvedConflict) {
   auto m = pull(*a, "b");
   ASSERT_EQ(m.result, MergeOutcome::Result::Conflicts);
   EXPECT_EQ(m.conflicts, 1u);
+  // A value typed for a field this version cannot parse is refused.
+  try {
+    resolve_conflict(*a, {Kind::Contact, kId}, "funding_window", std::nullopt, std::string("c"));
+    ADD_FAILURE() << "a --value for an unknown field was taken";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("resolve it with --ours or --theirs"), std::string::npos) << e.what();
+  }
   resolve_conflict(*a, {Kind::Contact, kId}, "funding_window", Side::Theirs, std::nullopt);
   merge_continue(*a);
   EXPECT_EQ(a->get(Kind::Contact, kId)["funding_window"], Json({"b", 2}));

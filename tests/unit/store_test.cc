@@ -231,9 +231,10 @@ TEST_F(StoreTest, MovingTheReferrerAwayInTheSameCommitAllowsTheRemoval) {
 
 TEST_F(StoreTest, InvalidInputChangesNothing) {
   Json bad = contact(kA1, "cis-atc", "Jane Roe");
-  bad["nickname"] = "JR";
+  bad["Nickname"] = "JR";  // a well-formed unknown field would be kept (a newer version's)
   EXPECT_EQ(rejected([&] { s().commit({{Kind::Contact, kA1, bad}}, ""); }),
-            "contact abc00000: unknown field 'nickname'");
+            "contact abc00000: unknown field 'Nickname' is not a well-formed name (a lowercase letter, then up to 63 "
+            "lowercase letters, digits or _)");
   EXPECT_NE(rejected([&] {
               s().commit({{Kind::Contact, kA1, contact(kA1, "cis-atc", "A")}, {Kind::Contact, kA1, contact(kA1, "cis-atc", "B")}},
                          "");
