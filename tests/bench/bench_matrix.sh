@@ -8,11 +8,8 @@ BUILD="${1:?build dir}"
 N="${2:-100000}"; NEEDS="${3:-20000}"; OFFERS="${4:-10000}"
 LIAISON="$BUILD/cli/liaison"
 GEN="$BUILD/tests/gen_directory"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
-time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$(dirname "$0")/lib.sh"
+bench_workdir
 repeat_ms() { local n=$1; shift; for _ in $(seq "$n"); do time_ms "$@"; done | median; }
 say() { printf '%-44s %10s\n' "$1" "$2"; }
 

@@ -10,13 +10,10 @@ BUILD="${1:?build dir}"
 N="${2:-100000}"
 LIAISON="$BUILD/cli/liaison"
 GEN="$BUILD/tests/gen_directory"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/lib.sh"
+bench_workdir
 export LIAISON_USER_NAME="Bench" LIAISON_USER_EMAIL="bench@example.org"
 
-now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
-time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 say() { printf '%-9s %-52s %10s\n' "$N" "$1" "$2"; }
 
 "$GEN" "$WORK/gen" "$N" 0 0 300

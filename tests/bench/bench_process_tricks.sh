@@ -23,15 +23,11 @@ ROUNDS="${ROUNDS:-6}"
 LIAISON="$BUILD/cli/liaison"
 LIAISOND="$BUILD/server/liaisond"
 GEN="$BUILD/tests/gen_directory"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+bench_workdir
 export LIAISON_USER_NAME="Bench" LIAISON_USER_EMAIL="bench@example.org"
 unset LIAISON_BULK_ALLOCATOR LIAISON_MALLOC_TRIM
 
-now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # elapsed_ms CMD...: runs CMD once, prints milliseconds.
 elapsed_ms() {
   local t0 t1

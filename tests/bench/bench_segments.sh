@@ -17,15 +17,10 @@ ORGS="${3:-200}"
 LIAISON="$BUILD/cli/liaison"
 LIAISOND="$BUILD/server/liaisond"
 GEN="$BUILD/tests/gen_directory"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+bench_workdir
 export LIAISON_USER_NAME="Bench" LIAISON_USER_EMAIL="bench@example.org"
 export GIT_AUTHOR_NAME="Bench" GIT_AUTHOR_EMAIL="bench@example.org" GIT_COMMITTER_NAME="Bench" GIT_COMMITTER_EMAIL="bench@example.org"
-now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
-time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null 2>&1; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 say() { printf '%-64s %12s\n' "$1" "$2"; }
 kb() { du -sk "$1" | cut -f1; }
 start_server() {  # DATA LOG -> sets URL
@@ -57,7 +52,7 @@ ADMIN=$("$LIAISOND" token create --data "$WORK/data" --org un-ctc --role admin)
 READER=$("$LIAISOND" token create --data "$WORK/data" --org world-bank --role reader)
 for i in $(seq 0 $((ORGS - 1))); do
   T=$("$LIAISOND" token create --data "$WORK/data" --org "$(printf 'gen-org-%04d' "$i")" --role editor)
-  [ "$i" = 7 ] && EDITOR="$T"
+  [ "$i" = $((7 % ORGS)) ] && EDITOR="$T" && EDITOR_ORG=$(printf 'gen-org-%04d' "$i")
 done
 start_server "$WORK/data" "$WORK/server.log"
 "$LIAISON" -C "$WORK" clone "$URL" admin --token "$ADMIN" >/dev/null
@@ -103,7 +98,7 @@ say "  public segment: contacts held" "$("$LIAISON" -C "$WORK/bank1" --json stat
 # the public one brought up to date) then a reader's pull; git's push +
 # fetch of one commit of the same history beside it.
 "$LIAISON" -C "$WORK" clone "$URL" editor --token "$EDITOR" >/dev/null
-ID=$("$LIAISON" -C "$WORK/editor" --json list contacts --org gen-org-0007 --limit 1 | sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p' | sed -n 1p)
+ID=$("$LIAISON" -C "$WORK/editor" --json list contacts --org "$EDITOR_ORG" --limit 1 | sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p' | sed -n 1p)
 git clone -q --bare "$HISTORY" "$WORK/bare.git"
 git clone -q "$WORK/bare.git" "$WORK/gitwork"
 git clone -q --bare "$WORK/bare.git" "$WORK/gitreader.git"

@@ -10,14 +10,9 @@ CLIENTS="${3:-200}"
 LIAISON="$BUILD/cli/liaison"
 LIAISOND="$BUILD/server/liaisond"
 GEN="$BUILD/tests/gen_directory"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+bench_workdir
 export LIAISON_USER_NAME="Bench" LIAISON_USER_EMAIL="bench@example.org"
-now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
-time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null 2>&1; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 say() { printf '%-56s %12s\n' "$1" "$2"; }
 start_server() {  # DATA LOG -> sets URL
   "$LIAISOND" --data "$1" --listen 127.0.0.1:0 >"$2.out" 2>"$2" &
