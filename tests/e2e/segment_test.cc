@@ -201,7 +201,7 @@ TEST_F(SegmentTest, SegmentsArePureFunctionsOfCentralsHistory) {
   auto bank = head("bank"), osce_head = head("osce");
   // Forget every derived commit and derive them again from central alone.
   stop_server();
-  auto db = run_process({"/usr/bin/sqlite3", path("data/server.db"),
+  auto db = run_process({"/usr/bin/sqlite3", "-cmd", ".timeout 10000", path("data/server.db"),
                          "DELETE FROM segment_commits; DELETE FROM segment_heads;"});
   ASSERT_EQ(db.exit_code, 0) << db.err;
   std::filesystem::remove_all(path("data/central/history.git/refs/segments"));

@@ -271,7 +271,7 @@ TEST_F(ServerEdgeTest, AnInternalErrorIsLoggedWithWhatFailed) {
   start_server();
   ASSERT_EQ(whoami(cis), 200);
   // Break what a fetch reads behind the server's back.
-  auto broke = run_process({"/usr/bin/sqlite3", path("data/server.db"),
+  auto broke = run_process({"/usr/bin/sqlite3", "-cmd", ".timeout 10000", path("data/server.db"),
                             "ALTER TABLE submissions RENAME COLUMN status TO broken_status"});
   ASSERT_EQ(broke.exit_code, 0) << broke.err;
   auto r = sync::http_request(sync::parse_url(url), "POST", "/v1/fetch", cis, "{\"haves\":[]}");

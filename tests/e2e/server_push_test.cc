@@ -65,7 +65,7 @@ class ServerPushTest : public ServerTest {
     return n;
   }
   std::string sql(const std::string& query) {
-    auto r = run_process({"/usr/bin/sqlite3", path("data/server.db"), query});
+    auto r = run_process({"/usr/bin/sqlite3", "-cmd", ".timeout 10000", path("data/server.db"), query});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   }

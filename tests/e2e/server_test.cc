@@ -172,7 +172,7 @@ TEST_F(ServerTest, ErrorStatuses) {
 TEST_F(ServerTest, TokensAreStoredHashedAndKeptOutOfHistory) {
   start_server();
   clone("cis", cis);
-  auto db = run_process({"/usr/bin/sqlite3", path("data/server.db"), "SELECT hash FROM tokens"});
+  auto db = run_process({"/usr/bin/sqlite3", "-cmd", ".timeout 10000", path("data/server.db"), "SELECT hash FROM tokens"});
   EXPECT_EQ(db.out.find(cis), std::string::npos);
   auto grep = run_process({"/usr/bin/git", "--git-dir", path("cis/history.git"), "grep", cis.substr(3, 12), "HEAD"});
   EXPECT_NE(grep.exit_code, 0);  // not found in history
