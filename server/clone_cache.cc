@@ -10,6 +10,7 @@
 #include "view/view.h"
 #include "view/view_snapshot.h"
 #include "server/central.h"
+#include "store/store.h"
 
 namespace liaison::server {
 namespace {
@@ -166,12 +167,46 @@ std::shared_ptr<const CloneImage> CloneCache::segment_image(const std::string& a
   if (auto image = cached(); fresh_enough(image)) return image;  // built while this one waited
   auto image = std::make_shared<CloneImage>();
   image->head = head;
-  auto lease = central_.read_history();
-  auto name = images_dir(central_) / ("segment-" + std::to_string(++segment_images_built_) + "-" + head + ".pack");
-  image->pack = image_file(name, pack_everything(*lease, head));
+  auto base = images_dir(central_) / ("segment-" + std::to_string(++segment_images_built_) + "-" + head);
+  std::string pack;
+  {
+    auto lease = central_.read_history();
+    pack = pack_everything(*lease, head);
+  }
+  image->pack = image_file(base.string() + ".pack", pack);
+  try {
+    // The segment's view, built once in a scratch copy of the segment alone,
+    // so that its clones start from it as clones of central do.
+    auto scratch = base.string() + ".copy";
+    TempFile snapshot(base.string() + ".view.tmp");
+    {
+      Store::InitOptions options;
+      options.org = "liaisond";
+      options.user = Person{"liaisond", "liaisond@localhost"};
+      options.with_reference_data = false;
+      auto copy = Store::init(scratch, options);
+      ingest_pack(copy.history(), pack, "segment image");
+      copy.start_at(head);
+      write_view_snapshot(copy.view(), snapshot.path());
+    }
+    std::filesystem::remove_all(scratch);
+    image->view = image_file(base.string() + ".view", pack_view_snapshot(snapshot.path()));
+    image->view_layout = kViewLayoutVersion;
+  } catch (const std::exception& e) {
+    std::cerr << "liaisond: building the view of a segment image failed (its clones build their own): " << e.what()
+              << "\n";
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   segment_images_[audience] = image;
   return image;
+}
+
+std::shared_ptr<const CloneImage> CloneCache::segment_image_at(const CommitId& head) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (current_ && current_->head == head) return current_;
+  for (const auto& [name, image] : segment_images_)
+    if (image->head == head) return image;
+  return nullptr;
 }
 
 std::shared_ptr<const CloneImage> CloneCache::image_at(const CommitId& head) {

@@ -61,10 +61,14 @@ class CloneCache {
   void note_changes(std::size_t records);
   // The image if it was made for `head`.
   std::shared_ptr<const CloneImage> image_at(const CommitId& head);
-  // The image of a segment (segments.h) whose head is `head` now: a pack
-  // only, built when there is none or when the segment moved on by more
-  // than kRefreshAfterCommits commits (the clone waits for it).
+  // The image of a segment (segments.h) whose head is `head` now: its pack
+  // and the view of a copy holding the segment alone, built when there is
+  // none or when the segment moved on by more than kRefreshAfterCommits
+  // commits (the clone waits for it).
   std::shared_ptr<const CloneImage> segment_image(const std::string& audience, const CommitId& head);
+  // The image, central's or a segment's, made for `head` (the caller checks
+  // that `head` is a commit the token may see).
+  std::shared_ptr<const CloneImage> segment_image_at(const CommitId& head);
 
  private:
   void build();

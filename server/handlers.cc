@@ -394,8 +394,23 @@ std::string query_parameter(const std::string& target, const std::string& name) 
 Response clone_route(Central& central, const Request& req, const Identity& who) {
   auto audience = audience_of(who);
   if (audience != Audience::all()) {
-    // A segment's image: its pack only; the copy builds its view.
-    if (req.target != sync::route::kClone) return error(404, "no view snapshot of this segment: build the view from history");
+    if (req.target != sync::route::kClone) {
+      // Only the view of a commit of the token's own segment.
+      auto head = query_parameter(req.target, "head");
+      auto layout = query_parameter(req.target, "layout");
+      auto image = is_commit_hex(head) && central.segments().source_of(audience, head)
+                       ? central.clone_cache().segment_image_at(head)
+                       : nullptr;
+      if (!image || !image->view || layout != std::to_string(image->view_layout))
+        return error(404, "no view snapshot of layout " + layout + " at " + short_commit(head) +
+                              ": build the view from history");
+      Response r;
+      r.content_type = sync::kViewSnapshotType;
+      r.body_file = image->view->path();
+      r.body_file_owner = image;
+      r.headers[sync::kHeadHeader] = image->head;
+      return r;
+    }
     Response r;
     r.content_type = sync::kPackType;
     r.headers[sync::kSegmentHeader] = audience.name();

@@ -90,12 +90,25 @@ TEST_F(ServerTest, CloneAfterABulkPushWaitsForANewImage) {
 
 TEST_F(ServerTest, ViewSnapshotCarriesNoServerSettingsAndMatchesTheLayout) {
   start_server();
+  // A contact for partners: the public segment is no longer central's history.
+  clone("hq", admin);
+  ok({"contact", "add", "--org", "un-ctc", "--role", "Desk"}, "hq");
+  ok({"push"}, "hq");
+  stop_server();
+  url.clear();
+  start_server();  // its clone image is of the new head
   auto u = sync::parse_url(url);
-  // Only central's own history has a view snapshot (admins); a segment's
-  // copy builds its view.
   auto head = clone_head(u, admin);
+  ASSERT_EQ(head, central_head());
   auto layout = std::to_string(kViewLayoutVersion);
+  // A reader has the view of its own segment, never central's.
   EXPECT_EQ(sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, reader).status, 404);
+  auto public_head = clone_head(u, reader);
+  ASSERT_NE(public_head, head);
+  auto own = sync::http_request(u, "GET", "/v1/clone/view?head=" + public_head + "&layout=" + layout, reader);
+  ASSERT_EQ(own.status, 200);
+  install_view_snapshot(own.body, path("public.db"));
+  EXPECT_EQ(Database::open(path("public.db")).scalar("SELECT count(*) FROM contacts"), "0");
   auto res = sync::http_request(u, "GET", "/v1/clone/view?head=" + head + "&layout=" + layout, admin);
   ASSERT_EQ(res.status, 200);
   install_view_snapshot(res.body, path("snapshot.db"));
