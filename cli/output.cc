@@ -65,6 +65,11 @@ void print_record(Kind kind, const Json& record) {
     std::string label = std::string(f.name) + ":";
     out += "  " + label + std::string(label.size() < 17 ? 17 - label.size() : 1, ' ') + value_text(*it) + "\n";
   }
+  // Fields a newer version wrote, as JSON, after the ones this version knows.
+  for (const auto& name : unknown_fields(kind, record)) {
+    std::string label = name + ":";
+    out += "  " + label + std::string(label.size() < 17 ? 17 - label.size() : 1, ' ') + record[name].dump() + "\n";
+  }
   std::fwrite(out.data(), 1, out.size(), stdout);
 }
 

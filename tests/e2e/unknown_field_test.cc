@@ -89,6 +89,10 @@ TEST_F(UnknownFieldTest, AnEditOfAnotherFieldKeepsTheUnknownFieldsByteForByte) {
   auto shown = json({"contact", "show", id});
   EXPECT_EQ(shown["funding_window"]["label"], "Fen\x01" "être \"A\"");
   EXPECT_EQ(shown["zz_tags"], json::array({"b", "a", "b"}));
+  // As text too, after the fields this version knows.
+  auto text = ok({"contact", "show", id});
+  EXPECT_NE(text.find("zz_tags:"), std::string::npos) << text;
+  EXPECT_GT(text.find("zz_tags:"), text.find("role:")) << text;
   ok({"doctor"});
 
   ok({"contact", "edit", id, "--role", "Head of unit"});
