@@ -313,8 +313,12 @@ std::optional<Response> read_route(Central& central, const Identity& who, const 
     r.headers[sync::kHeadHeader] = head;
     auto history = central.read_history();
     // Only commits of the token's own segment may stand for what the copy
-    // has: any other id would tell whether the server holds it.
-    std::erase_if(haves, [&](const CommitId& h) { return !history->has_commit(h) || !history->is_ancestor(h, head); });
+    // has: any other id would tell whether the server holds it. Every
+    // commit of a segment is an ancestor of its head, as central's are of
+    // central's, so the segment's map answers without walking history.
+    auto audience = audience_of(who);
+    if (audience != Audience::all())
+      std::erase_if(haves, [&](const CommitId& h) { return !central.segments().source_of(audience, h); });
     auto patches = make_patches(*history, head, haves);
     if (!patches.empty()) r.body = encode_patches(patches);
     return r;
