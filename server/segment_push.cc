@@ -1,5 +1,7 @@
 #include "server/segment_push.h"
 
+#include <map>
+
 #include "base/canonical_json.h"
 #include "base/error.h"
 #include "model/record.h"
@@ -53,6 +55,8 @@ Translation translate_push(const History& staged, const History& central, Segmen
   Translation out;
   out.made = std::make_unique<DerivedCommits>(central);
   std::vector<BlobUpdate> updates;
+  std::vector<RecordKey> removed;
+  std::map<RecordKey, std::optional<Json>> written;  // what the push makes of each record it changes
   for (const auto& c : contributions(staged, base, segment_head, pushed)) {
     auto now = read_central(c.kind, c.id);
     bool now_seen = now && may_see(audience, c.kind, *now);
@@ -73,13 +77,7 @@ Translation translate_push(const History& staged, const History& central, Segmen
         conflict("removed here, changed on central");
         continue;
       }
-      for (const auto& referrer : central_referrers(c.kind, c.id)) {
-        auto version = read_central(referrer.kind, referrer.id);
-        if (!version) continue;
-        bool shown = may_see(audience, referrer.kind, *version);
-        throw UserError("cannot remove " + label(c.kind, c.id) + ": still referred to by " +
-                        (shown ? describe_record(referrer.kind, *version) : "a record outside this segment"));
-      }
+      removed.push_back({c.kind, c.id});
     } else {
       std::vector<std::string> fields;
       auto merged = unproject(audience, c.kind, *c.before, *c.after, *now, sees, fields);
@@ -93,6 +91,7 @@ Translation translate_push(const History& staged, const History& central, Segmen
       if (*result == *now) continue;
     }
     ++out.records;
+    written[{c.kind, c.id}] = result;
     auto path = record_path(c.kind, c.id);
     if (result) updates.push_back({path, out.made->blob(canonical_json(*result))});
     else updates.push_back({path, std::nullopt});
@@ -101,6 +100,21 @@ Translation translate_push(const History& staged, const History& central, Segmen
     out.records = 0;
     return out;
   }
+  // A removed record may not be referred to by a record central keeps, as
+  // the push leaves it; a referrer the audience may not see is not named.
+  for (const auto& key : removed)
+    for (const auto& referrer : central_referrers(key.kind, key.id)) {
+      auto it = written.find(referrer);
+      auto version = it != written.end() ? it->second : read_central(referrer.kind, referrer.id);
+      if (!version) continue;
+      bool refers = false;
+      for (const auto& ref : references_of(referrer.kind, *version))
+        if (ref.to == key.kind && ref.id == key.id) refers = true;
+      if (!refers) continue;
+      bool shown = may_see(audience, referrer.kind, *version);
+      throw UserError("cannot remove " + label(key.kind, key.id) + ": still referred to by " +
+                      (shown ? describe_record(referrer.kind, *version) : "a record outside this segment"));
+    }
   auto message = translated_message(staged, staged.commits_between(pushed, segment_head), pushed);
   out.commit = out.made->commit(staged, pushed, {central_head}, central_head, updates, message);
   return out;

@@ -175,6 +175,33 @@ TEST_F(SegmentTest, APushFromAPartialCopyKeepsWhatItCouldNotSee) {
   ok({"doctor"}, "osce");
 }
 
+TEST_F(SegmentTest, RemovalsAreCheckedAgainstCentralWithoutNamingHiddenReferrers) {
+  auto r = start_with_records();
+  // sco-rats links a restricted offer of its own, which cis cannot see, to
+  // cis's public need.
+  auto hidden = json({"offer", "add", "--title", std::string("Hidden offer ") + kRestricted, "--need", r.open,
+                      "--visibility", "restricted"},
+                     "sco")["id"];
+  ok({"push"}, "sco");
+  ok({"pull"}, "cis");
+  auto before = central_head();
+  // cis's offer and the need: the offer goes with it, but the hidden one stays.
+  ok({"offer", "rm", r.offer}, "cis");
+  ok({"need", "rm", r.open}, "cis");
+  auto refused = liaison({"push"}, "cis");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("still referred to by a record outside this segment"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find(hidden.get<std::string>().substr(0, 8)), std::string::npos) << refused.err;
+  EXPECT_EQ(central_head(), before);
+  // The need's removal undone, the offer's goes through, on its own.
+  ok({"revert", "HEAD"}, "cis");
+  EXPECT_EQ(json({"push"}, "cis")["result"], "applied");
+  ok({"pull"}, "hq");
+  EXPECT_NE(liaison({"offer", "show", r.offer}, "hq").exit_code, 0);
+  EXPECT_EQ(json({"need", "show", r.open}, "hq")["id"], r.open);
+  EXPECT_EQ(json({"offer", "show", hidden}, "hq")["needs"], nlohmann::json::array({r.open}));
+}
+
 TEST_F(SegmentTest, ACopyRefusesTheSegmentOfAnotherToken) {
   auto r = start_with_records();
   (void)r;
