@@ -393,53 +393,20 @@ std::string query_parameter(const std::string& target, const std::string& name) 
   return "";
 }
 
-// Clone routes run without the central lock: the clone image is shared and
-// built in the background (clone_cache.h).
-Response clone_route(Central& central, const Request& req, const Identity& who) {
-  auto audience = audience_of(who);
-  if (audience != Audience::all()) {
-    if (req.target != sync::route::kClone) {
-      // Only the view of a commit of the token's own segment.
-      auto head = query_parameter(req.target, "head");
-      auto layout = query_parameter(req.target, "layout");
-      auto image = is_commit_hex(head) && central.segments().source_of(audience, head)
-                       ? central.clone_cache().segment_image_at(head)
-                       : nullptr;
-      if (!image || !image->view || layout != std::to_string(image->view_layout))
-        return error(404, "no view snapshot of layout " + layout + " at " + short_commit(head) +
-                              ": build the view from history");
-      Response r;
-      r.content_type = sync::kViewSnapshotType;
-      r.body_file = image->view->path();
-      r.body_file_owner = image;
-      r.headers[sync::kHeadHeader] = image->head;
-      return r;
-    }
-    Response r;
-    r.content_type = sync::kPackType;
-    r.headers[sync::kSegmentHeader] = audience.name();
-    auto central_head = central.published_head();
-    if (!central_head) return r;
-    auto image = central.clone_cache().segment_image(audience.name(), central.segments().at(audience, *central_head));
-    r.body_file = image->pack->path();
-    r.body_file_owner = image;
-    r.headers[sync::kHeadHeader] = image->head;
-    return r;
-  }
-  if (req.target == sync::route::kClone) {
-    Response r;
-    r.content_type = sync::kPackType;
-    r.headers[sync::kSegmentHeader] = audience.name();
-    if (auto image = central.clone_cache().image()) {
-      r.body_file = image->pack->path();
-      r.body_file_owner = image;
-      r.headers[sync::kHeadHeader] = image->head;
-    }
-    return r;
-  }
-  auto head = query_parameter(req.target, "head");
-  auto layout = query_parameter(req.target, "layout");
-  auto image = central.clone_cache().image_at(head);
+// A clone image's pack, or its view snapshot when it has one of `layout`.
+Response pack_response(const std::shared_ptr<const CloneImage>& image, const Audience& audience) {
+  Response r;
+  r.content_type = sync::kPackType;
+  r.headers[sync::kSegmentHeader] = audience.name();
+  if (!image) return r;
+  r.body_file = image->pack->path();
+  r.body_file_owner = image;
+  r.headers[sync::kHeadHeader] = image->head;
+  return r;
+}
+
+Response view_response(const std::shared_ptr<const CloneImage>& image, const std::string& head,
+                       const std::string& layout) {
   if (!image || !image->view || layout != std::to_string(image->view_layout))
     return error(404, "no view snapshot of layout " + layout + " at " + short_commit(head) +
                           ": build the view from history");
@@ -449,6 +416,27 @@ Response clone_route(Central& central, const Request& req, const Identity& who) 
   r.body_file_owner = image;
   r.headers[sync::kHeadHeader] = image->head;
   return r;
+}
+
+// Clone routes run without the central lock: the clone image is shared and
+// built in the background (clone_cache.h). A segment's token is served its
+// segment's image, and the view of commits of its own segment only.
+Response clone_route(Central& central, const Request& req, const Identity& who) {
+  auto audience = audience_of(who);
+  bool segment = audience != Audience::all();
+  if (req.target == sync::route::kClone) {
+    if (!segment) return pack_response(central.clone_cache().image(), audience);
+    auto central_head = central.published_head();
+    if (!central_head) return pack_response(nullptr, audience);
+    return pack_response(
+        central.clone_cache().segment_image(audience.name(), central.segments().at(audience, *central_head)),
+        audience);
+  }
+  auto head = query_parameter(req.target, "head");
+  auto layout = query_parameter(req.target, "layout");
+  if (!segment) return view_response(central.clone_cache().image_at(head), head, layout);
+  bool own = is_commit_hex(head) && central.segments().source_of(audience, head);
+  return view_response(own ? central.clone_cache().segment_image_at(head) : nullptr, head, layout);
 }
 
 }  // namespace
