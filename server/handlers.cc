@@ -1,5 +1,6 @@
 #include "server/handlers.h"
 
+#include <functional>
 #include <limits>
 #include <set>
 
@@ -67,6 +68,34 @@ AuditEntry audit_entry(const Caller& caller, const std::string& result, const Co
 }
 
 std::string records_detail(std::size_t n) { return std::to_string(n) + (n == 1 ? " record" : " records"); }
+
+// 409 with the conflicts: the client pulls, resolves them and pushes again.
+Response conflicts_response(const std::vector<MergeConflict>& conflicts) {
+  return json_response(409, {{"error", std::to_string(conflicts.size()) +
+                                           " conflicts with central: pull, resolve them locally and push again"},
+                             {"conflicts", conflicts_json(conflicts)}});
+}
+
+// Moves central's head with `move` (its objects written already) between
+// an audit row begun with the commits it brings and finished with the new
+// head, which it returns. A failed move settles the row from the history.
+CommitId move_head_audited(Central& central, const AuditEntry& entry, const std::vector<CommitId>& commits,
+                           std::size_t records, const std::function<void()>& move) {
+  auto audit_id = central.begin_audit(entry, commits);
+  crash_point("push-audit-begun");
+  try {
+    move();
+  } catch (...) {
+    central.settle_audit();
+    throw;
+  }
+  crash_point("push-head-moved");
+  auto head = *central.store().history().head();
+  central.finish_audit(audit_id, head);
+  crash_point("push-audited");
+  central.clone_cache().note_changes(records);
+  return head;
+}
 
 // Brings pushed (or submitted) commits into central: check every commit,
 // check rights against central's current state, merge. `resolve` settles
@@ -144,25 +173,20 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
   bool fast_forward = q.is_ancestor(central_head, pushed);
   if (!fast_forward && !resolve) {
     auto merged = merge_trees(q, review.base, central_head, pushed, central_index(store));
-    if (!merged.conflicts.empty()) {
-      Json body = {{"error", std::to_string(merged.conflicts.size()) +
-                                 " conflicts with central: pull, resolve them locally and push again"},
-                   {"conflicts", conflicts_json(merged.conflicts)}};
-      return json_response(409, body);
-    }
+    if (!merged.conflicts.empty()) return conflicts_response(merged.conflicts);
   }
   staged->write(store.history());
   crash_point("push-objects-written");
   std::string result = fast_forward ? "fast-forward" : "merged";
-  auto audit_id = central.begin_audit(audit_entry(caller, result, central_head, pushed, records_detail(review.records)),
-                                      review.commits);
-  crash_point("push-audit-begun");
-  try {
-    if (fast_forward) {
-      store.fast_forward(pushed);
-    } else {
-      auto outcome = start_merge(store, pushed, caller.route + " from " + caller.who.org);
-      if (outcome.result == MergeOutcome::Result::Conflicts) {
+  auto head = move_head_audited(
+      central, audit_entry(caller, result, central_head, pushed, records_detail(review.records)), review.commits,
+      review.records, [&] {
+        if (fast_forward) {
+          store.fast_forward(pushed);
+          return;
+        }
+        auto outcome = start_merge(store, pushed, caller.route + " from " + caller.who.org);
+        if (outcome.result != MergeOutcome::Result::Conflicts) return;
         auto m = pending_merge(store);
         for (const auto& c : m->conflicts) resolve_conflict(store, {c.kind, c.id}, c.field, resolve, std::nullopt);
         try {
@@ -171,17 +195,7 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
           merge_abort(store);
           throw;
         }
-      }
-    }
-  } catch (...) {
-    central.settle_audit();
-    throw;
-  }
-  crash_point("push-head-moved");
-  auto head = *store.history().head();
-  central.finish_audit(audit_id, head);
-  crash_point("push-audited");
-  central.clone_cache().note_changes(review.records);
+      });
   return json_response(200, {{"result", result}, {"head", head}});
 }
 
@@ -221,12 +235,7 @@ Response integrate_segment(Central& central, const Caller& caller, const Audienc
   auto pushed_review = review_push(q, segment_head, pushed, no_referrers);
   auto translation = translate_push(q, store.history(), central.segments(), audience, central_head, segment_head,
                                     pushed, central_referrers(store));
-  if (!translation.conflicts.empty()) {
-    Json body = {{"error", std::to_string(translation.conflicts.size()) +
-                               " conflicts with central: pull, resolve them locally and push again"},
-                 {"conflicts", conflicts_json(translation.conflicts)}};
-    return json_response(409, body);
-  }
+  if (!translation.conflicts.empty()) return conflicts_response(translation.conflicts);
   auto refusal = refused_write(caller.who, pushed_review);
   std::optional<PushReview> review;
   if (translation.commit) {
@@ -242,22 +251,12 @@ Response integrate_segment(Central& central, const Caller& caller, const Audienc
   if (!translation.commit) return json_response(200, {{"result", "applied"}, {"head", segment_head}});
   translation.made->write(store.history());
   crash_point("push-objects-written");
-  auto audit_id = central.begin_audit(
+  auto head = move_head_audited(
+      central,
       audit_entry(caller, "applied", central_head, pushed,
                   records_detail(review->records) + " on segment " + audience.name()),
-      {*translation.commit});
-  crash_point("push-audit-begun");
-  try {
-    store.fast_forward(*translation.commit);
-  } catch (...) {
-    central.settle_audit();
-    throw;
-  }
-  crash_point("push-head-moved");
-  central.finish_audit(audit_id, *translation.commit);
-  crash_point("push-audited");
-  central.clone_cache().note_changes(review->records);
-  return json_response(200, {{"result", "applied"}, {"head", central.segments().at(audience, *translation.commit)}});
+      {*translation.commit}, review->records, [&] { store.fast_forward(*translation.commit); });
+  return json_response(200, {{"result", "applied"}, {"head", central.segments().at(audience, head)}});
 }
 
 // Whether a submission's commits build on central's own history (filed
