@@ -400,6 +400,19 @@ std::vector<Reference> references_of(Kind kind, const Json& record) {
 
 std::string record_id(Kind kind, const Json& record) { return record.value(std::string(spec(kind).id_field), ""); }
 
+bool refers_to(Kind kind, const Json& record, const RecordKey& target) {
+  for (const auto& ref : references_of(kind, record))
+    if (ref.to == target.kind && ref.id == target.id) return true;
+  return false;
+}
+
+std::string record_owner(Kind kind, const Json& record) {
+  const auto& ks = spec(kind);
+  if (ks.owner_field.empty()) return "";
+  auto it = record.find(ks.owner_field);
+  return it != record.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 std::string record_label(Kind kind, const Json& record) {
   for (auto f : spec(kind).label_fields) {
     auto it = record.find(f);

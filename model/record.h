@@ -68,6 +68,11 @@ struct Reference {
 };
 // Every record this one refers to.
 std::vector<Reference> references_of(Kind kind, const Json& record);
+// Whether the record refers to `target`.
+bool refers_to(Kind kind, const Json& record, const RecordKey& target);
+// The organization owning the record (its schema owner field), "" for kinds
+// only central staff own (areas).
+std::string record_owner(Kind kind, const Json& record);
 
 // A human label: the acronym or name of an org, the name or role of a
 // contact, the title of a need or offer.

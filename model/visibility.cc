@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/record.h"
+
 namespace liaison {
 namespace {
 
@@ -22,13 +24,6 @@ std::vector<std::string> shared_with_of(const Json& record) {
   for (const auto& member : *it)
     if (member.is_string()) out.push_back(member.get<std::string>());
   return out;
-}
-
-std::string owner_of(Kind kind, const Json& record) {
-  const auto& ks = spec(kind);
-  if (ks.owner_field.empty()) return "";
-  auto it = record.find(ks.owner_field);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 // The visibility an audience needs to see a record of visibility `v`, as a
@@ -63,7 +58,7 @@ bool narrows(Kind kind, const Json& before, const Json& after) {
   auto from = visibility_of(kind, before), to = visibility_of(kind, after);
   if (rank(to) > rank(from)) return true;
   if (from != Visibility::Restricted || to != Visibility::Restricted) return false;
-  if (owner_of(kind, before) != owner_of(kind, after)) return true;
+  if (record_owner(kind, before) != record_owner(kind, after)) return true;
   auto kept = shared_with_of(after);
   for (const auto& org : shared_with_of(before))
     if (std::find(kept.begin(), kept.end(), org) == kept.end()) return true;
@@ -95,7 +90,7 @@ bool may_see(const Audience& audience, Kind kind, const Json& record) {
   if (audience.level == Audience::Level::Public) return false;
   if (v == Visibility::Partners) return true;
   if (audience.level != Audience::Level::Org) return false;
-  if (owner_of(kind, record) == audience.org) return true;
+  if (record_owner(kind, record) == audience.org) return true;
   auto shared = shared_with_of(record);
   return std::find(shared.begin(), shared.end(), audience.org) != shared.end();
 }

@@ -57,12 +57,6 @@ BlobsByPath old_blobs(const std::vector<BlobDiff>& diff) {
   return out;
 }
 
-bool refers_to(Kind kind, const Json& record, const RecordKey& target) {
-  for (const auto& ref : references_of(kind, record))
-    if (ref.to == target.kind && ref.id == target.id) return true;
-  return false;
-}
-
 // A merge of two parents writes nothing where it takes one parent's version
 // of a file that the other parent did not change since their merge base:
 // that is what a three-way merge does. Taking a version the other side
@@ -233,18 +227,12 @@ PushReview review_push(const History& staged, const CommitId& central_head, cons
   return review;
 }
 
-std::string owner_of(Kind kind, const Json& record) {
-  auto field = spec(kind).owner_field;
-  if (field.empty()) return "";
-  return record.value(std::string(field), "");
-}
-
 std::string refused_write(const Identity& who, const PushReview& review) {
   if (who.role == Role::Admin) return "";
   if (who.role != Role::Editor) return "a " + role_name(who.role) + " token may not write records";
-  auto owned = [&](Kind kind, const Json& version) { return owner_of(kind, version) == who.org; };
+  auto owned = [&](Kind kind, const Json& version) { return record_owner(kind, version) == who.org; };
   auto belongs = [](Kind kind, const Json& version) {
-    auto owner = owner_of(kind, version);
+    auto owner = record_owner(kind, version);
     return owner.empty() ? std::string("central staff") : owner;
   };
   for (const auto& w : review.writes) {

@@ -67,8 +67,6 @@ struct PushReview {
 PushReview review_push(const History& staged, const CommitId& central_head, const CommitId& pushed,
                        const ReferrerLookup& central_referrers);
 
-// The organization owning a record version ("" for areas: admins only).
-std::string owner_of(Kind kind, const Json& record);
 // Why `who` may not make the push's writes ("" when it may), naming the
 // first record it may not write.
 std::string refused_write(const Identity& who, const PushReview& review);

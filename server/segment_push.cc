@@ -107,10 +107,7 @@ Translation translate_push(const History& staged, const History& central, Segmen
       auto it = written.find(referrer);
       auto version = it != written.end() ? it->second : read_central(referrer.kind, referrer.id);
       if (!version) continue;
-      bool refers = false;
-      for (const auto& ref : references_of(referrer.kind, *version))
-        if (ref.to == key.kind && ref.id == key.id) refers = true;
-      if (!refers) continue;
+      if (!refers_to(referrer.kind, *version, key)) continue;
       bool shown = may_see(audience, referrer.kind, *version);
       throw UserError("cannot remove " + label(key.kind, key.id) + ": still referred to by " +
                       (shown ? describe_record(referrer.kind, *version) : "a record outside this segment"));
