@@ -105,10 +105,10 @@ Central::~Central() {
   if (segment_deriver_.joinable()) segment_deriver_.join();
 }
 
-std::vector<Audience> Central::served_audiences() {
+std::vector<Audience> served_audiences(TokenStore& tokens) {
   std::vector<Audience> out{Audience::everyone()};
   std::set<std::string> orgs;
-  for (const auto& t : tokens_.list())
+  for (const auto& t : tokens.list())
     if (!t.revoked && t.role == Role::Editor && orgs.insert(t.org).second) out.push_back(Audience::of_org(t.org));
   return out;
 }
@@ -116,7 +116,7 @@ std::vector<Audience> Central::served_audiences() {
 void Central::derive_segments_in_background() {
   auto head = published_head();
   if (!head || segment_deriver_.joinable()) return;
-  segment_deriver_ = std::thread([this, audiences = served_audiences(), head = *head] {
+  segment_deriver_ = std::thread([this, audiences = served_audiences(tokens_), head = *head] {
     for (const auto& audience : audiences) {
       if (stopping_) return;
       try {

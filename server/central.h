@@ -85,6 +85,11 @@ struct AuditEntry {
   std::string detail;
 };
 
+// The audiences the live tokens of `tokens` are served: the public segment,
+// and each organization with an editor token (admins are served central
+// itself).
+std::vector<Audience> served_audiences(TokenStore& tokens);
+
 class Central {
  public:
   // Creates the data folder with a central copy loaded with the reference data.
@@ -100,9 +105,6 @@ class Central {
   const std::filesystem::path& dir() const { return dir_; }
   // The histories each audience is served (thread-safe, without lock()).
   Segments& segments() { return segments_; }
-  // The audiences live tokens are served: the public segment, and each
-  // organization with an editor token (admins are served central itself).
-  std::vector<Audience> served_audiences();
   // Derives each served audience's segment at the published head on a
   // thread of its own, so that the first fetch after a start need not;
   // stopped (between two audiences) when the Central goes.

@@ -5,7 +5,6 @@
 //   liaisond segments --data DIR   derive every served segment now
 #include <chrono>
 #include <filesystem>
-#include <set>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -104,12 +103,8 @@ int main(int argc, char** argv) {
       auto head = history.head();
       if (!head) throw UserError("central's history is empty");
       TokenStore tokens(dir / "server.db");
-      std::vector<Audience> audiences{Audience::everyone()};
-      std::set<std::string> orgs;
-      for (const auto& t : tokens.list())
-        if (!t.revoked && t.role == Role::Editor && orgs.insert(t.org).second) audiences.push_back(Audience::of_org(t.org));
       Segments derived(history.dir(), dir / "server.db");
-      for (const auto& audience : audiences) {
+      for (const auto& audience : served_audiences(tokens)) {
         auto t0 = std::chrono::steady_clock::now();
         auto at = derived.at(audience, *head);
         auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
