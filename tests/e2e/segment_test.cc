@@ -239,6 +239,12 @@ TEST_F(SegmentTest, SegmentsArePureFunctionsOfCentralsHistory) {
   EXPECT_EQ(head("bank2"), bank);
   EXPECT_EQ(head("osce2"), osce_head);
   EXPECT_NE(bank, osce_head);
+  // `liaisond segments`, beside the running server, names the same heads.
+  auto listed = run_process({LIAISOND_BIN, "segments", "--data", path("data")}, env());
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("public\t" + bank + "\t"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("org:osce\t" + osce_head + "\t"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("org:sco-rats\t"), std::string::npos) << listed.out;
 }
 
 }  // namespace
