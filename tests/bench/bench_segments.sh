@@ -14,22 +14,13 @@ set -euo pipefail
 BUILD="${1:?build dir}"
 N="${2:-100000}"
 ORGS="${3:-200}"
-LIAISON="$BUILD/cli/liaison"
-LIAISOND="$BUILD/server/liaisond"
-GEN="$BUILD/tests/gen_directory"
 source "$(dirname "$0")/lib.sh"
+bench_binaries "$BUILD"
 bench_workdir
 export LIAISON_USER_NAME="Bench" LIAISON_USER_EMAIL="bench@example.org"
 export GIT_AUTHOR_NAME="Bench" GIT_AUTHOR_EMAIL="bench@example.org" GIT_COMMITTER_NAME="Bench" GIT_COMMITTER_EMAIL="bench@example.org"
 say() { printf '%-64s %12s\n' "$1" "$2"; }
 kb() { du -sk "$1" | cut -f1; }
-start_server() {  # DATA LOG -> sets URL
-  "$LIAISOND" --data "$1" --listen 127.0.0.1:0 >"$2.out" 2>"$2" &
-  PIDS+=($!)
-  SERVER_PID=$!
-  for _ in $(seq 400); do grep -q "listening on" "$2.out" 2>/dev/null && break; sleep 0.05; done
-  URL=$(sed -n 's/.*listening on //p' "$2.out")
-}
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
 
 "$GEN" "$WORK/gen" "$N" $((N / 5)) $((N / 10)) "$ORGS" >/dev/null
@@ -54,7 +45,7 @@ for i in $(seq 0 $((ORGS - 1))); do
   T=$("$LIAISOND" token create --data "$WORK/data" --org "$(printf 'gen-org-%04d' "$i")" --role editor)
   [ "$i" = $((7 % ORGS)) ] && EDITOR="$T" && EDITOR_ORG=$(printf 'gen-org-%04d' "$i")
 done
-start_server "$WORK/data" "$WORK/server.log"
+start_liaisond "$WORK/data" "$WORK/server.log"
 "$LIAISON" -C "$WORK" clone "$URL" admin --token "$ADMIN" >/dev/null
 for f in orgs contacts needs offers; do "$LIAISON" -C "$WORK/admin" import "$WORK/gen/$f.csv" >/dev/null; done
 "$LIAISON" -C "$WORK/admin" push >/dev/null
@@ -82,7 +73,7 @@ say "segments' extra objects, KB (as written)" "$((AFTER - BEFORE))"
 git --git-dir "$HISTORY" repack -a -d -q
 say "segments' extra objects, KB (after git repack -a -d)" "$(( $(kb "$HISTORY/objects") - BEFORE ))"
 
-start_server "$WORK/data" "$WORK/server.log"
+start_liaisond "$WORK/data" "$WORK/server.log"
 # A reader's clone of the public segment, view built, beside git's clone of
 # central's whole history (served by git over the local file system).
 CLONE=() GITCLONE=()

@@ -7,26 +7,17 @@ set -euo pipefail
 BUILD="${1:?build dir}"
 N="${2:-100000}"
 CLIENTS="${3:-200}"
-LIAISON="$BUILD/cli/liaison"
-LIAISOND="$BUILD/server/liaisond"
-GEN="$BUILD/tests/gen_directory"
 source "$(dirname "$0")/lib.sh"
+bench_binaries "$BUILD"
 bench_workdir
 export LIAISON_USER_NAME="Bench" LIAISON_USER_EMAIL="bench@example.org"
 say() { printf '%-56s %12s\n' "$1" "$2"; }
-start_server() {  # DATA LOG -> sets URL
-  "$LIAISOND" --data "$1" --listen 127.0.0.1:0 >"$2.out" 2>"$2" &
-  PIDS+=($!)
-  SERVER_PID=$!
-  for _ in $(seq 200); do grep -q "listening on" "$2.out" 2>/dev/null && break; sleep 0.05; done
-  URL=$(sed -n 's/.*listening on //p' "$2.out")
-}
 
 "$GEN" "$WORK/gen" "$N" 0 0 300 >/dev/null
 "$LIAISOND" init "$WORK/data" >/dev/null
 ADMIN=$("$LIAISOND" token create --data "$WORK/data" --org un-ctc --role admin)
 EDITOR=$("$LIAISOND" token create --data "$WORK/data" --org gen-org-0007 --role editor)
-start_server "$WORK/data" "$WORK/server.log"
+start_liaisond "$WORK/data" "$WORK/server.log"
 "$LIAISON" -C "$WORK" clone "$URL" admin --token "$ADMIN" >/dev/null
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/orgs.csv" >/dev/null
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/contacts.csv" >/dev/null
@@ -109,7 +100,7 @@ say "git fetch of one changed record (baseline, ms)" "$(printf '%s\n' "${gfetch[
 "$LIAISOND" init "$WORK/small" >/dev/null
 SADMIN=$("$LIAISOND" token create --data "$WORK/small" --org un-ctc --role admin)
 SEDIT=$("$LIAISOND" token create --data "$WORK/small" --org cis-atc --role editor)
-start_server "$WORK/small" "$WORK/small.log"
+start_liaisond "$WORK/small" "$WORK/small.log"
 "$LIAISON" -C "$WORK" clone "$URL" seed --token "$SEDIT" >/dev/null
 # Round 1: every client adds a contact; later rounds: every client edits its
 # own contact again, so the data stays the same size while requests go on:

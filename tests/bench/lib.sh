@@ -1,6 +1,9 @@
 # What every benchmark script shares: sourced, not run.
+#   bench_binaries BUILD  sets LIAISON, LIAISOND and GEN (gen_directory)
 #   bench_workdir   sets WORK (a temporary folder) and PIDS (background
 #                   processes to kill), both cleaned up on exit
+#   start_liaisond DATA LOG  starts liaisond on DATA, loopback, any free
+#                   port; sets URL and SERVER_PID (killed on exit)
 #   now_ms          the time in milliseconds
 #   time_ms CMD...  how long CMD takes, in milliseconds (its stdout dropped)
 #   median          the median of the numbers on standard input, one a line
@@ -12,3 +15,15 @@ bench_workdir() {
 now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
 time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+bench_binaries() {
+  LIAISON="$1/cli/liaison"
+  LIAISOND="$1/server/liaisond"
+  GEN="$1/tests/gen_directory"
+}
+start_liaisond() {
+  "$LIAISOND" --data "$1" --listen 127.0.0.1:0 >"$2.out" 2>"$2" &
+  PIDS+=($!)
+  SERVER_PID=$!
+  for _ in $(seq 400); do grep -q "listening on" "$2.out" 2>/dev/null && break; sleep 0.05; done
+  URL=$(sed -n 's/.*listening on //p' "$2.out")
+}
