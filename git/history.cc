@@ -264,15 +264,25 @@ std::string History::blob_id(const CommitId& commit, const std::string& path) co
   return oid ? oid_hex(*oid) : std::string();
 }
 
-void History::for_each_file(const CommitId& commit,
-                            const std::function<void(const std::string&, std::string_view)>& visit) const {
+void History::for_each_file(const CommitId& commit, const std::function<void(const std::string&, std::string_view)>& visit,
+                            const std::string& folder) const {
   auto c = lookup_commit(repo_.get(), commit);
   auto tree = commit_tree(c.get());
+  if (!folder.empty()) {
+    git_tree_entry* e = nullptr;
+    if (git_tree_entry_bypath(&e, tree.get(), folder.c_str()) != 0) return;  // no such folder: no file
+    GitTreeEntry entry(e);
+    if (git_tree_entry_type(e) != GIT_OBJECT_TREE) return;
+    git_tree* sub = nullptr;
+    git_check(git_tree_lookup(&sub, repo_.get(), git_tree_entry_id(e)), "reading tree");
+    tree.reset(sub);
+  }
   struct Walk {
     git_repository* repo;
     const std::function<void(const std::string&, std::string_view)>* visit;
+    std::string prefix;
     std::exception_ptr error;
-  } walk{repo_.get(), &visit, nullptr};
+  } walk{repo_.get(), &visit, folder.empty() ? "" : folder + "/", nullptr};
   auto callback = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
     auto* w = static_cast<Walk*>(payload);
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
@@ -280,7 +290,7 @@ void History::for_each_file(const CommitId& commit,
       git_blob* b = nullptr;
       git_check(git_blob_lookup(&b, w->repo, git_tree_entry_id(entry)), "reading blob");
       GitBlob blob(b);
-      std::string path = std::string(root) + git_tree_entry_name(entry);
+      std::string path = w->prefix + root + git_tree_entry_name(entry);
       (*w->visit)(path, std::string_view(static_cast<const char*>(git_blob_rawcontent(b)), git_blob_rawsize(b)));
     } catch (...) {
       w->error = std::current_exception();

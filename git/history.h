@@ -109,9 +109,10 @@ class History {
   std::optional<std::string> read_file(const CommitId& commit, const std::string& path) const;
   // The blob id of `path` at `commit`, or empty.
   std::string blob_id(const CommitId& commit, const std::string& path) const;
-  // Every file under the tree of `commit`.
+  // Every file under the tree of `commit`, or under its `folder` only.
   void for_each_file(const CommitId& commit,
-                     const std::function<void(const std::string& path, std::string_view content)>& visit) const;
+                     const std::function<void(const std::string& path, std::string_view content)>& visit,
+                     const std::string& folder = "") const;
   // How many files the tree of `commit` holds under `folder` (recursively),
   // reading trees only.
   std::size_t count_files(const CommitId& commit, const std::string& folder) const;

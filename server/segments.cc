@@ -196,7 +196,7 @@ class Deriver {
         auto shown = project_record(audience_, kind, record,
                                     [&](Kind k, const std::string& id) { return sees_at(c, k, id); });
         updates.push_back(update_for(path, shown, std::string(content), std::nullopt));
-      });
+      }, std::string(spec(kind).plural));
     }
   }
 

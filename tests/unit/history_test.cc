@@ -175,6 +175,13 @@ TEST_F(HistoryTest, SecondCommitChangesAndDeletesFiles) {
   std::set<std::string> files;
   h.for_each_file(c2, [&](const std::string& path, std::string_view) { files.insert(path); });
   EXPECT_EQ(files, (std::set<std::string>{contact_path(1), "orgs/example-org.json"}));
+  // One folder only, paths still whole; a folder the tree lacks has no file.
+  std::map<std::string, std::string> in_folder;
+  h.for_each_file(c2, [&](const std::string& path, std::string_view text) { in_folder[path] = text; }, "contacts");
+  EXPECT_EQ(in_folder, (std::map<std::string, std::string>{{contact_path(1), content(1)}}));
+  std::size_t none = 0;
+  h.for_each_file(c2, [&](const std::string&, std::string_view) { ++none; }, "offers");
+  EXPECT_EQ(none, 0u);
   EXPECT_EQ(git(git_dir, "fsck --full --strict"), 0);
 }
 
