@@ -178,7 +178,7 @@ TEST_F(HistoryTest, SecondCommitChangesAndDeletesFiles) {
   // One folder only, paths still whole; a folder the tree lacks has no file.
   std::map<std::string, std::string> in_folder;
   h.for_each_file(c2, [&](const std::string& path, std::string_view text) { in_folder[path] = text; }, "contacts");
-  EXPECT_EQ(in_folder, (std::map<std::string, std::string>{{contact_path(1), content(1)}}));
+  EXPECT_EQ(in_folder, (std::map<std::string, std::string>{{contact_path(1), content(1, "v2")}}));
   std::size_t none = 0;
   h.for_each_file(c2, [&](const std::string&, std::string_view) { ++none; }, "offers");
   EXPECT_EQ(none, 0u);
