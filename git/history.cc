@@ -574,7 +574,8 @@ CommitId History::write_commit(const std::vector<CommitId>& parents, const std::
   }
 
   // Bulk: blobs, the changed trees and the commit go into one pack.
-  PackWriter pack(pack_compression_level());
+  // Spooled to its file as it grows: an import's pack is as large as its records.
+  PackWriter pack(pack_compression_level(), dir_);
   // A merge commit's records come mostly from the other side's commits,
   // whose objects the store already holds: looking them up is cheaper than
   // compressing them again (an import's new records are not looked up).

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -17,6 +20,8 @@ namespace liaison {
 namespace {
 
 constexpr std::size_t kPackHeaderSize = 12;
+// A spooling writer writes its pack to its file in pieces of this size.
+constexpr std::size_t kSpoolChunk = 1 << 20;
 
 class Sha1 {
  public:
@@ -55,6 +60,18 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
+void write_at(int fd, const std::filesystem::path& path, std::string_view data, std::uint64_t offset) {
+  while (!data.empty()) {
+    auto n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Failure("cannot write " + path.string() + ": " + std::strerror(errno));
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
+
 }  // namespace
 
 git_oid object_id(git_object_t type, std::string_view content) {
@@ -70,65 +87,39 @@ git_oid object_id(git_object_t type, std::string_view content) {
   return oid;
 }
 
+struct PackWriter::Spool {
+  std::filesystem::path path;  // empty once the file is renamed into place
+  int fd = -1;
+};
+
+void PackWriter::SpoolDelete::operator()(Spool* spool) const {
+  if (spool->fd >= 0) ::close(spool->fd);
+  if (!spool->path.empty()) ::unlink(spool->path.c_str());
+  delete spool;
+}
+
 PackWriter::PackWriter(int level) : pack_(kPackHeaderSize, '\0'), deflater_(level) {}
 
-void PackWriter::fill_header() {
+PackWriter::PackWriter(int level, const std::filesystem::path& git_dir)
+    : pack_(kPackHeaderSize, '\0'), spool_dir_(git_dir / "objects" / "pack"), deflater_(level) {}
+
+namespace {
+
+std::string pack_header(std::size_t objects) {
   std::string header = "PACK";
   put_be32(header, 2);
-  put_be32(header, static_cast<std::uint32_t>(objects_.size()));
-  pack_.replace(0, kPackHeaderSize, header);
+  put_be32(header, static_cast<std::uint32_t>(objects));
+  return header;
 }
 
-git_oid PackWriter::add(git_object_t type, std::string_view content) {
-  git_oid oid = object_id(type, content);
-  if (skip_in_ && git_odb_exists_ext(skip_in_, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) return oid;
-  if (!added_.insert(std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ)).second)
-    return oid;  // already in this pack
-
-  std::uint64_t offset = pack_.size();
-  std::size_t start = pack_.size();
-  // Object header: type in bits 4-6 of the first byte, size in 4 + 7n bits.
-  std::uint64_t size = content.size();
-  auto byte = static_cast<unsigned char>((static_cast<unsigned>(type) << 4) | (size & 0x0F));
-  size >>= 4;
-  while (size) {
-    pack_.push_back(static_cast<char>(byte | 0x80));
-    byte = size & 0x7F;
-    size >>= 7;
-  }
-  pack_.push_back(static_cast<char>(byte));
-
-  deflater_.compress_into(content, pack_);
-
-  auto crc = crc32(0L, reinterpret_cast<const Bytef*>(pack_.data() + start), static_cast<uInt>(pack_.size() - start));
-  objects_.push_back(Entry{oid, static_cast<std::uint32_t>(crc), offset});
-  return oid;
-}
-
-std::string PackWriter::finish() {
-  fill_header();
-  Sha1 sum;
-  sum.update(pack_);
-  pack_ += sum.finish();
-  std::string out = std::move(pack_);
-  pack_.assign(kPackHeaderSize, '\0');
-  objects_.clear();
-  added_.clear();
-  return out;
-}
-
-void PackWriter::write(const std::filesystem::path& git_dir) {
-  if (objects_.empty()) return;
-  fill_header();
-  Sha1 pack_sum;
-  pack_sum.update(pack_);
-  std::string checksum = pack_sum.finish();
-
-  auto entries = objects_;
+// The version-2 index of `objects` (in any order, repeats allowed) in the
+// pack whose checksum is `checksum`.
+template <typename Entries>
+std::string pack_index(Entries entries, const std::string& checksum) {
   std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return git_oid_cmp(&a.oid, &b.oid) < 0; });
+            [](const auto& a, const auto& b) { return git_oid_cmp(&a.oid, &b.oid) < 0; });
   entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const Entry& a, const Entry& b) { return git_oid_equal(&a.oid, &b.oid); }),
+                            [](const auto& a, const auto& b) { return git_oid_equal(&a.oid, &b.oid); }),
                 entries.end());
 
   std::string idx = "\377tOc";
@@ -153,6 +144,79 @@ void PackWriter::write(const std::filesystem::path& git_dir) {
   Sha1 idx_sum;
   idx_sum.update(idx);
   idx += idx_sum.finish();
+  return idx;
+}
+
+}  // namespace
+
+void PackWriter::fill_header() { pack_.replace(0, kPackHeaderSize, pack_header(objects_.size())); }
+
+void PackWriter::spool(bool all) {
+  if (spool_dir_.empty() || (!all && pack_.size() < kSpoolChunk)) return;
+  if (!spool_) {
+    std::filesystem::create_directories(spool_dir_);
+    std::string name = (spool_dir_ / "tmp_pack_XXXXXX").string();
+    int fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) throw Failure("cannot create a pack in " + spool_dir_.string() + ": " + std::strerror(errno));
+    spool_.reset(new Spool{name, fd});
+  }
+  write_at(spool_->fd, spool_->path, pack_, spooled_);
+  spooled_ += pack_.size();
+  pack_.clear();
+}
+
+git_oid PackWriter::add(git_object_t type, std::string_view content) {
+  git_oid oid = object_id(type, content);
+  if (skip_in_ && git_odb_exists_ext(skip_in_, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) return oid;
+  if (!added_.insert(std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ)).second)
+    return oid;  // already in this pack
+
+  std::uint64_t offset = spooled_ + pack_.size();
+  std::size_t start = pack_.size();
+  // Object header: type in bits 4-6 of the first byte, size in 4 + 7n bits.
+  std::uint64_t size = content.size();
+  auto byte = static_cast<unsigned char>((static_cast<unsigned>(type) << 4) | (size & 0x0F));
+  size >>= 4;
+  while (size) {
+    pack_.push_back(static_cast<char>(byte | 0x80));
+    byte = size & 0x7F;
+    size >>= 7;
+  }
+  pack_.push_back(static_cast<char>(byte));
+
+  deflater_.compress_into(content, pack_);
+
+  auto crc = crc32(0L, reinterpret_cast<const Bytef*>(pack_.data() + start), static_cast<uInt>(pack_.size() - start));
+  objects_.push_back(Entry{oid, static_cast<std::uint32_t>(crc), offset});
+  spool(false);
+  return oid;
+}
+
+std::string PackWriter::finish() {
+  if (!spool_dir_.empty()) throw Failure("a pack spooled to a file cannot be finished in memory");
+  fill_header();
+  Sha1 sum;
+  sum.update(pack_);
+  pack_ += sum.finish();
+  std::string out = std::move(pack_);
+  pack_.assign(kPackHeaderSize, '\0');
+  objects_.clear();
+  added_.clear();
+  return out;
+}
+
+void PackWriter::write(const std::filesystem::path& git_dir) {
+  if (objects_.empty()) return;
+  if (!spool_dir_.empty()) {
+    if (git_dir / "objects" / "pack" != spool_dir_)
+      throw Failure("a pack spooled under " + spool_dir_.string() + " written into " + git_dir.string());
+    return write_spooled();
+  }
+  fill_header();
+  Sha1 pack_sum;
+  pack_sum.update(pack_);
+  std::string checksum = pack_sum.finish();
+  std::string idx = pack_index(objects_, checksum);
 
   auto pack_dir = git_dir / "objects" / "pack";
   std::filesystem::create_directories(pack_dir);
@@ -178,6 +242,51 @@ void PackWriter::write(const std::filesystem::path& git_dir) {
     throw;
   }
   sync_directory(pack_dir);
+  pack_.assign(kPackHeaderSize, '\0');
+  objects_.clear();
+  added_.clear();
+}
+
+void PackWriter::write_spooled() {
+  spool(true);
+  int fd = spool_->fd;
+  const auto& path = spool_->path;
+  write_at(fd, path, pack_header(objects_.size()), 0);
+  // The checksum covers the header, known only now: the file is read back
+  // (from the page cache; it is about to be fsynced anyway).
+  Sha1 pack_sum;
+  std::string buffer(kSpoolChunk, '\0');
+  for (std::uint64_t at = 0; at < spooled_;) {
+    auto n = ::pread(fd, buffer.data(), std::min<std::uint64_t>(buffer.size(), spooled_ - at), static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Failure("cannot read " + path.string() + ": " + (n < 0 ? std::strerror(errno) : "truncated"));
+    pack_sum.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    at += static_cast<std::uint64_t>(n);
+  }
+  std::string checksum = pack_sum.finish();
+  std::string idx = pack_index(objects_, checksum);
+
+  std::string name = "pack-" + to_hex(checksum);
+  auto tmp_idx = spool_dir_ / ("tmp_" + name + ".idx");
+  try {
+    write_at(fd, path, checksum, spooled_);
+    if (::fsync(fd) != 0) throw Failure("cannot sync " + path.string() + ": " + std::strerror(errno));
+    ::fchmod(fd, 0444);
+    write_file_synced(tmp_idx, idx);
+    // The pack first, the index last: readers look for packs through indexes.
+    std::filesystem::rename(path, spool_dir_ / (name + ".pack"));
+    spool_->path.clear();
+    std::filesystem::rename(tmp_idx, spool_dir_ / (name + ".idx"));
+  } catch (...) {
+    // The writer keeps its objects for a retry, its file as it was before the checksum.
+    if (!spool_->path.empty() && ::ftruncate(fd, static_cast<off_t>(spooled_)) == 0) ::fchmod(fd, 0600);
+    std::error_code ignored;
+    if (std::filesystem::is_regular_file(tmp_idx, ignored)) std::filesystem::remove(tmp_idx, ignored);
+    throw;
+  }
+  sync_directory(spool_dir_);
+  spool_.reset();
+  spooled_ = 0;
   pack_.assign(kPackHeaderSize, '\0');
   objects_.clear();
   added_.clear();

@@ -4,10 +4,11 @@
 // because writing 100k records as loose objects (one fsynced file each) takes
 // seconds; one pack takes a fraction of that. The pack and index are fsynced
 // and renamed into objects/pack only when complete, so a crash leaves either
-// no pack or a whole one.
+// no pack or a whole one (and, from a spooling writer, a temporary file).
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <unordered_set>
 #include <string>
 #include <string_view>
@@ -29,6 +30,13 @@ class PackWriter {
  public:
   // `level`: the objects' deflate level, 0 (stored) to 12.
   explicit PackWriter(int level = 1);
+  // A writer that spools the pack into a temporary file under `git_dir`'s
+  // objects/pack as objects are added, instead of holding it in memory (an
+  // import's pack is the size of its records): only a megabyte and the
+  // objects' ids are held. write() must be given the same `git_dir`;
+  // finish() is for the writers that hold their pack. A writer destroyed
+  // before write() removes its file.
+  PackWriter(int level, const std::filesystem::path& git_dir);
   // Adds an object (git_object_t GIT_OBJECT_BLOB, _TREE or _COMMIT) and
   // returns its id.
   git_oid add(git_object_t type, std::string_view content);
@@ -49,10 +57,21 @@ class PackWriter {
     std::uint32_t crc32;
     std::uint64_t offset;
   };
+  // The temporary file of a spooling writer, removed unless renamed into place.
+  struct Spool;
+  struct SpoolDelete {
+    void operator()(Spool* spool) const;
+  };
   // Starts with room for the 12-byte header, filled in by write() and
-  // finish(), so that the pack is never copied to be completed.
+  // finish(), so that the pack is never copied to be completed. A spooling
+  // writer holds here what it has not yet written to its file.
   std::string pack_;
+  std::filesystem::path spool_dir_;  // objects/pack of a spooling writer, else empty
+  std::unique_ptr<Spool, SpoolDelete> spool_;
+  std::uint64_t spooled_ = 0;  // the pack's bytes in the spool file, before pack_
   void fill_header();
+  void spool(bool all);
+  void write_spooled();
   std::vector<Entry> objects_;
   std::unordered_set<std::string> added_;  // raw ids, so that identical objects are stored once
   Deflater deflater_;

@@ -238,7 +238,9 @@ Json Store::get(Kind kind, const std::string& id) {
   return *rec;
 }
 
-void Store::check_references(const std::vector<RecordChange>& changes, const std::vector<std::size_t>& origin) {
+void Store::check_references(const ChangePlan& plan) {
+  const auto& changes = plan.effective;
+  const auto& origin = plan.origin;
   // Hashed, viewing the changes' ids: an import checks 100k records.
   KeyMap<bool> pending;  // exists after the change
   pending.reserve(changes.size());
@@ -257,7 +259,10 @@ void Store::check_references(const std::vector<RecordChange>& changes, const std
     if (!c.after) continue;
     for (const auto& ref : references_of(c.kind, *c.row)) {
       if (!exists(ref.to, ref.id))
-        throw RecordError(origin[i], describe_record(c.kind, *c.after) + ": " + std::string(ref.field) +
+        throw RecordError(origin[i], describe_record(c.kind, c.after->is_null() ? parse_json(*plan.files[i].content,
+                                                                                             plan.files[i].path)
+                                                                                : *c.after) +
+                                         ": " + std::string(ref.field) +
                                          ": unknown " + std::string(kind_name(ref.to)) + " '" + ref.id + "'");
     }
   }
@@ -412,8 +417,14 @@ Store::ChangePlan Store::plan_change(std::vector<RecordChange> input, bool norma
   }
   std::vector<bool> was_read;  // read_before[i] holds the i-th change's row
   auto changes = normalized_changes(input, normal, normalized, read_ahead, was_read);
+  std::vector<RecordChange>().swap(input);  // moved into `changes`
+  std::vector<NormalizedRecord>().swap(normal);
   if (!plan.lock) lock_for_plan(plan, changed_per_kind);
 
+  plan.origin.reserve(changes.size());
+  plan.befores.reserve(changes.size());
+  plan.files.reserve(changes.size());
+  std::size_t kept = 0;  // the effective changes are gathered at the front of `changes`
   for (std::size_t i = 0; i < changes.size(); ++i) {
     auto& c = changes[i];
     auto before = was_read[i] ? std::move(read_before[i]) : planned_before(plan, c.kind, c.id);
@@ -431,12 +442,16 @@ Store::ChangePlan Store::plan_change(std::vector<RecordChange> input, bool norma
     if (c.after) text = c.text.empty() ? canonical_json(*c.after) : std::move(c.text);
     plan.files.push_back({record_path(c.kind, c.id), std::move(text)});
     plan.replaces_rows |= before.has_value();
-    if (plan.effective.empty()) plan.summary = describe_change(c.kind, before, c.after);
+    if (kept == 0) plan.summary = describe_change(c.kind, before, c.after);
+    if (c.after && !before) *c.after = Json();  // written from its row and text from here on
     plan.befores.push_back(std::move(before));
-    plan.effective.push_back(std::move(c));
+    if (kept != i) changes[kept] = std::move(c);
+    ++kept;
     plan.origin.push_back(i);
   }
-  check_references(plan.effective, plan.origin);
+  changes.erase(changes.begin() + static_cast<std::ptrdiff_t>(kept), changes.end());
+  plan.effective = std::move(changes);
+  check_references(plan);
   return plan;
 }
 
@@ -485,10 +500,11 @@ std::future<void> Store::write_view(ChangePlan& plan) {
     });
   }
   for (std::size_t i : order) {
-    const auto& c = effective[i];
+    auto& c = effective[i];
     if (!c.after) view_.remove(c.kind, c.id);
     else if (plan.befores[i]) view_.replace(c.kind, *plan.befores[i], *c.after, *c.row, *plan.files[i].content);
     else view_.insert(c.kind, *c.row, *plan.files[i].content);
+    c.row.reset();  // written: its memory goes to the view's pages
   }
   // The records are in the view: another thread frees them while indexes
   // are built and the transaction commits.
