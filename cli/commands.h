@@ -87,6 +87,8 @@ void register_merge(CLI::App& app, Context& ctx);
 // cmd_sync.cc
 void register_sync(CLI::App& app, Context& ctx);
 void register_review(CLI::App& app, Context& ctx);
+// cmd_watch.cc
+void register_watch(CLI::App& app, Context& ctx);
 // cmd_matrix.cc
 void register_matrix(CLI::App& app, Context& ctx);
 void register_gaps(CLI::App& app, Context& ctx);

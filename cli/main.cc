@@ -44,6 +44,7 @@ constexpr CommandRow kCommands[] = {
     {"resolve", register_resolve, kNeedsCopy},
     {"merge", register_merge, kNeedsCopy | kBulk},
     {"sync", register_sync, kNeedsCopy},
+    {"watch", register_watch, kNeedsCopy},
     {"review", register_review, kNeedsCopy},
     {"matrix", register_matrix, kNeedsCopy},
     {"gaps", register_gaps, kNeedsCopy},

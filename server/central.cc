@@ -136,12 +136,20 @@ std::optional<CommitId> Central::published_head() const {
 void Central::publish_head() {
   try {
     auto head = store_.history().head();
-    std::lock_guard<std::mutex> lock(head_mutex_);
-    published_head_ = std::move(head);
+    {
+      std::lock_guard<std::mutex> lock(head_mutex_);
+      published_head_ = head;
+    }
+    if (feed_ && head) feed_->central_moved(*head);
   } catch (const std::exception& e) {
     // Reads keep the head they had: older, but complete.
     std::cerr << "liaisond: cannot read the central head to publish it: " << e.what() << "\n";
   }
+}
+
+void Central::start_feed(const FeedOptions& options) {
+  feed_ = std::make_unique<ChangeFeed>(store_.history().dir(), segments_, options);
+  if (auto head = published_head()) feed_->central_moved(*head);
 }
 
 HistoryLease Central::read_history() {

@@ -23,6 +23,7 @@
 #include "base/decode_limits.h"
 #include "view/sqlite_db.h"
 #include "store/store.h"
+#include "server/change_feed.h"
 #include "server/segments.h"
 #include "server/tokens.h"
 
@@ -109,6 +110,10 @@ class Central {
   // thread of its own, so that the first fetch after a start need not;
   // stopped (between two audiences) when the Central goes.
   void derive_segments_in_background();
+  // Starts the change feed (change_feed.h) at the published head: call
+  // once, before serving. feed() is nullptr until then.
+  void start_feed(const FeedOptions& options);
+  ChangeFeed* feed() { return feed_.get(); }
   // What clones are served (thread-safe; takes lock() itself when needed).
   CloneCache& clone_cache() { return *clone_cache_; }
   // Bounds on what pushes may expand to (set before serving; read-only then).
@@ -119,7 +124,8 @@ class Central {
   // never waits for lock().
   std::optional<CommitId> published_head() const;
   // Publishes the central history's head: call under lock() after every
-  // head move (its objects must be written already). Never throws.
+  // head move (its objects must be written already), and tells the change
+  // feed. Never throws.
   void publish_head();
   // A History handle for reads without lock(); it sees every object of the
   // published head.
@@ -162,6 +168,7 @@ class Central {
   std::unique_ptr<CloneCache> clone_cache_;  // its builder thread stops first
   std::atomic<bool> stopping_{false};
   std::thread segment_deriver_;  // joined by the destructor
+  std::unique_ptr<ChangeFeed> feed_;  // first to stop: it reads segments_
 };
 
 }  // namespace liaison::server

@@ -392,6 +392,27 @@ std::string query_parameter(const std::string& target, const std::string& name) 
   return "";
 }
 
+// GET /v1/events[?since=ID]: the change feed of the token's segment, from
+// the commit named by Last-Event-ID (what EventSource sends when it comes
+// back) or `since`.
+bool is_feed_route(const Request& req) {
+  return req.method == "GET" &&
+         (req.target == sync::route::kEvents || req.target.starts_with(std::string(sync::route::kEvents) + "?"));
+}
+
+Response feed_route(Central& central, const Identity& who, const Request& req) {
+  if (!central.feed()) return error(503, "this server offers no change feed");
+  std::string since = req.last_event_id;
+  if (since.empty()) since = query_parameter(req.target, "since");
+  if (!since.empty() && !is_commit_hex(since)) return error(400, "Last-Event-ID: '" + since.substr(0, 64) + "' is not a commit id");
+  Response r;
+  r.content_type = sync::kEventStreamType;
+  r.headers["Cache-Control"] = "no-store";
+  r.headers[sync::kSegmentHeader] = audience_of(who).name();
+  r.feed = FeedStart{audience_of(who), since.empty() ? std::nullopt : std::optional<CommitId>(since)};
+  return r;
+}
+
 // A clone image's pack, or its view snapshot when it has one of `layout`.
 Response pack_response(const std::shared_ptr<const CloneImage>& image, const Audience& audience) {
   Response r;
@@ -462,6 +483,7 @@ Response handle(Central& central, const Request& request, const Identity& who) {
     if (!needs_token(request.method, request.target))
       return json_response(200, {{"status", "ok"}, {"head", central.published_head().value_or("")}});
     if (is_clone_route(request)) return clone_route(central, request, who);
+    if (is_feed_route(request)) return feed_route(central, who, request);
     if (auto r = read_route(central, who, request)) return std::move(*r);
     // A push is decoded and staged before it waits for the central lock.
     std::optional<sync::PushRequest> push;

@@ -27,6 +27,14 @@ struct Request {
   std::string authorization;  // the Authorization header
   std::string body;
   std::string client_address;  // the peer's IP address, for the log and the audit
+  std::string last_event_id;   // the Last-Event-ID header (the change feed)
+};
+
+// A change feed to open on the connection (GET /v1/events): after the
+// answer's header, the connection belongs to the feed (change_feed.h).
+struct FeedStart {
+  Audience audience;
+  std::optional<CommitId> since;  // the last commit of its segment the watcher saw
 };
 
 struct Response {
@@ -38,6 +46,7 @@ struct Response {
   std::filesystem::path body_file;
   std::shared_ptr<const void> body_file_owner;
   std::map<std::string, std::string> headers;
+  std::optional<FeedStart> feed;
   std::string org;  // whose token made the request, for the log ("" if none)
 };
 

@@ -1,6 +1,6 @@
 #include "server/http_server.h"
 
-#include <array>
+#include <algorithm>
 #include <ctime>
 #include <limits>
 #include <string_view>
@@ -18,6 +18,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "base/error.h"
 #include "process/trim_memory.h"
@@ -96,8 +99,13 @@ std::string sign_in_key(const std::string& client) {
 constexpr std::size_t kDrainAuthenticated = 64u << 20;
 constexpr std::size_t kDrainUnauthenticated = 1u << 20;
 
+// A watcher that lets this many events wait unread is too slow to follow
+// the feed: its connection is closed, and it comes back with the last event
+// it read (Last-Event-ID) to be sent what it missed in one event.
+constexpr std::size_t kMaxQueuedEvents = 64;
+
 template <class Derived>
-class Session {
+class Session : public FeedSink {
  public:
   Session(Central& central, const ServerOptions& options, SignInLimiter& limiter, std::string client)
       : central_(central), options_(options), limiter_(limiter), client_(std::move(client)) {}
@@ -125,6 +133,7 @@ class Session {
     request_.method = std::string(head.method_string());
     request_.target = std::string(head.target());
     request_.authorization = std::string(head[http::field::authorization]);
+    request_.last_event_id = std::string(head["Last-Event-ID"]);
     if (needs_token(request_.method, request_.target)) {
       auto key = sign_in_key(client_);
       if (auto wait = limiter_.wait(key); wait.count() > 0) {
@@ -213,6 +222,7 @@ class Session {
   void respond(Response response, bool keep_alive, std::string failure) {
     unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
     auto took = std::chrono::steady_clock::now() - started_;
+    if (response.feed) return open_feed(std::move(response), version, took);
     if (!response.body_file.empty()) {
       // Streamed from the file; the write keeps its owner (the image) alive.
       http::file_body::value_type file;
@@ -261,6 +271,92 @@ class Session {
     });
   }
 
+  // Called from the feed's thread: the event is written on this
+  // connection's strand, after those before it.
+  void send(std::shared_ptr<const std::string> frame) override {
+    net::post(derived().stream().get_executor(),
+              [self = derived().shared_from_this(), frame = std::move(frame)]() mutable { self->queue(std::move(frame)); });
+  }
+
+ private:
+  // The connection becomes a change feed (change_feed.h): the answer's
+  // header, then each event the feed sends, until either side closes.
+  void open_feed(Response response, unsigned version, std::chrono::steady_clock::duration took) {
+    auto* feed = central_.feed();
+    auto start = *response.feed;
+    if (!feed || !feed->watch(start.audience, start.since, derived().weak_from_this())) {
+      auto r = error_response(http::status::service_unavailable, "the server holds as many watchers as it takes");
+      r.org = response.org;
+      return respond(std::move(r), false, "");
+    }
+    log_request(client_, response.org, request_.method, request_.target, response.status, 0, 0, took, "");
+    // What the requests needed goes: an idle watcher costs its socket and
+    // this object only.
+    parser_.reset();
+    request_ = Request{};
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    auto& socket = beast::get_lowest_layer(derived().stream()).socket();
+    // A watcher whose host went away is dropped once writes stay
+    // unacknowledged for three heartbeats.
+    unsigned beat = static_cast<unsigned>(feed->options().heartbeat.count());
+    unsigned user_timeout = std::max(3 * beat, 10000u);
+    ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
+    struct Head {
+      http::response<http::empty_body> message;
+      http::response_serializer<http::empty_body> serializer{message};
+    };
+    auto head = std::make_shared<Head>();
+    head->message.result(to_status(response.status));
+    head->message.version(version);
+    fill_head(head->message, response, false);
+    writing_ = true;
+    beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
+    http::async_write_header(derived().stream(), head->serializer,
+                             [self = derived().shared_from_this(), head](beast::error_code ec, std::size_t) {
+                               if (ec) return self->close_feed();
+                               self->write_next();
+                             });
+    // A watcher sends nothing after its request: anything readable is its
+    // going away (or a misbehaving client), and closes the feed.
+    socket.async_wait(tcp::socket::wait_read,
+                      [self = derived().shared_from_this()](beast::error_code) { self->close_feed(); });
+  }
+
+  void queue(std::shared_ptr<const std::string> frame) {
+    if (feed_closed_) return;
+    if (events_.size() >= kMaxQueuedEvents) return close_feed();
+    events_.push_back(std::move(frame));
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    if (feed_closed_ || events_.empty()) {
+      writing_ = false;
+      return;
+    }
+    writing_ = true;
+    beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
+    // The handler holds the frame: closing clears the queue under a write.
+    auto frame = events_.front();
+    net::async_write(derived().stream(), net::buffer(*frame),
+                     [self = derived().shared_from_this(), frame](beast::error_code ec, std::size_t) {
+                       if (ec) return self->close_feed();
+                       if (self->feed_closed_) return;
+                       self->events_.erase(self->events_.begin());
+                       self->write_next();
+                     });
+  }
+
+  void close_feed() {
+    if (feed_closed_) return;
+    feed_closed_ = true;
+    events_.clear();
+    beast::error_code ec;
+    beast::get_lowest_layer(derived().stream()).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(derived().stream()).socket().close(ec);
+  }
+
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
   Central& central_;
@@ -273,6 +369,8 @@ class Session {
   std::optional<Identity> who_;     // the token's identity, for routes that need one
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::size_t drain_limit_ = kDrainAuthenticated;
+  std::vector<std::shared_ptr<const std::string>> events_;  // the feed's, unwritten (at most kMaxQueuedEvents)
+  bool writing_ = false, feed_closed_ = false;
 };
 
 class PlainSession : public Session<PlainSession>, public std::enable_shared_from_this<PlainSession> {
@@ -292,13 +390,14 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
   void drain() {
     stream_.expires_after(std::chrono::seconds(5));
     auto self = shared_from_this();
+    drain_buffer_.resize(65536);  // only now: most connections never drain
     stream_.async_read_some(net::buffer(drain_buffer_), [self](beast::error_code ec, std::size_t n) {
       self->drained_ += n;
       if (!ec && self->drained_ < self->drain_limit_) self->drain();
     });
   }
   beast::tcp_stream stream_;
-  std::array<char, 65536> drain_buffer_{};
+  std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;
 };
 
@@ -410,6 +509,8 @@ void HttpServer::run() {
   for (int t = 1; t < i.options.threads; ++t) threads.emplace_back([&i] { i.ioc.run(); });
   i.ioc.run();
   for (auto& t : threads) t.join();
+  // No event may be handed to a connection once the sockets go.
+  if (auto* feed = i.central.feed()) feed->close();
 }
 
 void HttpServer::stop() {

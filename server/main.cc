@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 
 #include "base/error.h"
@@ -30,6 +32,15 @@ void parse_listen(const std::string& listen, ServerOptions& options) {
   options.port = static_cast<unsigned short>(std::stoul(port));
 }
 
+// Each watcher of the change feed holds a connection: the soft limit on
+// open files (often 1024) would refuse them long before memory does.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,6 +54,10 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", key, "PEM private key");
   app.add_option("--threads", threads, "worker threads (default 4)");
   app.add_option("--max-body", max_body_mb, "largest request body in MB (default 256)");
+  int heartbeat_s = 15;
+  std::size_t max_watchers = FeedOptions{}.max_watchers;
+  app.add_option("--feed-heartbeat", heartbeat_s, "seconds between the change feed's heartbeats (default 15)");
+  app.add_option("--max-watchers", max_watchers, "most change feed connections held at once (default 20000)");
   std::uint64_t max_expanded_mb = DecodeLimits{}.max_expanded_bytes >> 20;
   app.add_option("--max-expanded", max_expanded_mb,
                  "most MB a push's compressed commits may expand to (default 1024; at most 200 times the body)");
@@ -121,7 +136,14 @@ int main(int argc, char** argv) {
     options.body_limit = max_body_mb << 20;
     if (max_body_mb < 1 || max_body_mb > 65536) throw UserError("--max-body: between 1 and 65536 MB");
     if (max_expanded_mb < 1 || max_expanded_mb > 65536) throw UserError("--max-expanded: between 1 and 65536 MB");
+    if (heartbeat_s < 1 || heartbeat_s > 3600) throw UserError("--feed-heartbeat: between 1 and 3600 seconds");
+    if (max_watchers < 1 || max_watchers > 1000000) throw UserError("--max-watchers: between 1 and 1000000");
+    raise_open_file_limit();
     Central central(data);
+    FeedOptions feed;
+    feed.heartbeat = std::chrono::seconds(heartbeat_s);
+    feed.max_watchers = max_watchers;
+    central.start_feed(feed);
     DecodeLimits limits;
     limits.max_expanded_bytes = max_expanded_mb << 20;
     central.set_decode_limits(limits);

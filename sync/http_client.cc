@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "base/error.h"
+#include "sync/tls_setup.h"
 
 namespace liaison::sync {
 namespace beast = boost::beast;
@@ -61,6 +62,21 @@ std::string ca_file_problem(const std::string& path) {
   probe.load_verify_file(path, load_error);
   if (load_error) return what + "holds no PEM certificate";
   return "";
+}
+
+void trust_servers(net::ssl::context& ctx) {
+  if (const char* ca = std::getenv("LIAISON_CA_FILE"); ca && *ca) {
+    if (auto problem = ca_file_problem(ca); !problem.empty()) throw UserError(problem);
+    ctx.load_verify_file(ca);
+  } else {
+    ctx.set_default_verify_paths();
+  }
+  ctx.set_verify_mode(net::ssl::verify_peer);
+}
+
+void expect_host(beast::ssl_stream<beast::tcp_stream>& stream, const std::string& host) {
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) throw Failure("TLS: cannot set the server name");
+  stream.set_verify_callback(net::ssl::host_name_verification(host));
 }
 
 namespace {
@@ -129,17 +145,9 @@ HttpResponse http_request(const Url& url, const std::string& method, const std::
       return out;
     }
     net::ssl::context ctx(net::ssl::context::tls_client);
-    if (const char* ca = std::getenv("LIAISON_CA_FILE"); ca && *ca) {
-      if (auto problem = ca_file_problem(ca); !problem.empty()) throw UserError(problem);
-      ctx.load_verify_file(ca);
-    } else {
-      ctx.set_default_verify_paths();
-    }
-    ctx.set_verify_mode(net::ssl::verify_peer);
+    trust_servers(ctx);
     beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str()))
-      throw Failure("TLS: cannot set the server name");
-    stream.set_verify_callback(net::ssl::host_name_verification(url.host));
+    expect_host(stream, url.host);
     beast::get_lowest_layer(stream).expires_after(timeout);
     beast::get_lowest_layer(stream).connect(endpoints);
     stream.handshake(net::ssl::stream_base::client);

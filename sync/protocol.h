@@ -28,10 +28,28 @@
 //                                           "status":S,"reason":R,"filed":"new"|"updated"|"already"}
 //                                      (one change, one submission: see server/submissions.h)
 //                                      409 {"error":..., "conflicts":[...]}
+//   GET  /v1/events[?since=ID]      -> 200 text/event-stream, kept open: the change feed of the
+//                                      token's segment (server/change_feed.h), as Server-Sent
+//                                      Events (sync/sse.h); resumed from header Last-Event-ID
+//                                      (or ?since=), the last segment commit the watcher saw
+//                                      503 when the server holds as many watchers as it takes
 //   GET  /v1/submissions            -> 200 [summary...] (admins: all; others: their own)
 //   GET  /v1/submissions/N          -> 200 summary with field-level changes
 //   POST /v1/submissions/N/accept {"resolve":"ours"|"theirs"|null} (admin)
 //   POST /v1/submissions/N/reject {"reason":TEXT}                   (admin)
+// The change feed's events, each with "id:" the segment head it leads to
+// and "data:" one JSON object:
+//   hello   {"head":ID|null,"segment":NAME,"heartbeat_ms":N}   first, always
+//   change  {"head":ID,"previous":ID,"records":[{"kind","id","change":"added"|"modified"|
+//            "removed","fields":[...],"commit":ID,"author":{"name","email"},"time":ISO}]}
+//           each new head, and the catch-up from the commit the watcher last saw
+//   pull    {"head":ID,"previous":ID|null,"reason":R}  what changed is more than an event
+//           holds, or the commit last seen is not of this segment: fetch to catch up
+// and the comment ": ping" every heartbeat_ms. A watcher that hears nothing
+// for three heartbeats takes the connection for dead and comes back with
+// Last-Event-ID; the server drops one whose writes stall (TCP_USER_TIMEOUT).
+// An event is at most 8 MB; records are put down to the newest commit that
+// changed them (sync/change_event.h).
 // Errors: {"error": one line}, with 400 malformed input, 401 bad or revoked
 // token, 403 forbidden, 404 unknown, 409 conflicts, 413 body too large, 429
 // too many requests from one address (server/rate_limit.h).
@@ -48,6 +66,7 @@
 // remain.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +83,7 @@ inline constexpr std::string_view kClone = "/v1/clone";
 inline constexpr std::string_view kCloneView = "/v1/clone/view";  // ?head=ID&layout=N
 inline constexpr std::string_view kFetch = "/v1/fetch";
 inline constexpr std::string_view kPush = "/v1/push";
+inline constexpr std::string_view kEvents = "/v1/events";  // ?since=ID
 inline constexpr std::string_view kSubmissions = "/v1/submissions";  // and /N, /N/accept, /N/reject
 inline constexpr std::string_view kAccept = "/accept";
 inline constexpr std::string_view kReject = "/reject";
@@ -79,6 +99,9 @@ inline constexpr const char* kSegmentHeader = "X-Liaison-Segment";
 inline constexpr const char* kSubmissionsStampHeader = "X-Liaison-Submissions";
 inline constexpr const char* kPackType = "application/x-git-pack";
 inline constexpr const char* kPatchType = "application/x-liaison-patches";
+inline constexpr const char* kEventStreamType = "text/event-stream";
+// The bound on one event of the change feed, which a client enforces.
+inline constexpr std::size_t kMaxEventBytes = 8u << 20;
 inline constexpr const char* kViewSnapshotType = "application/x-liaison-view-snapshot";
 
 // A push body: one JSON line {"base":ID,"head":ID} then the encoded patches.

@@ -27,7 +27,13 @@ class HandlersTest : public ::testing::Test {
   }
   Request request(const std::string& method, const std::string& target, const std::string& tok,
                   const std::string& body = "") {
-    return Request{method, target, tok.empty() ? "" : "Bearer " + tok, body, "192.0.2.7"};
+    Request r;
+    r.method = method;
+    r.target = target;
+    r.authorization = tok.empty() ? "" : "Bearer " + tok;
+    r.body = body;
+    r.client_address = "192.0.2.7";
+    return r;
   }
   // Answers `req` on another thread; fails the test unless it is answered
   // within 5 s.

@@ -1,0 +1,199 @@
+#include "server/change_feed.h"
+
+#include <iostream>
+
+#include "sync/sse.h"
+
+namespace liaison::server {
+
+namespace {
+
+// A failure while making an event goes to the log; the feed goes on (the
+// watchers of that audience hear of the head at the next move).
+void log_failure(const std::string& what, const std::exception& e) {
+  std::cerr << "change feed: " << what << ": " << e.what() << "\n";
+}
+
+}  // namespace
+
+ChangeFeed::ChangeFeed(const std::filesystem::path& history_dir, Segments& segments, FeedOptions options)
+    : segments_(segments),
+      options_(options),
+      history_(History::open(history_dir)),
+      ping_(std::make_shared<const std::string>(sync::kSseHeartbeat)),
+      thread_([this] { run(); }) {}
+
+ChangeFeed::~ChangeFeed() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void ChangeFeed::central_moved(const CommitId& head) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (central_head_ == head) return;
+    central_head_ = head;
+    moved_ = true;
+  }
+  wake_.notify_all();
+}
+
+bool ChangeFeed::watch(const Audience& audience, const std::optional<CommitId>& since, std::weak_ptr<FeedSink> sink) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ || count_ >= options_.max_watchers) return false;
+    arriving_.push_back(Watcher{audience, since, std::move(sink)});
+    ++count_;
+  }
+  wake_.notify_all();
+  return true;
+}
+
+void ChangeFeed::close() {
+  std::lock_guard<std::mutex> work(work_mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
+  closed_ = true;
+  arriving_.clear();
+  groups_.clear();
+  count_ = 0;
+}
+
+std::size_t ChangeFeed::watchers() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return count_;
+}
+
+void ChangeFeed::run() {
+  auto next_beat = std::chrono::steady_clock::now() + options_.heartbeat;
+  for (;;) {
+    std::vector<Watcher> arriving;
+    std::optional<CommitId> central;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_until(lock, next_beat, [&] { return stop_ || moved_ || !arriving_.empty(); });
+      if (stop_) return;
+      arriving.swap(arriving_);
+      central = central_head_;
+      moved_ = false;
+    }
+    std::lock_guard<std::mutex> work(work_mutex_);
+    if (central && central != processed_head_) {
+      for (auto& [name, group] : groups_) advance(group, *central);
+      processed_head_ = central;
+    }
+    CatchUps made;  // watchers coming back together mostly saw the same head
+    for (auto& w : arriving) start(w, made);
+    if (std::chrono::steady_clock::now() >= next_beat) {
+      heartbeat();
+      next_beat = std::chrono::steady_clock::now() + options_.heartbeat;
+    }
+  }
+}
+
+ChangeFeed::Group& ChangeFeed::group_of(const Audience& audience) {
+  auto name = audience.name();
+  auto it = groups_.find(name);
+  if (it != groups_.end()) return it->second;
+  Group group{audience, std::nullopt, {}};
+  if (processed_head_) group.head = segments_.at(audience, *processed_head_);
+  return groups_.emplace(name, std::move(group)).first->second;
+}
+
+bool ChangeFeed::in_segment(const Audience& audience, const CommitId& commit, const CommitId& head) {
+  if (audience != Audience::all()) return segments_.source_of(audience, commit).has_value();
+  return history_.has_commit(commit) && history_.is_ancestor(commit, head);
+}
+
+std::shared_ptr<const std::string> ChangeFeed::event_between(const Audience& audience,
+                                                             const std::optional<CommitId>& from, const CommitId& to) {
+  bool known = from && in_segment(audience, *from, to);
+  std::optional<std::vector<sync::RecordChangeNote>> changes;
+  if (known) changes = sync::changes_between(history_, from, to, options_.limits);
+  if (!changes) {
+    Json data{{"head", to},
+              {"previous", from ? Json(*from) : Json()},
+              {"reason", known ? "more changed than an event holds (" + std::to_string(options_.limits.max_records) +
+                                     " records, " + std::to_string(options_.limits.max_commits) + " commits)"
+                               : std::string("the last commit seen is not in this segment")}};
+    return std::make_shared<const std::string>(sync::sse_frame("pull", to, data.dump()));
+  }
+  Json records = Json::array();
+  for (const auto& note : *changes) records.push_back(sync::to_json(note));
+  Json data{{"head", to}, {"previous", *from}, {"records", std::move(records)}};
+  return std::make_shared<const std::string>(sync::sse_frame("change", to, data.dump()));
+}
+
+void ChangeFeed::advance(Group& group, const CommitId& central) {
+  std::optional<CommitId> head;
+  try {
+    head = segments_.at(group.audience, central);
+  } catch (const std::exception& e) {
+    return log_failure("deriving the segment " + group.audience.name(), e);
+  }
+  if (head == group.head) return;
+  std::shared_ptr<const std::string> frame;
+  try {
+    frame = event_between(group.audience, group.head, *head);
+  } catch (const std::exception& e) {
+    return log_failure("reading the changes of " + group.audience.name(), e);
+  }
+  group.head = head;
+  std::size_t gone = 0;
+  std::erase_if(group.sinks, [&](const std::weak_ptr<FeedSink>& weak) {
+    auto sink = weak.lock();
+    if (!sink) return ++gone, true;
+    sink->send(frame);
+    return false;
+  });
+  if (gone) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    count_ -= gone;
+  }
+}
+
+void ChangeFeed::start(Watcher& watcher, CatchUps& made) {
+  auto sink = watcher.sink.lock();
+  if (!sink) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --count_;
+    return;
+  }
+  try {
+    auto& group = group_of(watcher.audience);
+    Json hello{{"head", group.head ? Json(*group.head) : Json()},
+               {"segment", watcher.audience.name()},
+               {"heartbeat_ms", options_.heartbeat.count()}};
+    sink->send(std::make_shared<const std::string>(sync::sse_frame("hello", group.head.value_or(""), hello.dump())));
+    if (group.head && watcher.since && *watcher.since != *group.head) {
+      auto& frame = made[watcher.audience.name() + " " + *watcher.since];
+      if (!frame) frame = event_between(watcher.audience, watcher.since, *group.head);
+      sink->send(frame);
+    }
+    group.sinks.push_back(watcher.sink);
+  } catch (const std::exception& e) {
+    log_failure("starting a watcher of " + watcher.audience.name(), e);
+    std::lock_guard<std::mutex> lock(mutex_);
+    --count_;
+  }
+}
+
+void ChangeFeed::heartbeat() {
+  std::size_t gone = 0;
+  for (auto& [name, group] : groups_)
+    std::erase_if(group.sinks, [&](const std::weak_ptr<FeedSink>& weak) {
+      auto sink = weak.lock();
+      if (!sink) return ++gone, true;
+      sink->send(ping_);
+      return false;
+    });
+  if (gone) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    count_ -= gone;
+  }
+}
+
+}  // namespace liaison::server

@@ -1,0 +1,116 @@
+// The change feed (GET /v1/events, sync/protocol.h): every watcher is told
+// of each new head of its token's segment, with the records that head
+// changed (sync/change_event.h), as one Server-Sent Event. A segment that
+// did not move is told nothing, so a watcher never learns that something
+// it may not see changed.
+//
+// One thread of the feed's own makes the events, once per audience and
+// head, and hands the same bytes to every watcher of that audience through
+// its FeedSink (the connection code writes them); it also sends each
+// watcher a heartbeat every `heartbeat`. A watcher that comes back with the
+// last head it saw is sent what changed since, or a "pull" event when that
+// is more than an event holds or no head of its segment. Because one thread
+// sends everything, a new watcher's catch-up comes before any later event.
+//
+// Thread-safe. Watchers are held by weak_ptr: a connection that goes is
+// dropped at the next event or heartbeat.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "git/history.h"
+#include "model/visibility.h"
+#include "server/segments.h"
+#include "sync/change_event.h"
+
+namespace liaison::server {
+
+// Where a watcher's events go: a connection, or a test's recorder. send()
+// is called from the feed's thread and must not block.
+class FeedSink {
+ public:
+  virtual ~FeedSink() = default;
+  virtual void send(std::shared_ptr<const std::string> frame) = 0;
+};
+
+struct FeedOptions {
+  std::chrono::milliseconds heartbeat{15000};
+  sync::ChangeLimits limits;  // what one event may hold
+  std::size_t max_watchers = 20000;
+};
+
+class ChangeFeed {
+ public:
+  ChangeFeed(const std::filesystem::path& history_dir, Segments& segments, FeedOptions options = {});
+  ~ChangeFeed();
+  ChangeFeed(const ChangeFeed&) = delete;
+  ChangeFeed& operator=(const ChangeFeed&) = delete;
+
+  // Central's head moved to `head` (Central::publish_head); returns at once.
+  void central_moved(const CommitId& head);
+  // Adds a watcher of `audience` that last saw `since` of its segment
+  // (nullopt: it starts from now). It is sent a "hello" event naming the
+  // segment's head and the heartbeat, then what it missed, then each event.
+  // False when the feed holds max_watchers already or was closed.
+  bool watch(const Audience& audience, const std::optional<CommitId>& since, std::weak_ptr<FeedSink> sink);
+  // Drops every watcher and takes no more, returning once no send() is
+  // under way: the connection code calls it before its sockets go.
+  void close();
+  // Watchers held (live or not yet noticed gone).
+  std::size_t watchers() const;
+  const FeedOptions& options() const { return options_; }
+
+ private:
+  struct Watcher {
+    Audience audience;
+    std::optional<CommitId> since;
+    std::weak_ptr<FeedSink> sink;
+  };
+  struct Group {
+    Audience audience;
+    std::optional<CommitId> head;  // the segment head last announced
+    std::vector<std::weak_ptr<FeedSink>> sinks;
+  };
+
+  // Catch-up events made in one round, by audience and commit last seen.
+  using CatchUps = std::map<std::string, std::shared_ptr<const std::string>>;
+
+  void run();
+  void advance(Group& group, const CommitId& central);
+  void start(Watcher& watcher, CatchUps& made);
+  Group& group_of(const Audience& audience);
+  std::shared_ptr<const std::string> event_between(const Audience& audience, const std::optional<CommitId>& from,
+                                                   const CommitId& to);
+  bool in_segment(const Audience& audience, const CommitId& commit, const CommitId& head);
+  void heartbeat();
+
+  Segments& segments_;
+  FeedOptions options_;
+  History history_;  // used by the feed's thread only
+
+  mutable std::mutex mutex_;  // guards what follows, up to work_mutex_
+  std::condition_variable wake_;
+  std::optional<CommitId> central_head_;
+  bool moved_ = false;
+  std::vector<Watcher> arriving_;
+  std::size_t count_ = 0;
+  bool stop_ = false, closed_ = false;
+
+  std::mutex work_mutex_;  // held by the feed's thread while it sends
+  std::optional<CommitId> processed_head_;
+  std::map<std::string, Group> groups_;  // by audience name
+  std::shared_ptr<const std::string> ping_;
+  std::thread thread_;  // last: starts once the rest is in place
+};
+
+}  // namespace liaison::server
