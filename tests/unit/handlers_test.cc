@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include "git/commit_patch.h"
 #include "base/error.h"
@@ -125,6 +127,82 @@ TEST_F(HandlersTest, ASecondServerOnTheSameFolderIsRefused) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("server.lock"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace liaison::server
+
+namespace liaison::server {
+namespace {
+
+struct RecordingSink : FeedSink {
+  std::mutex mutex;
+  std::vector<std::string> frames;
+  void send(std::shared_ptr<const std::string> frame) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    frames.push_back(*frame);
+  }
+  std::string all() {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::string out;
+    for (const auto& f : frames) out += f;
+    return out;
+  }
+};
+
+TEST_F(HandlersTest, TheFeedRefusesWhatIsNoCommitAndIsUnavailableUntilStarted) {
+  auto admin = central->tokens().create("un-ctc", Role::Admin);
+  auto r = handle(*central, request("GET", "/v1/events", admin));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_FALSE(r.feed.has_value());
+  central->start_feed(FeedOptions{});
+  auto bad = request("GET", "/v1/events", admin);
+  bad.last_event_id = "not-a-commit";
+  r = handle(*central, bad);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("not a commit id"), std::string::npos) << r.body;
+  EXPECT_FALSE(r.feed.has_value());
+  r = handle(*central, request("GET", "/v1/events?since=zz", admin));
+  EXPECT_EQ(r.status, 400);
+  auto head = *central->published_head();
+  r = handle(*central, request("GET", "/v1/events?since=" + head, admin));
+  ASSERT_EQ(r.status, 200);
+  ASSERT_TRUE(r.feed.has_value());
+  EXPECT_EQ(r.feed->since, head);
+  EXPECT_EQ(r.feed->audience, Audience::all());
+  EXPECT_EQ(r.content_type, sync::kEventStreamType);
+}
+
+TEST_F(HandlersTest, AWatcherIsToldOfEachNewHeadAfterItsHello) {
+  central->start_feed(FeedOptions{});
+  auto before = *central->published_head();
+  auto sink = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(central->feed()->watch(Audience::all(), before, sink));
+  CommitId next;
+  {
+    auto lock = central->lock();
+    auto& history = central->store().history();
+    next = history.write_commit({before}, {{"unit-test.txt", std::string("x\n")}}, Person{"T", "t@example.org"},
+                                "test\n");
+    ASSERT_TRUE(history.advance_head(before, next, "test"));
+    central->publish_head();
+  }
+  std::string seen;
+  for (int i = 0; i < 100 && seen.find("event: change") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);
+    seen = sink->all();
+  }
+  auto hello = seen.find("event: hello\nid: " + before);
+  auto change = seen.find("event: change\nid: " + next);
+  ASSERT_NE(hello, std::string::npos) << seen;
+  ASSERT_NE(change, std::string::npos) << seen;
+  EXPECT_LT(hello, change);
+  EXPECT_NE(seen.find("\"previous\":\"" + before + "\""), std::string::npos) << seen;
+  EXPECT_EQ(central->feed()->watchers(), 1u);
+  sink.reset();
+  central->feed()->close();
+  EXPECT_EQ(central->feed()->watchers(), 0u);
+  EXPECT_FALSE(central->feed()->watch(Audience::all(), std::nullopt, std::make_shared<RecordingSink>()));
 }
 
 }  // namespace
