@@ -142,6 +142,10 @@ void ChangeFeed::advance(Group& group, const CommitId& central) {
     return log_failure("reading the changes of " + group.audience.name(), e);
   }
   group.head = head;
+  send_to(group, frame);
+}
+
+void ChangeFeed::send_to(Group& group, const std::shared_ptr<const std::string>& frame) {
   std::size_t gone = 0;
   std::erase_if(group.sinks, [&](const std::weak_ptr<FeedSink>& weak) {
     auto sink = weak.lock();
@@ -182,18 +186,7 @@ void ChangeFeed::start(Watcher& watcher, CatchUps& made) {
 }
 
 void ChangeFeed::heartbeat() {
-  std::size_t gone = 0;
-  for (auto& [name, group] : groups_)
-    std::erase_if(group.sinks, [&](const std::weak_ptr<FeedSink>& weak) {
-      auto sink = weak.lock();
-      if (!sink) return ++gone, true;
-      sink->send(ping_);
-      return false;
-    });
-  if (gone) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    count_ -= gone;
-  }
+  for (auto& [name, group] : groups_) send_to(group, ping_);
 }
 
 }  // namespace liaison::server

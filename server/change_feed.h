@@ -93,6 +93,8 @@ class ChangeFeed {
                                                    const CommitId& to);
   bool in_segment(const Audience& audience, const CommitId& commit, const CommitId& head);
   void heartbeat();
+  // Sends `frame` to the group's live watchers and forgets the gone ones.
+  void send_to(Group& group, const std::shared_ptr<const std::string>& frame);
 
   Segments& segments_;
   FeedOptions options_;
