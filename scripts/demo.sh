@@ -77,6 +77,17 @@ step "CTED's assessment need restricted to CTED and OSCE: OSCE sees it, the dono
 "$LIAISON" -C bank need show 6301bbfc || true
 step "The donor's view is a cache of the history: lost, it is rebuilt" rm "$WORK/bank/view.db"
 "$LIAISON" -C bank doctor --rebuild
+step "The donor watches for new needs in Central Asia (the server's change feed)" \
+  echo "$LIAISON -C bank watch --once --kind need --region 'Central Asia'  (in the background)"
+timeout 30 "$LIAISON" -C bank watch --once --kind need --region "Central Asia" >"$WORK/watch.out" 2>"$WORK/watch.err" &
+WATCHER=$!
+sleep 1
+step "OSCE records a need in Kyrgyzstan and pushes it" \
+  as "Olga Schmidt" "$LIAISON" -C osce need add --org osce --state KG --area border --priority high \
+  --title "Mobile border patrol training"
+as "Olga Schmidt" "$LIAISON" -C osce push
+wait "$WATCHER" || true
+step "... and the donor's watcher has seen it and pulled it" cat "$WORK/watch.out"
 step "The matrix of assistance needs, as the donor sees it" "$LIAISON" -C bank matrix --by region
 step "... for Central Asia, by state" "$LIAISON" -C bank matrix --region "Central Asia"
 step "Open needs nobody covers yet, in Central Asia" "$LIAISON" -C bank gaps --region "Central Asia"
