@@ -3,6 +3,7 @@
 #include <csignal>
 #include <sys/wait.h>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/e2e/server_fixture.h"
@@ -94,6 +95,47 @@ TEST_F(FeedTest, FiltersHoldAndCtrlCLeavesACopyThatPassesDoctor) {
   EXPECT_EQ(r.out.find(medium), std::string::npos) << r.out;
   auto doctor = run_process({LIAISON_BIN, "-C", path("osce"), "doctor"}, env());
   EXPECT_EQ(doctor.exit_code, 0) << doctor.out << doctor.err;
+}
+
+TEST_F(FeedTest, AWatcherComesBackAfterAServerRestartSaysSoOnceAndExecReadsJson) {
+  start_server({"--feed-heartbeat", "1"});
+  clone("hq", admin);
+  clone("osce", osce);
+  auto exec_out = path("exec.jsonl");
+  auto w = watch("osce", {"--kind", "need", "--exec", "cat >> '" + exec_out + "'"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  stop_server();
+  // Committed while no server answers, pushed once it is back.
+  std::string missed =
+      json({"need", "add", "--org", "cis-atc", "--area", "border", "--title", "Missed while away"}, "hq")["id"];
+  auto port = url.substr(url.rfind(':') + 1);
+  url.clear();
+  start_server({"--feed-heartbeat", "1"}, "127.0.0.1:" + port);
+  ok({"push"}, "hq");
+  std::string out;
+  for (int i = 0; i < 600 && out.find(missed) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream in(exec_out);
+    out.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  kill(w.pid, SIGINT);
+  auto r = wait_for(w, 10);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(out.find(missed), std::string::npos) << r.err;
+  // Said once, not in a loop.
+  auto lost = r.err.find("lost ");
+  ASSERT_NE(lost, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("lost ", lost + 1), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("again"), std::string::npos) << r.err;
+  std::istringstream lines(out);
+  std::string line;
+  int parsed = 0;
+  while (std::getline(lines, line)) {
+    auto change = nlohmann::json::parse(line);  // throws unless well-formed
+    EXPECT_TRUE(change.contains("kind") && change.contains("id") && change.contains("author")) << line;
+    ++parsed;
+  }
+  EXPECT_GE(parsed, 1);
 }
 
 TEST_F(FeedTest, AnUnknownAreaIsRefusedBeforeConnecting) {
