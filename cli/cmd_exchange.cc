@@ -93,6 +93,13 @@ std::optional<std::string> held_segment(Store& store, const Remote& remote) {
 
 }  // namespace
 
+Remote server_remote(Store& store, const std::string& name) {
+  auto remote = find_remote(store, name);
+  if (!remote) throw UserError("no remote named '" + name + "' (see 'liaison remote list')");
+  if (!is_url(remote->url)) throw UserError("remote '" + name + "' is a copy, not a server");
+  return *remote;
+}
+
 Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json) {
   sync::SyncClient client(remote.url, remote.token);
   auto fetched = client.fetch(store, sync::remote_head(store, remote.name), held_segment(store, remote));

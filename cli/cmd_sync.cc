@@ -12,13 +12,6 @@
 namespace liaison::cli {
 namespace {
 
-Remote server_remote(Store& store, const std::string& name) {
-  auto remote = find_remote(store, name);
-  if (!remote) throw UserError("no remote named '" + name + "' (see 'liaison remote list')");
-  if (!is_url(remote->url)) throw UserError("remote '" + name + "' is a copy, not a server");
-  return *remote;
-}
-
 void print_changes(const Json& changes) {
   for (const auto& c : changes) {
     std::cout << (c["change"] == "added" ? "+ " : c["change"] == "removed" ? "- " : "~ ") << c["kind"].get<std::string>()

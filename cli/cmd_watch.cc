@@ -87,7 +87,7 @@ class Watcher {
   Watcher(Context& ctx, const WatchOptions& options) : ctx_(ctx), options_(options) {}
 
   void run() {
-    auto remote = server_remote();
+    auto remote = server_remote(ctx_.open(), options_.remote);
     auto backoff = std::chrono::milliseconds(500);
     bool lost = false;
     while (!stop_requested) {
@@ -121,13 +121,6 @@ class Watcher {
   Store& reopen() {
     ctx_.store.reset();
     return ctx_.open();
-  }
-
-  Remote server_remote() {
-    auto remote = find_remote(ctx_.open(), options_.remote);
-    if (!remote) throw UserError("no remote named '" + options_.remote + "' (see 'liaison remote list')");
-    if (!is_url(remote->url)) throw UserError("remote '" + options_.remote + "' is a copy: watch needs a server");
-    return *remote;
   }
 
   // Pulls, then reports what the server's head changed. True when some
@@ -197,7 +190,6 @@ class Watcher {
     Context quiet;
     quiet.directory = ctx_.directory;
     quiet.json = true;  // with emit_json false: nothing printed
-    quiet.store.reset();
     return quiet;
   }
 

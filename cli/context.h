@@ -31,6 +31,9 @@ struct Context {
 void add_list_filters(CLI::App* cmd, liaison::ListFilter& filter);
 void list_command(Context& ctx, Kind kind, const liaison::ListFilter& filter);
 
+// The remote `name`, which must be a server (cmd_exchange.cc); UserError
+// otherwise. Shared by sync, review and watch.
+Remote server_remote(Store& store, const std::string& name);
 // Pull from / push to a server remote (cmd_exchange.cc), shared with `sync`.
 // They print their outcome (as JSON only when `emit_json`) and return it.
 Json pull_from_server(Context& ctx, Store& store, const Remote& remote, bool emit_json = true);

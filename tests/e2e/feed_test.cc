@@ -20,6 +20,16 @@ class FeedTest : public ServerTest {
     argv.insert(argv.end(), args.begin(), args.end());
     return start_process(argv, env());
   }
+  // The file's text once it holds `needle`, or after 30 s without.
+  std::string text_once_it_holds(const std::string& file, const std::string& needle) {
+    std::string text;
+    for (int i = 0; i < 600 && text.find(needle) == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::ifstream in(file);
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    return text;
+  }
   // Waits up to `seconds` for the process to exit; its result, or a kill's.
   ProcessResult wait_for(BackgroundProcess& p, int seconds) {
     for (int i = 0; i < seconds * 20; ++i) {
@@ -82,12 +92,7 @@ TEST_F(FeedTest, FiltersHoldAndCtrlCLeavesACopyThatPassesDoctor) {
       json({"need", "add", "--org", "cis-atc", "--area", "border", "--title", "High need", "--priority", "high"},
            "hq")["id"];
   ok({"push"}, "hq");
-  std::string out;
-  for (int i = 0; i < 200 && out.find(high) == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream in(w.out_path);
-    out.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  text_once_it_holds(w.out_path, high);
   kill(w.pid, SIGINT);
   auto r = wait_for(w, 10);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -112,12 +117,7 @@ TEST_F(FeedTest, AWatcherComesBackAfterAServerRestartSaysSoOnceAndExecReadsJson)
   url.clear();
   start_server({"--feed-heartbeat", "1"}, "127.0.0.1:" + port);
   ok({"push"}, "hq");
-  std::string out;
-  for (int i = 0; i < 600 && out.find(missed) == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream in(exec_out);
-    out.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  auto out = text_once_it_holds(exec_out, missed);
   kill(w.pid, SIGINT);
   auto r = wait_for(w, 10);
   EXPECT_EQ(r.exit_code, 0) << r.err;
