@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <cerrno>
 #include <limits>
 #include <string_view>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <netinet/tcp.h>
 
 #include "base/error.h"
@@ -317,10 +319,24 @@ class Session : public FeedSink {
                                if (ec) return self->close_feed();
                                self->write_next();
                              });
-    // A watcher sends nothing after its request: anything readable is its
-    // going away (or a misbehaving client), and closes the feed.
-    socket.async_wait(tcp::socket::wait_read,
-                      [self = derived().shared_from_this()](beast::error_code) { self->close_feed(); });
+    notice_going_away();
+  }
+
+  // A watcher sends nothing after its request: anything readable is its
+  // going away (or a misbehaving client), and closes the feed. The reactor
+  // may wake a wait for an edge the request's read already consumed, so a
+  // wake with nothing to read waits again.
+  void notice_going_away() {
+    auto& socket = beast::get_lowest_layer(derived().stream()).socket();
+    socket.async_wait(tcp::socket::wait_read, [self = derived().shared_from_this()](beast::error_code ec) {
+      if (self->feed_closed_) return;
+      auto& s = beast::get_lowest_layer(self->derived().stream()).socket();
+      char byte;
+      if (!ec && ::recv(s.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0 &&
+          (errno == EAGAIN || errno == EWOULDBLOCK))
+        return self->notice_going_away();
+      self->close_feed();
+    });
   }
 
   void queue(std::shared_ptr<const std::string> frame) {
