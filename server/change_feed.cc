@@ -14,82 +14,108 @@ void log_failure(const std::string& what, const std::exception& e) {
   std::cerr << "change feed: " << what << ": " << e.what() << "\n";
 }
 
+// Gone watchers are forgotten in one sweep at most this often, so that
+// thousands leaving together cost a few sweeps, not one each.
+constexpr std::chrono::milliseconds kForgetEvery{100};
+
 }  // namespace
 
 ChangeFeed::ChangeFeed(const std::filesystem::path& history_dir, Segments& segments, FeedOptions options)
     : segments_(segments),
       options_(options),
       history_(History::open(history_dir)),
+      state_(std::make_shared<State>()),
       ping_(std::make_shared<const std::string>(sync::kSseHeartbeat)),
       thread_([this] { run(); }) {}
 
 ChangeFeed::~ChangeFeed() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stop = true;
   }
-  wake_.notify_all();
+  state_->wake.notify_all();
   thread_.join();
 }
 
 void ChangeFeed::central_moved(const CommitId& head) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (central_head_ == head) return;
-    central_head_ = head;
-    moved_ = true;
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (state_->central_head == head) return;
+    state_->central_head = head;
+    state_->moved = true;
   }
-  wake_.notify_all();
+  state_->wake.notify_all();
 }
 
-bool ChangeFeed::watch(const Audience& audience, const std::optional<CommitId>& since, std::weak_ptr<FeedSink> sink) {
+ChangeFeed::Ticket ChangeFeed::watch(const Audience& audience, const std::optional<CommitId>& since,
+                                     std::weak_ptr<FeedSink> sink) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_ || count_ >= options_.max_watchers) return false;
-    arriving_.push_back(Watcher{audience, since, std::move(sink)});
-    ++count_;
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (state_->closed || state_->tickets >= options_.max_watchers) return nullptr;
+    state_->arriving.push_back(Watcher{audience, since, std::move(sink)});
+    ++state_->tickets;
   }
-  wake_.notify_all();
-  return true;
+  state_->wake.notify_all();
+  return Ticket(static_cast<void*>(state_.get()), [state = state_](void*) {
+    {
+      std::lock_guard<std::mutex> lock(state->mutex);
+      --state->tickets;
+      ++state->departed;
+    }
+    state->wake.notify_all();
+  });
 }
 
 void ChangeFeed::close() {
   std::lock_guard<std::mutex> work(work_mutex_);
-  std::lock_guard<std::mutex> lock(mutex_);
-  closed_ = true;
-  arriving_.clear();
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->closed = true;
+  state_->arriving.clear();
   groups_.clear();
-  count_ = 0;
 }
 
 std::size_t ChangeFeed::watchers() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return count_;
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->tickets;
 }
 
 void ChangeFeed::run() {
-  auto next_beat = std::chrono::steady_clock::now() + options_.heartbeat;
+  using Clock = std::chrono::steady_clock;
+  auto next_beat = Clock::now() + options_.heartbeat;
+  auto next_forget = Clock::now();
   for (;;) {
     std::vector<Watcher> arriving;
     std::optional<CommitId> central;
+    bool forget = false;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait_until(lock, next_beat, [&] { return stop_ || moved_ || !arriving_.empty(); });
-      if (stop_) return;
-      arriving.swap(arriving_);
-      central = central_head_;
-      moved_ = false;
+      auto& s = *state_;
+      std::unique_lock<std::mutex> lock(s.mutex);
+      for (;;) {
+        if (s.stop) return;
+        auto now = Clock::now();
+        if (s.moved || !s.arriving.empty() || now >= next_beat || (s.departed && now >= next_forget)) break;
+        s.wake.wait_until(lock, s.departed ? std::min(next_beat, next_forget) : next_beat);
+      }
+      arriving.swap(s.arriving);
+      central = s.central_head;
+      s.moved = false;
+      forget = s.departed > 0 && Clock::now() >= next_forget;
+      if (forget) s.departed = 0;
     }
     std::lock_guard<std::mutex> work(work_mutex_);
+    if (forget) {
+      forget_gone();
+      next_forget = Clock::now() + kForgetEvery;
+    }
     if (central && central != processed_head_) {
       for (auto& [name, group] : groups_) advance(group, *central);
       processed_head_ = central;
     }
     CatchUps made;  // watchers coming back together mostly saw the same head
     for (auto& w : arriving) start(w, made);
-    if (std::chrono::steady_clock::now() >= next_beat) {
+    if (Clock::now() >= next_beat) {
       heartbeat();
-      next_beat = std::chrono::steady_clock::now() + options_.heartbeat;
+      next_beat = Clock::now() + options_.heartbeat;
     }
   }
 }
@@ -146,26 +172,24 @@ void ChangeFeed::advance(Group& group, const CommitId& central) {
 }
 
 void ChangeFeed::send_to(Group& group, const std::shared_ptr<const std::string>& frame) {
-  std::size_t gone = 0;
   std::erase_if(group.sinks, [&](const std::weak_ptr<FeedSink>& weak) {
     auto sink = weak.lock();
-    if (!sink) return ++gone, true;
+    if (!sink) return true;
     sink->send(frame);
     return false;
   });
-  if (gone) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    count_ -= gone;
-  }
+}
+
+// A gone watcher's weak_ptr keeps its connection's memory (one block with
+// the count), so it is not left until the next heartbeat.
+void ChangeFeed::forget_gone() {
+  for (auto& [name, group] : groups_)
+    std::erase_if(group.sinks, [](const std::weak_ptr<FeedSink>& weak) { return weak.expired(); });
 }
 
 void ChangeFeed::start(Watcher& watcher, CatchUps& made) {
   auto sink = watcher.sink.lock();
-  if (!sink) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    --count_;
-    return;
-  }
+  if (!sink) return;
   try {
     auto& group = group_of(watcher.audience);
     Json hello{{"head", group.head ? Json(*group.head) : Json()},
@@ -180,8 +204,6 @@ void ChangeFeed::start(Watcher& watcher, CatchUps& made) {
     group.sinks.push_back(watcher.sink);
   } catch (const std::exception& e) {
     log_failure("starting a watcher of " + watcher.audience.name(), e);
-    std::lock_guard<std::mutex> lock(mutex_);
-    --count_;
   }
 }
 

@@ -12,8 +12,9 @@
 // is more than an event holds or no head of its segment. Because one thread
 // sends everything, a new watcher's catch-up comes before any later event.
 //
-// Thread-safe. Watchers are held by weak_ptr: a connection that goes is
-// dropped at the next event or heartbeat.
+// Thread-safe. Watchers are held by weak_ptr, and each holds a ticket for
+// its place: a connection that goes gives its place back at once, and the
+// feed forgets it within a tenth of a second.
 #pragma once
 
 #include <chrono>
@@ -58,15 +59,18 @@ class ChangeFeed {
 
   // Central's head moved to `head` (Central::publish_head); returns at once.
   void central_moved(const CommitId& head);
+  // Held by a watcher for as long as it watches; dropping it gives the
+  // place back. It may outlive the feed.
+  using Ticket = std::shared_ptr<void>;
   // Adds a watcher of `audience` that last saw `since` of its segment
   // (nullopt: it starts from now). It is sent a "hello" event naming the
   // segment's head and the heartbeat, then what it missed, then each event.
-  // False when the feed holds max_watchers already or was closed.
-  bool watch(const Audience& audience, const std::optional<CommitId>& since, std::weak_ptr<FeedSink> sink);
+  // Null when the feed holds max_watchers tickets already or was closed.
+  Ticket watch(const Audience& audience, const std::optional<CommitId>& since, std::weak_ptr<FeedSink> sink);
   // Drops every watcher and takes no more, returning once no send() is
   // under way: the connection code calls it before its sockets go.
   void close();
-  // Watchers held (live or not yet noticed gone).
+  // Tickets held.
   std::size_t watchers() const;
   const FeedOptions& options() const { return options_; }
 
@@ -95,18 +99,24 @@ class ChangeFeed {
   void heartbeat();
   // Sends `frame` to the group's live watchers and forgets the gone ones.
   void send_to(Group& group, const std::shared_ptr<const std::string>& frame);
+  void forget_gone();
+
+  // What the feed's thread waits on, shared with the tickets.
+  struct State {
+    std::mutex mutex;  // guards all of State
+    std::condition_variable wake;
+    std::optional<CommitId> central_head;
+    bool moved = false;
+    std::vector<Watcher> arriving;
+    std::size_t tickets = 0;
+    std::size_t departed = 0;  // tickets dropped since the feed last forgot the gone
+    bool stop = false, closed = false;
+  };
 
   Segments& segments_;
   FeedOptions options_;
   History history_;  // used by the feed's thread only
-
-  mutable std::mutex mutex_;  // guards what follows, up to work_mutex_
-  std::condition_variable wake_;
-  std::optional<CommitId> central_head_;
-  bool moved_ = false;
-  std::vector<Watcher> arriving_;
-  std::size_t count_ = 0;
-  bool stop_ = false, closed_ = false;
+  std::shared_ptr<State> state_;
 
   std::mutex work_mutex_;  // held by the feed's thread while it sends
   std::optional<CommitId> processed_head_;

@@ -286,7 +286,8 @@ class Session : public FeedSink {
   void open_feed(Response response, unsigned version, std::chrono::steady_clock::duration took) {
     auto* feed = central_.feed();
     auto start = *response.feed;
-    if (!feed || !feed->watch(start.audience, start.since, derived().weak_from_this())) {
+    if (feed) feed_ticket_ = feed->watch(start.audience, start.since, derived().weak_from_this());
+    if (!feed_ticket_) {
       auto r = error_response(http::status::service_unavailable, "the server holds as many watchers as it takes");
       r.org = response.org;
       return respond(std::move(r), false, "");
@@ -367,6 +368,7 @@ class Session : public FeedSink {
   void close_feed() {
     if (feed_closed_) return;
     feed_closed_ = true;
+    feed_ticket_.reset();
     events_.clear();
     beast::error_code ec;
     beast::get_lowest_layer(derived().stream()).socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -387,6 +389,7 @@ class Session : public FeedSink {
   std::size_t drain_limit_ = kDrainAuthenticated;
   std::vector<std::shared_ptr<const std::string>> events_;  // the feed's, unwritten (at most kMaxQueuedEvents)
   bool writing_ = false, feed_closed_ = false;
+  ChangeFeed::Ticket feed_ticket_;  // this connection's place in the feed, while it watches
 };
 
 class PlainSession : public Session<PlainSession>, public std::enable_shared_from_this<PlainSession> {
@@ -406,7 +409,7 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
   void drain() {
     stream_.expires_after(std::chrono::seconds(5));
     auto self = shared_from_this();
-    drain_buffer_.resize(65536);  // only now: most connections never drain
+    drain_buffer_.resize(8192);  // only now: most connections never drain
     stream_.async_read_some(net::buffer(drain_buffer_), [self](beast::error_code ec, std::size_t n) {
       self->drained_ += n;
       if (!ec && self->drained_ < self->drain_limit_) self->drain();

@@ -8,7 +8,8 @@
 #     every watcher (p50, p99, max over 11 pushes);
 #   - the server's resident memory with no watcher, with all of them, after
 #     the pushes and after every watcher reconnected (per connection);
-#   - a push + pull round and a clone with no watcher and with all of them;
+#   - a one-record push, a reader's pull of it and a clone, with no watcher
+#     and with all of them;
 #   - the server's CPU with the watchers idle, and with as many clients
 #     polling /v1/fetch once a second (answers per second, latency).
 # Everything listens on 127.0.0.1 only.
@@ -26,7 +27,6 @@ say() { printf '%-64s %14s\n' "$1" "$2"; }
 "$GEN" "$WORK/gen" "$N" 0 0 100 >/dev/null
 "$LIAISOND" init "$WORK/data" >/dev/null
 ADMIN=$("$LIAISOND" token create --data "$WORK/data" --org un-ctc --role admin)
-EDITOR=$("$LIAISOND" token create --data "$WORK/data" --org gen-org-0007 --role editor)
 READER=$("$LIAISOND" token create --data "$WORK/data" --org world-bank --role reader)
 start_liaisond "$WORK/data" "$WORK/server.log"
 HOSTPORT="${URL#http://}"
@@ -34,59 +34,72 @@ HOSTPORT="${URL#http://}"
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/orgs.csv" >/dev/null
 "$LIAISON" -C "$WORK/admin" import "$WORK/gen/contacts.csv" >/dev/null
 "$LIAISON" -C "$WORK/admin" push >/dev/null
-"$LIAISON" -C "$WORK" clone "$URL" editor --token "$EDITOR" >/dev/null
 "$LIAISON" -C "$WORK" clone "$URL" reader --token "$READER" >/dev/null
-ID=$("$LIAISON" -C "$WORK/editor" --json list contacts --org gen-org-0007 --limit 1 | grep -o '"id": "[0-9a-f]*"' | head -1 | cut -d'"' -f4)
-EDIT="\"$LIAISON\" -C \"$WORK/editor\" contact edit $ID"
-PUSH="\"$LIAISON\" -C \"$WORK/editor\" push >/dev/null"
+# The pushes come from central staff's copy (an admin's push onto central
+# answers and exits: no fetch after the answer), so the delay from the
+# push process's exit to an event's arrival is close to the delay from the
+# answer (a few ms less); the delay from the push's start bounds it above.
+ID=$("$LIAISON" -C "$WORK/admin" --json list contacts --org gen-org-0007 --limit 1 | grep -o '"id": "[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+EDIT="\"$LIAISON\" -C \"$WORK/admin\" contact edit $ID"
+PUSH="\"$LIAISON\" -C \"$WORK/admin\" push >/dev/null"
 PULL="\"$LIAISON\" -C \"$WORK/reader\" pull >/dev/null"
 CLONE() { echo "rm -rf \"$WORK/c$1\" && \"$LIAISON\" -C \"$WORK\" clone \"$URL\" c$1 --token \"$READER\" >/dev/null"; }
 
-# The script the load client runs, and the same pushes, pulls and clones
-# timed with no watcher connected.
-round() { echo "$EDIT --role 'Round $1' >/dev/null && $PUSH && $PULL"; }
+# The script the load client runs; the same edits, pushes, pulls and clones
+# are timed with no watcher connected.
 script="$WORK/script"
 {
   echo "rss"
   echo "cpu 10"
-  for r in $(seq 11); do echo "run $EDIT --role 'Feed $r' >/dev/null"; echo "push $PUSH"; done
+  for r in $(seq 11); do
+    echo "run $EDIT --role 'Feed $r' >/dev/null"
+    echo "push $PUSH"
+    echo "run $PULL # pull"
+  done
   echo "summary"
   echo "rss"
-  for r in $(seq 5); do echo "run $(round "Connected $r")"; done
-  for r in $(seq 3); do echo "run $(CLONE "w$r")"; done
-  echo "reconnect"
-  echo "rss"
-  echo "reconnect"
-  echo "rss"
+  for r in $(seq 5); do echo "run $(CLONE "w$r") # clone"; done
+  for r in $(seq 4); do echo "reconnect"; echo "rss"; done
 } >"$script"
 
 printf '%-64s %14s\n' "$N contacts, $WATCHERS watchers ($(date -u +%F), $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?'))" "figure"
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$SERVER_PID/status"; }
-# Warm the server's caches as the watchers' run will find them.
-for r in $(seq 2); do bash -c "$(round "Warm $r")"; done
-say "server RSS with no watcher (KB)" "$(rss)"
-plain=(); for r in $(seq 5); do plain+=("$(time_ms bash -c "$(round "Plain $r")")"); done
-clones=(); for r in $(seq 3); do clones+=("$(time_ms bash -c "$(CLONE "p$r")")"); done
+pushes=(); pulls=(); clones=()
+for r in $(seq 13); do
+  bash -c "$EDIT --role 'Plain $r' >/dev/null"
+  t=$(time_ms bash -c "$PUSH"); p=$(time_ms bash -c "$PULL")
+  # The first two warm the server's caches as the watchers' run finds them.
+  if [ "$r" -gt 2 ]; then pushes+=("$t"); pulls+=("$p"); fi
+done
+for r in $(seq 5); do clones+=("$(time_ms bash -c "$(CLONE "p$r")")"); done
 IDLE_BEFORE=$(rss)
+say "server RSS with no watcher (KB)" "$IDLE_BEFORE"
 
+LOG_BEFORE=$(wc -l <"$WORK/server.log")
 "$LOAD" watch "$HOSTPORT" "$READER" "$WATCHERS" "$SERVER_PID" <"$script" >"$WORK/load.out"
-cat "$WORK/load.out" | sed 's/^/  load client: /' | grep -v ': run ' || true
+LOG_AFTER=$(wc -l <"$WORK/server.log")
+# The server's own time for a push (its log), without the client's.
+push_ms() { grep 'POST /v1/push 200' | sed 's/.* \([0-9.]*\)ms$/\1/' | tail -11 | median; }
+grep -v '^run ' "$WORK/load.out" | sed 's/^/  load client: /' || true
 
 rss_lines=($(awk '/^rss/ { print $2 }' "$WORK/load.out"))
-per_conn() { awk -v a="$IDLE_BEFORE" -v b="$1" -v n="$WATCHERS" 'BEGIN { printf "%.1f", (b - a) * 1024 / n / 1024 }'; }
+per_conn() { awk -v a="$IDLE_BEFORE" -v b="$1" -v n="$WATCHERS" 'BEGIN { printf "%.1f", (b - a) / n }'; }
 say "server RSS, $WATCHERS watchers connected (KB)" "${rss_lines[0]}"
-say "  per connection (KB), as connected" "$(per_conn "${rss_lines[0]}")"
-say "  per connection (KB), after 11 pushes" "$(per_conn "${rss_lines[1]}")"
-say "  per connection (KB), after every watcher reconnected once" "$(per_conn "${rss_lines[2]}")"
-say "  per connection (KB), after a second reconnection" "$(per_conn "${rss_lines[3]}")"
-say "$(grep '^summary' "$WORK/load.out" | sed 's/^summary of \([0-9]*\) arrivals.*/push answer -> event, \1 arrivals: p50 \/ p99 \/ max (ms)/')" \
+say "  per connection (KB): connected / after 11 pushes" "$(per_conn "${rss_lines[0]}") / $(per_conn "${rss_lines[1]}")"
+say "  per connection (KB), after reconnections 1 / 2 / 3 / 4" \
+  "$(per_conn "${rss_lines[2]}") / $(per_conn "${rss_lines[3]}") / $(per_conn "${rss_lines[4]}") / $(per_conn "${rss_lines[5]}")"
+say "push exit -> event, all arrivals: p50 / p99 / max (ms)" \
   "$(sed -n 's/^summary.*answer p50 \([0-9.]*\) p99 \([0-9.]*\) max \([0-9.]*\) ms.*/\1 \/ \2 \/ \3/p' "$WORK/load.out")"
-connected_rounds=$(grep "^run .*Connected" "$WORK/load.out" | awk '{ print $2 }' | median)
-connected_clones=$(grep "^run .*clone" "$WORK/load.out" | awk '{ print $2 }' | median)
-say "edit + push + pull, no watcher (median ms)" "$(printf '%s\n' "${plain[@]}" | median)"
-say "edit + push + pull, $WATCHERS watchers (median ms)" "$connected_rounds"
-say "reader's clone, no watcher (median ms)" "$(printf '%s\n' "${clones[@]}" | median)"
-say "reader's clone, $WATCHERS watchers (median ms)" "$connected_clones"
+say "push start -> event, all arrivals: p50 / p99 (ms)" \
+  "$(sed -n 's/^summary.*start p50 \([0-9.]*\) p99 \([0-9.]*\) ms.*/\1 \/ \2/p' "$WORK/load.out")"
+say "one-record push, no watcher / $WATCHERS watchers (median ms)" \
+  "$(printf '%s\n' "${pushes[@]}" | median) / $(sed -n 's/^push \([0-9.]*\) ms.*/\1/p' "$WORK/load.out" | median)"
+say "  the server's time for it (median ms)" \
+  "$(head -n "$LOG_BEFORE" "$WORK/server.log" | push_ms) / $(sed -n "$((LOG_BEFORE + 1)),${LOG_AFTER}p" "$WORK/server.log" | push_ms)"
+say "reader's pull of it, no watcher / $WATCHERS watchers (median ms)" \
+  "$(printf '%s\n' "${pulls[@]}" | median) / $(grep '^run .*# pull' "$WORK/load.out" | awk '{ print $2 }' | median)"
+say "reader's clone, no watcher / $WATCHERS watchers (median ms)" \
+  "$(printf '%s\n' "${clones[@]}" | median) / $(grep '^run .*# clone' "$WORK/load.out" | awk '{ print $2 }' | median)"
 say "server CPU, $WATCHERS idle watchers (% of one core)" "$(sed -n 's/^cpu \([0-9.]*\)%.*/\1/p' "$WORK/load.out")"
 
 # The same clients polling instead: a fetch with the reader's head, which

@@ -177,7 +177,8 @@ TEST_F(HandlersTest, AWatcherIsToldOfEachNewHeadAfterItsHello) {
   central->start_feed(FeedOptions{});
   auto before = *central->published_head();
   auto sink = std::make_shared<RecordingSink>();
-  ASSERT_TRUE(central->feed()->watch(Audience::all(), before, sink));
+  auto ticket = central->feed()->watch(Audience::all(), before, sink);
+  ASSERT_TRUE(ticket);
   CommitId next;
   {
     auto lock = central->lock();
@@ -199,9 +200,11 @@ TEST_F(HandlersTest, AWatcherIsToldOfEachNewHeadAfterItsHello) {
   EXPECT_LT(hello, change);
   EXPECT_NE(seen.find("\"previous\":\"" + before + "\""), std::string::npos) << seen;
   EXPECT_EQ(central->feed()->watchers(), 1u);
+  // Its place comes back as soon as it drops the ticket.
   sink.reset();
-  central->feed()->close();
+  ticket.reset();
   EXPECT_EQ(central->feed()->watchers(), 0u);
+  central->feed()->close();
   EXPECT_FALSE(central->feed()->watch(Audience::all(), std::nullopt, std::make_shared<RecordingSink>()));
 }
 
