@@ -236,6 +236,13 @@ void View::limit_page_cache(std::int64_t bytes) {
   db_.exec("PRAGMA cache_size=-" + std::to_string(bytes / 1024));
 }
 
+std::int64_t View::page_cache_limit() {
+  // Negative: KiB; positive: pages.
+  auto size = std::stoll(db_.scalar("PRAGMA cache_size").value_or("0"));
+  if (size < 0) return -size * 1024;
+  return size * std::stoll(db_.scalar("PRAGMA page_size").value_or("4096"));
+}
+
 View View::open(const std::filesystem::path& path) {
   View view(Database::open(path));
   // The records include personal data: the owner alone may read the file
@@ -302,21 +309,23 @@ View::KindStatements& View::statements(Kind kind) {
   const auto& ks = spec(kind);
   std::string table(ks.plural);
   const auto& columns = row_layout(kind).columns;
-  std::string insert = "INSERT INTO " + table + "(id";
+  // Writes name main's tables: on a connection limited to an audience
+  // (audience_scope.h) the plain names are read-only views.
+  std::string insert = "INSERT INTO main." + table + "(id";
   std::string values = "VALUES(?";
   for (const auto* f : columns) {
     insert += ", " + quoted(f->name);
     values += ",?";
   }
   insert += ", json) " + values + ",?)";
-  std::string update = "UPDATE " + table + " SET ";
+  std::string update = "UPDATE main." + table + " SET ";
   for (const auto* f : columns) update += quoted(f->name) + "=?, ";
   update += "json=? WHERE rid=?";
   auto* s = new KindStatements{
       db_.prepare("SELECT rid FROM " + table + " WHERE id=?"),
       db_.prepare("SELECT rid, json FROM " + table + " WHERE id=?"),
       db_.prepare("SELECT json FROM " + table + " WHERE id=?"),
-      db_.prepare("DELETE FROM " + table + " WHERE rid=?"),
+      db_.prepare("DELETE FROM main." + table + " WHERE rid=?"),
       db_.prepare("INSERT INTO temp.search_forget(rowid, body) VALUES(?, ?)"),
       db_.prepare("DELETE FROM temp.search_pending WHERE rowid=?"),
       {},
@@ -327,8 +336,8 @@ View::KindStatements& View::statements(Kind kind) {
   };
   for (const auto* f : row_layout(kind).sets) {  // in ViewRow::members' numbering
     auto st = set_table(kind, *f);
-    s->delete_sets.push_back(db_.prepare("DELETE FROM " + st + " WHERE rid=?"));
-    s->insert_sets.emplace_back(f, db_.prepare("INSERT OR IGNORE INTO " + st + "(rid, value) VALUES(?,?)"));
+    s->delete_sets.push_back(db_.prepare("DELETE FROM main." + st + " WHERE rid=?"));
+    s->insert_sets.emplace_back(f, db_.prepare("INSERT OR IGNORE INTO main." + st + "(rid, value) VALUES(?,?)"));
   }
   statements_[kind].reset(s);
   return *s;

@@ -1,0 +1,119 @@
+// Tests of a view connection limited to one audience (view/audience_scope.h):
+// lists, search, the matrix and references see what the audience may see and
+// nothing else, on a directory holding one record of each visibility.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "store/store.h"
+#include "view/assistance.h"
+#include "view/audience_scope.h"
+#include "view/query.h"
+#include "tests/unit/temp_copy.h"
+
+namespace liaison {
+namespace {
+
+std::string id(char c) { return std::string(32, c); }
+constexpr const char* kCanary = "CANARYSCOPERESTRICTED";
+constexpr const char* kPersonal = "canary.scope.personal@example.org";
+
+class AudienceScopeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store.emplace(Store::init(dir / "copy", {"un-ctc", std::nullopt, true}));
+    auto need = [](char c, const char* visibility, const char* title) {
+      Json n = {{"id", id(c)}, {"org", "cis-atc"}, {"area", "border"}, {"state", "KZ"}, {"priority", "high"},
+                {"status", "open"}, {"raised", "2025-01-01"}, {"title", title}};
+      if (*visibility) n["visibility"] = visibility;
+      if (std::string(visibility) == "restricted") n["shared_with"] = {"osce"};
+      return RecordChange{Kind::Need, id(c), n};
+    };
+    store->commit(
+        {
+            need('a', "", "Public need"),
+            need('b', "partners", "Partners need"),
+            need('c', "restricted", kCanary),
+            RecordChange{Kind::Offer, id('1'),
+                         Json{{"id", id('1')}, {"provider", "eu"}, {"title", "Offer covering two"}, {"kind", "training"},
+                              {"areas", {"border"}}, {"recipients", {"KZ"}}, {"status", "planned"},
+                              {"needs", {id('a'), id('c')}}}},
+            RecordChange{Kind::Contact, id('e'),
+                         Json{{"id", id('e')}, {"org", "cis-atc"}, {"role", "Border duty desk"}, {"status", "active"}, {"visibility", "public"},
+                              {"emails", {kPersonal}}, {"name", "Ivan Testov"}}},
+        },
+        "test data");
+  }
+  // A connection of its own on the copy's view, limited to `audience`.
+  View limited(const Audience& audience) {
+    auto view = View::open(dir / "copy" / "view.db");
+    limit_to_audience(view, audience);
+    return view;
+  }
+  std::set<std::string> need_ids(View& view) {
+    std::set<std::string> out;
+    for (const auto& n : list_records(view, Kind::Need, {})) out.insert(n["id"].get<std::string>());
+    return out;
+  }
+  test::TempDir dir;
+  std::optional<Store> store;
+};
+
+TEST_F(AudienceScopeTest, EachAudienceListsTheNeedsItMaySee) {
+  auto reader = limited(Audience::everyone());
+  EXPECT_EQ(need_ids(reader), (std::set<std::string>{id('a')}));
+  auto partners = limited(Audience::partners());
+  EXPECT_EQ(need_ids(partners), (std::set<std::string>{id('a'), id('b')}));
+  auto shared = limited(Audience::of_org("osce"));
+  EXPECT_EQ(need_ids(shared), (std::set<std::string>{id('a'), id('b'), id('c')}));
+  auto owner = limited(Audience::of_org("cis-atc"));
+  EXPECT_EQ(need_ids(owner), (std::set<std::string>{id('a'), id('b'), id('c')}));
+  auto other = limited(Audience::of_org("eu"));
+  EXPECT_EQ(need_ids(other), (std::set<std::string>{id('a'), id('b')}));
+  auto admin = limited(Audience::all());
+  EXPECT_EQ(need_ids(admin), (std::set<std::string>{id('a'), id('b'), id('c')}));
+}
+
+TEST_F(AudienceScopeTest, SearchAndTheMatrixCountOnlyWhatTheAudienceSees) {
+  auto reader = limited(Audience::everyone());
+  EXPECT_TRUE(search_records(reader, kCanary, 10).empty());
+  auto shared = limited(Audience::of_org("osce"));
+  EXPECT_EQ(search_records(shared, kCanary, 10).size(), 1u);
+  auto m = build_matrix(reader, {});
+  EXPECT_EQ(m.total.open, 1);
+  EXPECT_EQ(m.total.covered, 1);
+  auto full = build_matrix(store->view(), {});
+  EXPECT_EQ(full.total.open, 3);
+  auto other = limited(Audience::of_org("eu"));
+  EXPECT_EQ(build_matrix(other, {}).total.open, 2);
+}
+
+TEST_F(AudienceScopeTest, AReferenceToAHiddenRecordAndPersonalFieldsAreLeftOut) {
+  auto reader = limited(Audience::everyone());
+  auto offer = reader.get(Kind::Offer, id('1'));
+  ASSERT_TRUE(offer);
+  auto shown = visible_record(reader, Audience::everyone(), Kind::Offer, *offer);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ((*shown)["needs"], Json::array({id('a')}));
+  auto contact = reader.get(Kind::Contact, id('e'));
+  ASSERT_TRUE(contact);
+  auto point = visible_record(reader, Audience::everyone(), Kind::Contact, *contact);
+  ASSERT_TRUE(point);
+  EXPECT_EQ((*point)["role"], "Border duty desk");
+  EXPECT_FALSE(point->contains("emails"));
+  EXPECT_FALSE(point->contains("name"));
+  EXPECT_EQ(point->dump().find(kPersonal), std::string::npos);
+  auto partner = limited(Audience::partners());
+  auto full = visible_record(partner, Audience::partners(), Kind::Contact, *partner.get(Kind::Contact, id('e')));
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)["emails"], Json::array({kPersonal}));
+  // Nothing is written through a limited connection.
+  EXPECT_ANY_THROW(reader.remove(Kind::Need, id('a')));
+  EXPECT_TRUE(store->view().exists(Kind::Need, id('a')));
+  // A restricted need is not a row of the reader's view at all.
+  EXPECT_FALSE(reader.get(Kind::Need, id('c')));
+  EXPECT_FALSE(reader.exists(Kind::Need, id('c')));
+}
+
+}  // namespace
+}  // namespace liaison

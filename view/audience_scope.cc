@@ -1,0 +1,75 @@
+#include "view/audience_scope.h"
+
+namespace liaison {
+
+namespace {
+
+std::string literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// The SQL condition, over main.<plural> aliased r, of may_see().
+std::string sees_condition(const Audience& audience, Kind kind) {
+  const auto& ks = spec(kind);
+  std::string v = "coalesce(r.visibility, " + literal(ks.default_visibility) + ")";
+  switch (audience.level) {
+    case Audience::Level::All:
+      return "1";
+    case Audience::Level::Public:
+      return v + " = 'public'";
+    case Audience::Level::Partners:
+      return v + " IN ('public', 'partners')";
+    case Audience::Level::Org:
+      break;
+  }
+  std::string org = literal(audience.org);
+  std::string shared;
+  for (const auto& f : ks.fields)
+    if (f.name == "shared_with" && has_set_table(f))
+      shared = " OR EXISTS (SELECT 1 FROM main." + set_table(kind, f) + " s WHERE s.rid = r.rid AND s.value = " + org + ")";
+  return v + " IN ('public', 'partners') OR r.\"" + std::string(ks.owner_field) + "\" = " + org + shared;
+}
+
+}  // namespace
+
+void limit_to_audience(View& view, const Audience& audience) {
+  if (audience.level == Audience::Level::All) return;
+  std::string sql;
+  for (Kind kind : kAllKinds) {
+    const auto& ks = spec(kind);
+    if (ks.default_visibility.empty()) continue;  // always public
+    std::string table(ks.plural);
+    sql += "CREATE TEMP VIEW " + table + " AS SELECT * FROM main." + table + " r WHERE " + sees_condition(audience, kind) + ";";
+  }
+  // Set tables after every kind's view: a reference's member must be a
+  // record the audience sees.
+  for (Kind kind : kAllKinds) {
+    const auto& ks = spec(kind);
+    if (ks.default_visibility.empty()) continue;
+    for (const auto& f : ks.fields) {
+      if (!has_set_table(f)) continue;
+      auto name = set_table(kind, f);
+      std::string member;
+      if (f.ref && !spec(*f.ref).default_visibility.empty())
+        member = " AND s.value IN (SELECT id FROM " +
+                 std::string(spec(*f.ref).plural) + ")";
+      sql += "CREATE TEMP VIEW " + name + " AS SELECT s.* FROM main." + name + " s WHERE s.rid IN (SELECT rid FROM " +
+             std::string(ks.plural) + ")" + member + ";";
+    }
+  }
+  // And nothing through it changes the file.
+  sql += "PRAGMA query_only=1;";
+  view.db().exec(sql);
+}
+
+std::optional<Json> visible_record(View& view, const Audience& audience, Kind kind, const Json& record) {
+  return project_record(audience, kind, record,
+                        [&](Kind k, const std::string& id) { return view.exists(k, id); });
+}
+
+}  // namespace liaison
