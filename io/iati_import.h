@@ -45,7 +45,9 @@ struct IatiLimits {
 
 struct IatiImport {
   std::string file_name;
-  std::vector<RecordChange> changes;  // new and updated offers
+  // New and updated offers, each as its canonical text and view row (its
+  // JSON left null, store.h), to commit with `normalized`.
+  std::vector<RecordChange> changes;
   std::vector<std::string> labels;    // changes[i]'s activity: "FILE:LINE: activity ID"
   std::size_t activities = 0, imported = 0, updated = 0, unchanged = 0, skipped_count = 0;
   // The first kIatiListed of each list; skipped_count counts them all, so

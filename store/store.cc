@@ -95,6 +95,36 @@ std::vector<NormalizedRecord> normalize_all(const std::vector<RecordChange>& cha
   return out;
 }
 
+// The view's page cache for a large change: its dirty pages go to the WAL
+// as the cache fills instead of all waiting in memory for the commit (an
+// IATI import of 18k offers held 16 MB of them). At 8 MB, an import of 100k
+// contacts, one of 10k changed contacts and a merge of 2 x 10k were no
+// slower than with the usual 256 MB (2026-12-02).
+constexpr std::int64_t kLargeChangePageCache = 8 << 20;
+
+// Caps the view's page cache while it lives, then gives it back its limit.
+class PageCacheCap {
+ public:
+  PageCacheCap(View& view, std::int64_t bytes) : view_(view), before_(view.page_cache_limit()) {
+    if (bytes < before_) view_.limit_page_cache(bytes);
+    else before_ = 0;
+  }
+  ~PageCacheCap() {
+    if (before_ == 0) return;
+    try {
+      view_.limit_page_cache(before_);
+    } catch (...) {
+      // Setting a pragma does not fail on an open connection; nothing to undo if it did.
+    }
+  }
+  PageCacheCap(const PageCacheCap&) = delete;
+  PageCacheCap& operator=(const PageCacheCap&) = delete;
+
+ private:
+  View& view_;
+  std::int64_t before_;
+};
+
 }  // namespace
 
 std::string describe_change(Kind kind, const std::optional<Json>& before, const std::optional<Json>& after) {
@@ -354,6 +384,13 @@ std::optional<Json> Store::planned_before(const ChangePlan& plan, Kind kind, con
 
 namespace {
 
+// The record of a change that may have been given by its text alone
+// (RecordChange::after null), read from that text the first time it is asked for.
+const Json& record_of(RecordChange& c) {
+  if (c.after->is_null()) *c.after = parse_json(c.text, record_path(c.kind, c.id));
+  return *c.after;
+}
+
 // The changes with their normalised records and ids, in input order; throws
 // RecordError for the first record that failed to normalise, whose id does
 // not match the one given, or that appears twice. was_read[i] tells whether
@@ -376,9 +413,11 @@ std::vector<RecordChange> normalized_changes(std::vector<RecordChange>& input, s
         }
       }
       n.after = normalized ? std::move(*c.after) : std::move(normal[i].record);
+      if (n.after->is_null() && (n.text.empty() || !n.row))
+        throw Failure("a record given by its text alone needs its text and its row");
       std::string id = n.row ? n.row->id : record_id(c.kind, *n.after);
       if (given && id != n.id)
-        throw RecordError(i, describe_record(c.kind, *n.after) + ": id does not match '" + n.id + "'");
+        throw RecordError(i, describe_record(c.kind, record_of(n)) + ": id does not match '" + n.id + "'");
       n.id = std::move(id);
     }
     was_read.push_back(read_ahead && given);
@@ -429,7 +468,7 @@ Store::ChangePlan Store::plan_change(std::vector<RecordChange> input, bool norma
     auto& c = changes[i];
     auto before = was_read[i] ? std::move(read_before[i]) : planned_before(plan, c.kind, c.id);
     if (!before && !c.after) throw RecordError(i, "no " + std::string(kind_name(c.kind)) + " with id '" + c.id + "'");
-    if (before && c.after && *before == *c.after) continue;
+    if (before && c.after && *before == record_of(c)) continue;
     if (before && c.after) {
       try {
         check_update(c.kind, *before, *c.after);
@@ -442,7 +481,11 @@ Store::ChangePlan Store::plan_change(std::vector<RecordChange> input, bool norma
     if (c.after) text = c.text.empty() ? canonical_json(*c.after) : std::move(c.text);
     plan.files.push_back({record_path(c.kind, c.id), std::move(text)});
     plan.replaces_rows |= before.has_value();
-    if (kept == 0) plan.summary = describe_change(c.kind, before, c.after);
+    if (kept == 0)
+      plan.summary = describe_change(c.kind, before, c.after && c.after->is_null()
+                                                         ? std::optional<Json>(parse_json(*plan.files.back().content,
+                                                                                          plan.files.back().path))
+                                                         : c.after);
     if (c.after && !before) *c.after = Json();  // written from its row and text from here on
     plan.befores.push_back(std::move(before));
     if (kept != i) changes[kept] = std::move(c);
@@ -486,6 +529,8 @@ CommitId Store::apply_change(ChangePlan& plan, const std::string& message, const
 
 std::future<void> Store::write_view(ChangePlan& plan) {
   auto& effective = plan.effective;
+  std::optional<PageCacheCap> cap;
+  if (effective.size() > kLargeChange) cap.emplace(view_, kLargeChangePageCache);
   // Dropping indexes pays off for a large load of new rows only: replacing
   // rows needs the indexes to find the old ones.
   bool bulk = effective.size() > kRebuildIndexesAbove && !plan.replaces_rows;

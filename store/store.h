@@ -34,6 +34,11 @@ namespace liaison {
 struct RecordChange {
   Kind kind;
   std::string id;
+  // The record. A caller that gives `text` and `row` of a record it has
+  // normalised (commit's `normalized`) may leave it null, Json(): the store
+  // then reads the record from `text` only where it needs it (when it
+  // replaces one, or names the commit), so that an import need not hold
+  // each record in three forms.
   std::optional<Json> after;
   // canonical_json(*after), when the caller made it already (import does,
   // on its checking threads); empty: commit() makes it.

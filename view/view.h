@@ -79,8 +79,13 @@ class View {
   // A write transaction (BEGIN IMMEDIATE): the copy's writer lock.
   Transaction write_transaction() { return Transaction(db_); }
   bool in_transaction() const { return db_.in_transaction(); }
-  // Caps this connection's page cache (a long-running server).
+  // Caps this connection's page cache (a long-running server, a bulk
+  // change). Pages a write transaction has changed beyond the cap are
+  // written to the WAL before it commits (SQLite's cache spill), where they
+  // count only once it does: a transaction stays all or nothing.
   void limit_page_cache(std::int64_t bytes);
+  // The cap in bytes, as limit_page_cache or open set it.
+  std::int64_t page_cache_limit();
 
   // The commit the records reflect; nullopt for an empty view. set_head
   // also completes the full-text index for the records put or removed since

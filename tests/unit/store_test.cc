@@ -1,9 +1,11 @@
 // Unit tests of the local copy (store/store.h): init with reference data,
 // add/update/remove through commit(), reference checks that reject a change
-// and write nothing, catching the view up with history, doctor(), and id
-// prefix resolution.
+// and write nothing, catching the view up with history, doctor(), id
+// prefix resolution, records handed over as their text and row alone, and
+// the page cache limit a large change leaves as it found it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 
@@ -422,6 +424,59 @@ TEST_F(StoreTest, ResolveAnyLooksAcrossKinds) {
   EXPECT_EQ(s().resolve_any("osce").kind, Kind::Org);
   EXPECT_EQ(s().resolve_any("border").kind, Kind::Area);
   EXPECT_THROW(s().resolve_any("zzzz"), UserError);
+}
+
+// A change as an import hands it over: its canonical text and view row,
+// its JSON left null (RecordChange::after).
+RecordChange by_text(Kind kind, const Json& record) {
+  Json normal = normalize_record(kind, record);
+  return RecordChange{kind, record_id(kind, normal), Json(), canonical_json(normal), make_view_row(kind, normal)};
+}
+
+TEST_F(StoreTest, RecordsGivenByTheirTextAloneAreWrittenComparedAndChecked) {
+  auto c1 = s().commit({by_text(Kind::Contact, contact(kA1, "cis-atc", "Jane Roe"))}, "", true);
+  ASSERT_TRUE(c1.has_value());
+  Json stored = s().get(Kind::Contact, kA1);
+  EXPECT_EQ(stored["name"], "Jane Roe");
+  EXPECT_EQ(s().history().read_file(*c1, record_path(Kind::Contact, kA1)), canonical_json(stored));
+  EXPECT_EQ(commit_first_line(s().history().commit_info(*c1).message), "Add contact abc00000 (Jane Roe)")
+      << "the message is made from the text";
+
+  // Replacing a record: read from the text, compared with the stored one.
+  EXPECT_FALSE(s().commit({by_text(Kind::Contact, stored)}, "", true).has_value()) << "the same record changes nothing";
+  Json edited = stored;
+  edited["role"] = "Head of unit";
+  auto c2 = s().commit({by_text(Kind::Contact, edited)}, "", true);
+  ASSERT_TRUE(c2.has_value());
+  EXPECT_EQ(commit_first_line(s().history().commit_info(*c2).message), "Edit contact abc00000 (Jane Roe): role");
+  EXPECT_EQ(s().get(Kind::Contact, kA1)["role"], "Head of unit");
+
+  // Cross-record checks name the record from its text.
+  auto msg = rejected([&] { s().commit({by_text(Kind::Contact, contact(kA2, "no-such-org", "John Doe"))}, "", true); });
+  EXPECT_NE(msg.find("John Doe"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("unknown org 'no-such-org'"), std::string::npos) << msg;
+
+  // A null record without its row is a caller's mistake, not a user's.
+  auto without_row = by_text(Kind::Contact, contact(kA2, "cis-atc", "John Doe"));
+  without_row.row.reset();
+  EXPECT_THROW(s().commit({without_row}, "", true), Failure);
+  EXPECT_TRUE(s().doctor().ok());
+}
+
+TEST_F(StoreTest, ALargeChangeGivesTheViewItsPageCacheLimitBack) {
+  // A large change caps the page cache while it writes the view (its pages
+  // spill to the WAL); the limit a server set is there again afterwards.
+  s().view().limit_page_cache(32 << 20);
+  std::vector<RecordChange> changes;
+  for (int i = 0; i < 6000; ++i) {
+    char id[33];
+    std::snprintf(id, sizeof id, "%032x", i + 1);
+    changes.push_back(by_text(Kind::Contact, contact(id, i % 2 ? "osce" : "unodc", "Person " + std::to_string(i))));
+  }
+  ASSERT_TRUE(s().commit(std::move(changes), "Bulk", true).has_value());
+  EXPECT_EQ(s().view().page_cache_limit(), 32 << 20);
+  EXPECT_EQ(s().view().count(Kind::Contact), 6000);
+  EXPECT_TRUE(s().doctor().ok());
 }
 
 TEST(DescribeChange, NamesTheChangedFields) {

@@ -1,10 +1,13 @@
 // Unit tests of the view (view/view.h): rows made from records away from
 // the database, the references read from them, a view of an older table
 // layout rebuilt from history when the copy opens, and the text prepared
-// for the search index (Arabic folding and the attached article).
+// for the search index (Arabic folding and the attached article), and a
+// write transaction whose pages a capped cache spilled rolled back whole.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <tuple>
 
 #include "view/query.h"
@@ -117,6 +120,36 @@ TEST(ViewLayout, AViewOfAnOlderLayoutIsRebuiltFromHistory) {
   EXPECT_EQ(store.state().remote_head("origin"), "abc");
   EXPECT_FALSE(db.scalar("SELECT name FROM sqlite_schema WHERE name='settings'")) << "the view keeps no settings";
   EXPECT_EQ(store.view().count(Kind::Contact), 1);
+  EXPECT_TRUE(store.doctor().ok());
+}
+
+TEST(ViewPageCache, PagesACappedCacheSpillsBeforeTheCommitGoWithARollback) {
+  // What a large change relies on when it caps the cache: the transaction's
+  // pages go to the WAL before it commits, and count only if it does.
+  test::TempDir dir;
+  auto copy = dir / "copy";
+  auto store = Store::init(copy, {"cis-atc", Person{"Unit Test", "unit.test@example.org"}, true});
+  auto& view = store.view();
+  view.limit_page_cache(256 << 10);
+  EXPECT_EQ(view.page_cache_limit(), 256 << 10);
+  auto wal = copy / "view.db-wal";
+  auto wal_before = std::filesystem::exists(wal) ? std::filesystem::file_size(wal) : 0;
+  {
+    auto tx = view.write_transaction();
+    for (int i = 0; i < 3000; ++i) {
+      char id[33];
+      std::snprintf(id, sizeof id, "%032x", i + 1);
+      Json c = sample_contact();
+      c["id"] = id;
+      c["notes"] = std::string(1000, 'a' + i % 26);
+      view.insert(Kind::Contact, c);
+    }
+    EXPECT_GT(std::filesystem::file_size(wal), wal_before + (1 << 20)) << "pages spilled to the WAL";
+    EXPECT_EQ(view.count(Kind::Contact), 3000);
+  }  // rolled back
+  EXPECT_EQ(view.count(Kind::Contact), 0);
+  auto other = Database::open(copy / "view.db");
+  EXPECT_EQ(other.scalar("SELECT count(*) FROM contacts"), "0") << "another connection sees nothing of it";
   EXPECT_TRUE(store.doctor().ok());
 }
 
