@@ -3,11 +3,15 @@
 // that libgit2 and `git verify-pack` read back to the same objects, identical
 // objects are stored once, objects the repository holds are skipped, an empty
 // writer writes nothing, finish()'s bytes index into another repository, a
-// write that fails before its index is in place leaves no readable pack, and
-// (skipped: a known bug) the same pack can be written after a failed write.
+// write that fails before its index is in place leaves no readable pack, the
+// same pack can be written after a failed write, and a writer that spools
+// its pack to a file in pieces writes the pack a held one writes (objects
+// larger than a piece included), which libgit2, git and History read back,
+// removes its file when dropped and can retry a failed write.
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <fstream>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -18,6 +22,7 @@
 
 #include "base/error.h"
 #include "git/git_handles.h"
+#include "git/history.h"
 #include "git/pack_writer.h"
 #include "tests/unit/temp_copy.h"
 
@@ -423,6 +428,119 @@ TEST_F(PackWriterTest, SamePackCanBeWrittenAfterAFailedWrite) {
   for (const auto& obj : objects) pack.add(obj.type, obj.content);
   EXPECT_NO_THROW(pack.write(git_dir));
   ASSERT_EQ(with_extension(".idx").size(), 1u);
+  expect_readable(git_dir, objects);
+}
+
+// What an import's pack holds: many small records, trees, and blobs larger
+// than the 1 MiB pieces a spooling writer writes its file in (one of them
+// compresses little), so that objects straddle pieces.
+std::vector<Object> spooled_sample(std::vector<Object> objects) {
+  for (int i = 0; i < 3000; ++i)
+    objects.push_back({GIT_OBJECT_BLOB, "{\"id\":\"" + std::to_string(i) + "\",\"notes\":\"" +
+                                            std::string(700 + i % 300, static_cast<char>('a' + i % 26)) + "\"}\n"});
+  objects.push_back({GIT_OBJECT_BLOB, noisy(2500000, 11)});
+  objects.push_back({GIT_OBJECT_BLOB, std::string(3 << 20, 'x')});
+  objects.push_back({GIT_OBJECT_BLOB, noisy((1 << 20) - 3, 13)});
+  return objects;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<fs::path> temporary_files(const fs::path& git_dir) {
+  std::vector<fs::path> out;
+  auto pack_dir = git_dir / "objects" / "pack";
+  if (!fs::exists(pack_dir)) return out;
+  for (const auto& e : fs::directory_iterator(pack_dir))
+    if (e.path().filename().string().starts_with("tmp_")) out.push_back(e.path());
+  return out;
+}
+
+TEST_F(PackWriterTest, SpooledPackIsTheHeldPackAndReadsBackTheSameObjects) {
+  auto objects = spooled_sample(sample_objects());
+  for (int level : {0, 1, 6}) {
+    SCOPED_TRACE("level " + std::to_string(level));
+    test::TempDir level_dir;
+    auto spooled_dir = level_dir / "spooled.git", held_dir = level_dir / "held.git";
+    init_repository(spooled_dir);
+    init_repository(held_dir);
+    PackWriter spooled(level, spooled_dir), held(level);
+    for (const auto& obj : objects) {
+      git_oid id = spooled.add(obj.type, obj.content);
+      EXPECT_EQ(oid_hex(id), oid_hex(libgit2_id(obj.type, obj.content)));
+      held.add(obj.type, obj.content);
+    }
+    EXPECT_EQ(spooled.size(), objects.size());
+    EXPECT_EQ(temporary_files(spooled_dir).size(), 1u) << "the pack is on its way to its file";
+    spooled.write(spooled_dir);
+    held.write(held_dir);
+    EXPECT_EQ(spooled.size(), 0u) << "a written writer starts again empty";
+    EXPECT_TRUE(temporary_files(spooled_dir).empty());
+
+    std::vector<fs::path> packs[2], indexes[2];
+    for (int side = 0; side < 2; ++side)
+      for (const auto& e : fs::directory_iterator((side ? held_dir : spooled_dir) / "objects" / "pack")) {
+        if (e.path().extension() == ".pack") packs[side].push_back(e.path());
+        if (e.path().extension() == ".idx") indexes[side].push_back(e.path());
+      }
+    ASSERT_EQ(packs[0].size(), 1u);
+    ASSERT_EQ(indexes[0].size(), 1u);
+    ASSERT_EQ(packs[1].size(), 1u);
+    EXPECT_EQ(packs[0][0].filename(), packs[1][0].filename()) << "the same checksum";
+    EXPECT_TRUE(file_bytes(packs[0][0]) == file_bytes(packs[1][0])) << "the same pack, byte for byte";
+    EXPECT_TRUE(file_bytes(indexes[0][0]) == file_bytes(indexes[1][0])) << "the same index";
+    EXPECT_EQ(fs::status(packs[0][0]).permissions() & fs::perms::owner_write, fs::perms::none)
+        << "a written pack is read-only, as git leaves its packs";
+    expect_readable(spooled_dir, objects);
+
+    int status = 0;
+    auto listing = command_output("git verify-pack '" + indexes[0][0].string() + "'", &status);
+    EXPECT_EQ(status, 0) << listing;
+
+    // History reads the large blobs back whole.
+    auto history = History::open(spooled_dir);
+    for (std::size_t i = objects.size() - 3; i < objects.size(); ++i) {
+      git_oid id = libgit2_id(objects[i].type, objects[i].content);
+      ObjectId blob;
+      std::copy(id.id, id.id + GIT_OID_RAWSZ, blob.bytes.begin());
+      EXPECT_TRUE(history.read_blob(blob) == objects[i].content) << oid_hex(id);
+    }
+  }
+}
+
+TEST_F(PackWriterTest, SpoolingWriterDroppedBeforeWriteRemovesItsFile) {
+  {
+    PackWriter pack(0, git_dir);
+    for (const auto& obj : spooled_sample({})) pack.add(obj.type, obj.content);
+    EXPECT_EQ(temporary_files(git_dir).size(), 1u);
+  }
+  EXPECT_TRUE(files_in_pack_dir().empty());
+  PackWriter small(0, git_dir);
+  small.add(GIT_OBJECT_BLOB, "{}\n");
+  EXPECT_THROW(small.finish(), Failure) << "a spooled pack is not given back as bytes";
+  test::TempDir other;
+  init_repository(other / "history.git");
+  EXPECT_THROW(small.write(other / "history.git"), Failure) << "nor written into another repository";
+  small.write(git_dir);
+  expect_readable(git_dir, {{GIT_OBJECT_BLOB, "{}\n"}});
+}
+
+TEST_F(PackWriterTest, SpooledPackCanBeWrittenAgainAfterAFailedWrite) {
+  auto objects = spooled_sample(sample_objects());
+  auto blocker = block_index_of(git_dir, objects);
+  PackWriter pack(1, git_dir);  // the level of block_index_of's twin, so the same name
+  for (const auto& obj : objects) pack.add(obj.type, obj.content);
+  EXPECT_THROW(pack.write(git_dir), Failure);
+  EXPECT_TRUE(with_extension(".pack").empty());
+  EXPECT_TRUE(with_extension(".idx").empty());
+  EXPECT_EQ(pack.size(), objects.size()) << "the writer keeps its objects";
+  fs::remove_all(blocker);
+  EXPECT_NO_THROW(pack.write(git_dir));
+  EXPECT_TRUE(temporary_files(git_dir).empty());
+  ASSERT_EQ(with_extension(".idx").size(), 1u);
+  ASSERT_TRUE(verify_pack_listing().has_value());
   expect_readable(git_dir, objects);
 }
 
