@@ -199,17 +199,6 @@ Response integrate(Central& central, const Caller& caller, const std::string& pa
   return json_response(200, {{"result", result}, {"head", head}});
 }
 
-// The audience a token is served: readers the public segment, editors
-// their organization's, admins central itself.
-Audience audience_of(const Identity& who) {
-  switch (who.role) {
-    case Role::Reader: return Audience::everyone();
-    case Role::Editor: return Audience::of_org(who.org);
-    case Role::Admin: return Audience::all();
-  }
-  return Audience::everyone();
-}
-
 // A push onto a segment (segment_push.h): translated into one central
 // commit, checked as any push is, then the head moves. The answer's head is
 // the segment's projection of the new central head, which the copy moves to.
@@ -460,6 +449,15 @@ Response clone_route(Central& central, const Request& req, const Identity& who) 
 }
 
 }  // namespace
+
+Audience audience_of(const Identity& who) {
+  switch (who.role) {
+    case Role::Reader: return Audience::everyone();
+    case Role::Editor: return Audience::of_org(who.org);
+    case Role::Admin: return Audience::all();
+  }
+  return Audience::everyone();
+}
 
 bool needs_token(std::string_view method, std::string_view target) {
   return !(method == "GET" && target == sync::route::kHealth);

@@ -28,6 +28,10 @@ struct Request {
   std::string body;
   std::string client_address;  // the peer's IP address, for the log and the audit
   std::string last_event_id;   // the Last-Event-ID header (the change feed)
+  std::string sign_in_key;     // what failed sign-ins from this client are counted by (rate_limit.h)
+  // For the web pages (web_routes.h):
+  std::string cookie, accept_language, origin, host, content_type;
+  bool tls = false;
 };
 
 // A change feed to open on the connection (GET /v1/events): after the
@@ -49,6 +53,10 @@ struct Response {
   std::optional<FeedStart> feed;
   std::string org;  // whose token made the request, for the log ("" if none)
 };
+
+// The audience a token is served: readers the public segment, editors
+// their organization's, admins central itself.
+Audience audience_of(const Identity& who);
 
 // Whether the route needs a token: all but GET /v1/health.
 bool needs_token(std::string_view method, std::string_view target);

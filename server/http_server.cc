@@ -27,6 +27,7 @@
 #include "base/error.h"
 #include "process/trim_memory.h"
 #include "server/handlers.h"
+#include "server/web_routes.h"
 
 namespace liaison::server {
 namespace beast = boost::beast;
@@ -109,8 +110,9 @@ constexpr std::size_t kMaxQueuedEvents = 64;
 template <class Derived>
 class Session : public FeedSink {
  public:
-  Session(Central& central, const ServerOptions& options, SignInLimiter& limiter, std::string client)
-      : central_(central), options_(options), limiter_(limiter), client_(std::move(client)) {}
+  Session(Central& central, const ServerOptions& options, SignInLimiter& limiter, WebSessions& web_sessions,
+          std::string client)
+      : central_(central), options_(options), limiter_(limiter), web_sessions_(web_sessions), client_(std::move(client)) {}
 
   void do_read() {
     parser_.emplace();
@@ -136,6 +138,27 @@ class Session : public FeedSink {
     request_.target = std::string(head.target());
     request_.authorization = std::string(head[http::field::authorization]);
     request_.last_event_id = std::string(head["Last-Event-ID"]);
+    request_.sign_in_key = sign_in_key(client_);
+    web_ = is_web_route(request_.method, request_.target);
+    if (web_) {
+      // A page or a form: the visitor's session is looked up with the
+      // request (web_routes.h); a form's body is small.
+      request_.cookie = std::string(head[http::field::cookie]);
+      request_.accept_language = std::string(head[http::field::accept_language]);
+      request_.origin = std::string(head[http::field::origin]);
+      request_.host = std::string(head[http::field::host]);
+      request_.content_type = std::string(head[http::field::content_type]);
+      request_.tls = Derived::kTls;
+      std::size_t limit = request_.method == "POST" ? kMaxFormBytes : 0;
+      if (auto length = parser_->content_length(); length && *length > limit)
+        return refuse(error_response(http::status::payload_too_large,
+                                     "a form is at most " + std::to_string(kMaxFormBytes) + " bytes"),
+                      kDrainUnauthenticated);
+      parser_->body_limit(limit);
+      if (parser_->is_done()) return on_read({}, 0);
+      read_body();
+      return;
+    }
     if (needs_token(request_.method, request_.target)) {
       auto key = sign_in_key(client_);
       if (auto wait = limiter_.wait(key); wait.count() > 0) {
@@ -185,7 +208,9 @@ class Session : public FeedSink {
     Response response;
     std::string failure;
     try {
-      response = who_ ? handle(central_, request_, *who_) : handle(central_, request_);
+      response = web_ ? handle_web(central_, web_sessions_, limiter_, request_)
+             : who_ ? handle(central_, request_, *who_)
+                    : handle(central_, request_);
     } catch (const std::exception& e) {
       failure = e.what();
       response = internal_error();
@@ -380,11 +405,13 @@ class Session : public FeedSink {
   Central& central_;
   const ServerOptions& options_;
   SignInLimiter& limiter_;
+  WebSessions& web_sessions_;
   const std::string client_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;                 // method, target, authorization once the header is in
   std::optional<Identity> who_;     // the token's identity, for routes that need one
+  bool web_ = false;                // a web page or form (web_routes.h), not the sync API
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::size_t drain_limit_ = kDrainAuthenticated;
   std::vector<std::shared_ptr<const std::string>> events_;  // the feed's, unwritten (at most kMaxQueuedEvents)
@@ -394,8 +421,10 @@ class Session : public FeedSink {
 
 class PlainSession : public Session<PlainSession>, public std::enable_shared_from_this<PlainSession> {
  public:
-  PlainSession(tcp::socket&& socket, Central& central, const ServerOptions& options, SignInLimiter& limiter)
-      : Session(central, options, limiter, client_address(socket)), stream_(std::move(socket)) {}
+  static constexpr bool kTls = false;
+  PlainSession(tcp::socket&& socket, Central& central, const ServerOptions& options, SignInLimiter& limiter,
+               WebSessions& web_sessions)
+      : Session(central, options, limiter, web_sessions, client_address(socket)), stream_(std::move(socket)) {}
   beast::tcp_stream& stream() { return stream_; }
   void start() { do_read(); }
   void do_close() {
@@ -422,9 +451,10 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
 
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
  public:
+  static constexpr bool kTls = true;
   TlsSession(tcp::socket&& socket, net::ssl::context& ctx, Central& central, const ServerOptions& options,
-             SignInLimiter& limiter)
-      : Session(central, options, limiter, client_address(socket)), stream_(std::move(socket), ctx) {}
+             SignInLimiter& limiter, WebSessions& web_sessions)
+      : Session(central, options, limiter, web_sessions, client_address(socket)), stream_(std::move(socket), ctx) {}
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
   void start() {
     beast::get_lowest_layer(stream_).expires_after(options_.timeout);
@@ -463,6 +493,7 @@ struct HttpServer::Impl {
   net::signal_set signals;
   net::steady_timer trim_timer;
   SignInLimiter limiter;
+  WebSessions web_sessions;
 
   // Memory freed by finished requests goes back to the system every 5 s
   // (process/trim_memory.h).
@@ -478,8 +509,8 @@ struct HttpServer::Impl {
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
-        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options, limiter)->start();
-        else std::make_shared<PlainSession>(std::move(socket), central, options, limiter)->start();
+        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options, limiter, web_sessions)->start();
+        else std::make_shared<PlainSession>(std::move(socket), central, options, limiter, web_sessions)->start();
       }
       if (acceptor.is_open()) accept();
     });

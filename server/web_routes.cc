@@ -1,0 +1,193 @@
+#include "server/web_routes.h"
+
+#include "base/error.h"
+#include "view/audience_scope.h"
+#include "web/catalogue.h"
+#include "web/html.h"
+#include "web/pages.h"
+
+namespace liaison::server {
+
+namespace {
+
+constexpr std::string_view kSessionCookie = "liaison_session";
+constexpr std::string_view kLanguageCookie = "lang";
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2").
+std::string cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    auto semi = header.find(';');
+    auto item = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.starts_with(name) && item[name.size()] == '=')
+      return std::string(item.substr(name.size() + 1));
+  }
+  return "";
+}
+
+void secure_headers(Response& r, bool signed_in) {
+  r.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+  r.headers["X-Content-Type-Options"] = "nosniff";
+  r.headers["Referrer-Policy"] = "same-origin";
+  r.headers["X-Frame-Options"] = "DENY";
+  // A signed-in visitor's pages hold what the public may not see: no cache
+  // keeps them.
+  r.headers["Cache-Control"] = signed_in ? "no-store" : "no-cache";
+}
+
+Response from_page(web::PageAnswer page) {
+  Response r;
+  r.status = page.status;
+  r.content_type = page.content_type;
+  r.body = std::move(page.body);
+  if (!page.download_name.empty()) r.headers["Content-Disposition"] = "attachment; filename=\"" + page.download_name + "\"";
+  return r;
+}
+
+Response redirect_home() {
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers["Location"] = "/";
+  return r;
+}
+
+std::string session_cookie(const std::string& value, bool tls, std::chrono::seconds max_age) {
+  return std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age.count()) + (tls ? "; Secure" : "");
+}
+
+// A POST from a page of another site is refused: SameSite=Strict keeps the
+// session cookie off it already, and this keeps a sign-in form elsewhere
+// from signing a browser in to this server.
+bool same_origin(const Request& req) {
+  if (req.origin.empty()) return true;  // not a browser, or one that sends none for same-origin forms
+  return req.origin == std::string(req.tls ? "https://" : "http://") + req.host;
+}
+
+struct Visit {
+  web::PageRequest page;
+  std::string session_id;
+  std::optional<std::string> language_cookie;  // to set, when ?lang= chose one
+};
+
+Visit visit_of(Central& central, WebSessions& sessions, const Request& req) {
+  Visit v;
+  auto q = req.target.find('?');
+  v.page.path = req.target.substr(0, q);
+  if (q != std::string::npos) v.page.query = web::parse_query(std::string_view(req.target).substr(q + 1));
+  auto chosen = v.page.query.contains("lang") ? v.page.query.at("lang") : "";
+  if (!chosen.empty()) {
+    v.page.language = web::choose_language(chosen, "");
+    v.language_cookie = v.page.language;
+  } else {
+    v.page.language = web::choose_language(cookie_value(req.cookie, kLanguageCookie), req.accept_language);
+  }
+  v.page.today = Store::today();
+  v.page.visitor.audience = Audience::everyone();
+  v.session_id = cookie_value(req.cookie, kSessionCookie);
+  if (v.session_id.empty()) return v;
+  auto session = sessions.find(v.session_id);
+  std::optional<Identity> who;
+  if (session) who = central.tokens().authenticate(session->token);
+  if (!who) {
+    // Unknown, expired or revoked: the visitor is public again.
+    if (session) sessions.close(v.session_id);
+    v.session_id.clear();
+    return v;
+  }
+  v.page.visitor.audience = audience_of(*who);
+  v.page.visitor.org = who->org;
+  v.page.visitor.role = role_name(who->role);
+  v.page.visitor.csrf = session->csrf;
+  return v;
+}
+
+Response sign_in(Central& central, WebSessions& sessions, SignInLimiter& limiter, const Request& req, Visit& v) {
+  const auto& text = web::Catalogue::of(v.page.language);
+  if (auto wait = limiter.wait(req.sign_in_key); wait.count() > 0) {
+    auto r = from_page(web::sign_in_page(v.page, text.format("sign_in.too_many", std::to_string(wait.count())), 429));
+    r.headers["Retry-After"] = std::to_string(wait.count());
+    return r;
+  }
+  auto form = web::parse_query(req.body, 8);
+  auto token = form.contains("token") ? form.at("token") : "";
+  std::optional<Identity> who;
+  if (!token.empty()) who = central.tokens().authenticate(token);
+  if (!who) {
+    limiter.failed(req.sign_in_key);
+    return from_page(web::sign_in_page(v.page, std::string(text["sign_in.failed"]), 401));
+  }
+  if (!v.session_id.empty()) sessions.close(v.session_id);
+  auto r = redirect_home();
+  r.headers["Set-Cookie"] = session_cookie(sessions.open(token), req.tls, sessions.lifetime());
+  r.org = who->org;
+  return r;
+}
+
+Response sign_out(WebSessions& sessions, const Request& req, Visit& v) {
+  auto form = web::parse_query(req.body, 8);
+  if (v.session_id.empty() || !form.contains("csrf") || form.at("csrf") != v.page.visitor.csrf) {
+    const auto& text = web::Catalogue::of(v.page.language);
+    auto r = from_page(web::sign_in_page(v.page, std::string(text["error.forbidden"]), 403));
+    return r;
+  }
+  sessions.close(v.session_id);
+  auto r = redirect_home();
+  r.headers["Set-Cookie"] = session_cookie("", req.tls, std::chrono::seconds(0));
+  return r;
+}
+
+Response page(Central& central, const Visit& v) {
+  auto view = View::open(central.dir() / "central" / "view.db");
+  view.limit_page_cache(8 << 20);
+  limit_to_audience(view, v.page.visitor.audience);
+  auto history = central.read_history();
+  return from_page(web::render_page(view, *history, v.page));
+}
+
+}  // namespace
+
+bool is_web_route(std::string_view method, std::string_view target) {
+  auto path = target.substr(0, target.find('?'));
+  if (path == "/sign-in") return method == "GET" || method == "POST";
+  if (path == "/sign-out") return method == "POST";
+  // Everything outside the API is the site's: an unknown page is its 404.
+  return !path.starts_with("/v1/") || web::is_page(path);
+}
+
+Response handle_web(Central& central, WebSessions& sessions, SignInLimiter& limiter, const Request& req) {
+  Visit v;
+  Response r;
+  try {
+    v = visit_of(central, sessions, req);
+    auto path = v.page.path;
+    if (req.method == "POST" && !same_origin(req)) {
+      const auto& text = web::Catalogue::of(v.page.language);
+      r = from_page(web::sign_in_page(v.page, std::string(text["error.forbidden"]), 403));
+    } else if (path == "/sign-in" && req.method == "POST") {
+      r = sign_in(central, sessions, limiter, req, v);
+    } else if (path == "/sign-out") {
+      r = sign_out(sessions, req, v);
+    } else if (path == "/sign-in") {
+      r = from_page(web::sign_in_page(v.page));
+    } else if (req.method != "GET") {
+      r = from_page(web::PageAnswer{405, "text/plain; charset=utf-8", "use GET for this page\n", ""});
+      r.headers["Allow"] = "GET";
+    } else {
+      r = page(central, v);
+    }
+  } catch (const UserError& e) {
+    // A malformed query or form: the page's language may not be known yet.
+    r = from_page(web::PageAnswer{400, "text/plain; charset=utf-8", std::string(e.what()) + "\n", ""});
+  }
+  if (v.language_cookie && !r.headers.contains("Set-Cookie"))
+    r.headers["Set-Cookie"] = std::string(kLanguageCookie) + "=" + *v.language_cookie +
+                              "; Path=/; SameSite=Strict; Max-Age=31536000" + (req.tls ? "; Secure" : "");
+  if (r.org.empty()) r.org = v.page.visitor.org;
+  secure_headers(r, v.page.visitor.signed_in());
+  return r;
+}
+
+}  // namespace liaison::server

@@ -1,0 +1,58 @@
+// liaisond's HTML pages (the matrix, needs, offers, contacts, organizations,
+// gaps, search), rendered from a view limited to the visitor's audience
+// (view/audience_scope.h) and with every record put through
+// visible_record, so a page never holds what its visitor may not see. Lists
+// are paginated and sortable and download as CSV and JSON with the same
+// filters, spelled as the CLI's flags. Pages need no script, load nothing
+// from elsewhere (one style sheet, served by the same server), print
+// cleanly, and take their interface text from the visitor's language's
+// catalogue (catalogue.h); record text is marked dir="auto", so Arabic runs
+// right to left. Every value is escaped where it is written.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "git/history.h"
+#include "model/visibility.h"
+#include "view/view.h"
+
+namespace liaison::web {
+
+struct Visitor {
+  Audience audience;  // what the pages may show
+  std::string org, role;  // the signed-in token's; empty without sign-in
+  std::string csrf;       // the session's form token, for the sign-out form
+  bool signed_in() const { return !role.empty(); }
+};
+
+struct PageRequest {
+  std::string path;  // without the query
+  std::map<std::string, std::string> query;
+  std::string language = "en";
+  Visitor visitor;
+  std::string today;  // YYYY-MM-DD, for stale contacts
+};
+
+struct PageAnswer {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  std::string download_name;  // sent as an attachment of this name when set
+};
+
+// Whether GET `path` is a page (or the style sheet) of this module.
+bool is_page(std::string_view path);
+
+// The page at request.path, from `view` (limited to the visitor's
+// audience) and `history` (central's, for who changed a record's fields).
+// A malformed filter answers 400 with the one-line reason, an unknown
+// record or path 404.
+PageAnswer render_page(View& view, const History& history, const PageRequest& request);
+
+// The sign-in form; `problem` (already in the visitor's language) is shown
+// above it when not empty.
+PageAnswer sign_in_page(const PageRequest& request, const std::string& problem = "", int status = 200);
+
+}  // namespace liaison::web
