@@ -139,7 +139,7 @@ class Session : public FeedSink {
     request_.authorization = std::string(head[http::field::authorization]);
     request_.last_event_id = std::string(head["Last-Event-ID"]);
     request_.sign_in_key = sign_in_key(client_);
-    web_ = is_web_route(request_.method, request_.target);
+    web_ = is_web_route(request_.target);
     if (web_) {
       // A page or a form: the visitor's session is looked up with the
       // request (web_routes.h); a form's body is small.

@@ -149,12 +149,9 @@ Response page(Central& central, const Visit& v) {
 
 }  // namespace
 
-bool is_web_route(std::string_view method, std::string_view target) {
-  auto path = target.substr(0, target.find('?'));
-  if (path == "/sign-in") return method == "GET" || method == "POST";
-  if (path == "/sign-out") return method == "POST";
+bool is_web_route(std::string_view target) {
   // Everything outside the API is the site's: an unknown page is its 404.
-  return !path.starts_with("/v1/") || web::is_page(path);
+  return !target.starts_with("/v1/") && target != "/v1";
 }
 
 Response handle_web(Central& central, WebSessions& sessions, SignInLimiter& limiter, const Request& req) {
@@ -168,13 +165,16 @@ Response handle_web(Central& central, WebSessions& sessions, SignInLimiter& limi
       r = from_page(web::sign_in_page(v.page, std::string(text["error.forbidden"]), 403));
     } else if (path == "/sign-in" && req.method == "POST") {
       r = sign_in(central, sessions, limiter, req, v);
-    } else if (path == "/sign-out") {
+    } else if (path == "/sign-out" && req.method == "POST") {
       r = sign_out(sessions, req, v);
+    } else if (path == "/sign-out" || req.method != "GET") {
+      // Nothing changes through GET, and a page takes nothing but GET.
+      bool form = path == "/sign-out";
+      r = from_page(web::PageAnswer{405, "text/plain; charset=utf-8",
+                                    form ? "sign out with the page's button (POST)\n" : "use GET for this page\n", ""});
+      r.headers["Allow"] = form ? "POST" : "GET";
     } else if (path == "/sign-in") {
       r = from_page(web::sign_in_page(v.page));
-    } else if (req.method != "GET") {
-      r = from_page(web::PageAnswer{405, "text/plain; charset=utf-8", "use GET for this page\n", ""});
-      r.headers["Allow"] = "GET";
     } else {
       r = page(central, v);
     }

@@ -27,8 +27,9 @@ namespace liaison::server {
 // Bodies of the sign-in and sign-out forms are at most this long.
 inline constexpr std::size_t kMaxFormBytes = 4096;
 
-// Whether the request is for the web pages rather than the sync API.
-bool is_web_route(std::string_view method, std::string_view target);
+// Whether the request is for the web pages rather than the sync API: any
+// path outside /v1/.
+bool is_web_route(std::string_view target);
 
 Response handle_web(Central& central, WebSessions& sessions, SignInLimiter& limiter, const Request& request);
 

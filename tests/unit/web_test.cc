@@ -1,0 +1,160 @@
+// Tests of the web layer: the catalogues, the choice of language, query
+// decoding and its bounds, the sessions, and pages that escape hostile
+// record text and never show what the visitor's audience may not see.
+#include <gtest/gtest.h>
+
+#include "base/error.h"
+#include "server/web_sessions.h"
+#include "store/store.h"
+#include "view/audience_scope.h"
+#include "web/catalogue.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "tests/unit/temp_copy.h"
+
+namespace liaison {
+namespace {
+
+TEST(WebCatalogueTest, EveryLanguageHasTheSameKeysAndNoneIsEmpty) {
+  const auto& en = web::Catalogue::of("en").texts();
+  for (const auto& language : web::Catalogue::languages()) {
+    const auto& other = web::Catalogue::of(language).texts();
+    ASSERT_EQ(other.size(), en.size()) << language;
+    for (const auto& [key, text] : en) {
+      ASSERT_TRUE(other.contains(key)) << language << " lacks " << key;
+      EXPECT_FALSE(other.at(key).empty()) << language << " " << key;
+    }
+  }
+  EXPECT_EQ(web::Catalogue::of("ru")["nav.needs"], "Потребности");
+  EXPECT_EQ(web::Catalogue::of("xx").language(), "en");
+}
+
+TEST(WebCatalogueTest, TheLanguageIsTheSwitchsThenAcceptLanguagesBestThenEnglish) {
+  EXPECT_EQ(web::choose_language("ru", "en"), "ru");
+  EXPECT_EQ(web::choose_language("", "ru-RU,ru;q=0.9,en;q=0.8"), "ru");
+  EXPECT_EQ(web::choose_language("", "de;q=1, en;q=0.3, ru;q=0.7"), "ru");
+  EXPECT_EQ(web::choose_language("", "fr, de"), "en");
+  EXPECT_EQ(web::choose_language("xx", "ru;q=0"), "en");
+  EXPECT_EQ(web::choose_language("", "ru;q=abc"), "en");
+}
+
+TEST(WebHtmlTest, QueriesAreDecodedWithinBoundsAndMalformedOnesRefused) {
+  auto q = web::parse_query("q=%D0%91%D0%B5%D0%B7+border&page=2&&lang=ru");
+  EXPECT_EQ(q.at("q"), "Без border");
+  EXPECT_EQ(q.at("page"), "2");
+  EXPECT_EQ(q.at("lang"), "ru");
+  EXPECT_THROW(web::parse_query("q=%zz"), UserError);
+  EXPECT_THROW(web::parse_query("q=%4"), UserError);
+  EXPECT_THROW(web::parse_query("q=%FF%FE"), UserError);  // not UTF-8
+  EXPECT_THROW(web::parse_query(std::string(65, 'n') + "=1"), UserError);
+  std::string many;
+  for (int i = 0; i < 65; ++i) many += "p" + std::to_string(i) + "=1&";
+  EXPECT_THROW(web::parse_query(many), UserError);
+  EXPECT_EQ(web::url_encode("a b/<\"é"), "a%20b%2F%3C%22%C3%A9");
+  EXPECT_EQ(web::query_string({{"a", "x y"}, {"b", ""}, {"c", "&"}}), "?a=x%20y&c=%26");
+}
+
+TEST(WebSessionsTest, ASessionEndsAtItsExpiryOrSignOutAndTheOldestGoesFirstWhenFull) {
+  auto now = std::chrono::steady_clock::time_point{};
+  server::WebSessions sessions(std::chrono::seconds(100), 2, [&] { return now; });
+  auto a = sessions.open("token-a");
+  EXPECT_EQ(a.size(), 64u);
+  now += std::chrono::seconds(10);
+  auto b = sessions.open("token-b");
+  ASSERT_TRUE(sessions.find(a));
+  EXPECT_EQ(sessions.find(a)->token, "token-a");
+  EXPECT_NE(sessions.find(a)->csrf, sessions.find(b)->csrf);
+  auto c = sessions.open("token-c");  // full: a, the closest to expiry, goes
+  EXPECT_FALSE(sessions.find(a));
+  EXPECT_TRUE(sessions.find(b));
+  sessions.close(b);
+  EXPECT_FALSE(sessions.find(b));
+  now += std::chrono::seconds(100);
+  EXPECT_FALSE(sessions.find(c));
+  EXPECT_FALSE(sessions.find("not-a-session"));
+}
+
+constexpr const char* kHostile = "<script>alert('x')</script>\" onmouseover=\"alert(1)";
+constexpr const char* kRestricted = "CANARYWEBRESTRICTED";
+constexpr const char* kPersonal = "canary.web.personal@example.org";
+
+class WebPagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store.emplace(Store::init(dir / "copy", {"un-ctc", std::nullopt, true}));
+    auto need = [](char c, const std::string& title, const char* visibility) {
+      Json n = {{"id", std::string(32, c)}, {"org", "cis-atc"}, {"area", "border"}, {"state", "KZ"},
+                {"priority", "high"}, {"status", "open"}, {"raised", "2025-01-01"}, {"title", title}};
+      if (*visibility) n["visibility"] = visibility;
+      if (std::string(visibility) == "restricted") n["shared_with"] = {"osce"};
+      return RecordChange{Kind::Need, std::string(32, c), n};
+    };
+    store->commit({need('a', kHostile, ""), need('b', kRestricted, "restricted"),
+                   RecordChange{Kind::Contact, std::string(32, 'c'),
+                                Json{{"id", std::string(32, 'c')}, {"org", "cis-atc"}, {"role", "Duty desk"},
+                                     {"status", "active"}, {"visibility", "public"}, {"emails", {kPersonal}}}}},
+                  "test data");
+  }
+  web::PageAnswer page(const Audience& audience, const std::string& path, std::map<std::string, std::string> query = {}) {
+    auto view = View::open(dir / "copy" / "view.db");
+    limit_to_audience(view, audience);
+    web::PageRequest r;
+    r.path = path;
+    r.query = std::move(query);
+    r.visitor.audience = audience;
+    r.today = "2026-12-01";
+    return web::render_page(view, store->history(), r);
+  }
+  test::TempDir dir;
+  std::optional<Store> store;
+};
+
+TEST_F(WebPagesTest, HostileRecordTextIsEscapedWhereverItIsWritten) {
+  for (const char* path : {"/", "/needs", "/gaps", "/orgs/cis-atc"}) {
+    auto p = page(Audience::everyone(), path);
+    ASSERT_EQ(p.status, 200) << path;
+    EXPECT_EQ(p.body.find("<script>"), std::string::npos) << path;
+    EXPECT_EQ(p.body.find("\" onmouseover=\""), std::string::npos) << path;
+  }
+  auto one = page(Audience::everyone(), "/needs/" + std::string(32, 'a'));
+  EXPECT_NE(one.body.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; onmouseover=&quot;"), std::string::npos);
+  // A hostile value in the query is escaped in the links made from it.
+  auto sorted = page(Audience::everyone(), "/needs", {{"state", "KZ"}, {"sort", "title"}, {"region", "\"><b>x"}});
+  EXPECT_EQ(sorted.status, 400);
+  EXPECT_EQ(sorted.body.find("\"><b>x"), std::string::npos);
+}
+
+TEST_F(WebPagesTest, APublicVisitorSeesNoRestrictedRecordAndNoPersonalValue) {
+  for (const char* path : {"/", "/needs", "/needs.csv", "/needs.json", "/contacts", "/contacts.csv", "/gaps",
+                           "/orgs/cis-atc", "/search"}) {
+    auto p = page(Audience::everyone(), path, {{"q", "canary"}});
+    EXPECT_EQ(p.body.find(kRestricted), std::string::npos) << path;
+    EXPECT_EQ(p.body.find(std::string(32, 'b')), std::string::npos) << path;
+    EXPECT_EQ(p.body.find(kPersonal), std::string::npos) << path;
+  }
+  EXPECT_EQ(page(Audience::everyone(), "/needs/" + std::string(32, 'b')).status, 404);
+  EXPECT_EQ(page(Audience::of_org("eu"), "/needs/" + std::string(32, 'b')).status, 404);
+  auto shared = page(Audience::of_org("osce"), "/needs/" + std::string(32, 'b'));
+  EXPECT_EQ(shared.status, 200);
+  EXPECT_NE(shared.body.find(kRestricted), std::string::npos);
+  EXPECT_NE(page(Audience::partners(), "/contacts.csv").body.find(kPersonal), std::string::npos);
+}
+
+TEST_F(WebPagesTest, ListsDownloadTheirRowsAndRefuseAnUnknownFilterWithItsName) {
+  auto csv = page(Audience::all(), "/needs.csv", {{"state", "KZ"}});
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.download_name, "needs.csv");
+  EXPECT_NE(csv.body.find(std::string(32, 'a')), std::string::npos);
+  EXPECT_NE(csv.body.find(std::string(32, 'b')), std::string::npos);
+  auto none = page(Audience::all(), "/needs.json", {{"state", "KG"}});
+  EXPECT_EQ(Json::parse(none.body), Json::array());
+  auto bad = page(Audience::all(), "/needs", {{"area", "no-such-area"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("no-such-area"), std::string::npos);
+  EXPECT_EQ(page(Audience::all(), "/needs", {{"page", "7"}}).status, 400);
+  EXPECT_EQ(page(Audience::all(), "/needs", {{"sort", "emails"}}).status, 400);
+  EXPECT_EQ(page(Audience::all(), "/no-such-page").status, 404);
+}
+
+}  // namespace
+}  // namespace liaison
