@@ -97,10 +97,10 @@ std::vector<NormalizedRecord> normalize_all(const std::vector<RecordChange>& cha
 
 // The view's page cache for a large change: its dirty pages go to the WAL
 // as the cache fills instead of all waiting in memory for the commit (an
-// IATI import of 18k offers held 16 MB of them). At 8 MB, an import of 100k
-// contacts, one of 10k changed contacts and a merge of 2 x 10k were no
-// slower than with the usual 256 MB (2026-12-02).
-constexpr std::int64_t kLargeChangePageCache = 8 << 20;
+// IATI import of 18k offers held 16 MB of them). At 2 MB, about SQLite's
+// own default, an import of 100k contacts, one of 10k changed contacts and
+// a merge of 2 x 10k were no slower than with the usual 256 MB (2026-12-02).
+constexpr std::int64_t kLargeChangePageCache = 2 << 20;
 
 // Caps the view's page cache while it lives, then gives it back its limit.
 class PageCacheCap {
