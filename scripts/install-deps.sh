@@ -9,6 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libgoogle-perftools-dev
   libboost-dev openssl ca-certificates curl
   libxml2-dev libxml2-utils  # IATI export and import; xmllint validates exports in the tests
+  chromium chromium-driver python3-selenium  # tests/browser: the web pages in a real browser
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer's runtime is in libclang-rt-14-dev, a mere Recommends of clang
 )
 
