@@ -3,7 +3,8 @@
 # a liaisond server on loopback, lets central staff load the sample
 # directory, has two organizations (CIS ATC and OSCE) clone, edit offline and
 # sync, sends an out-of-scope change through the review queue, and shows the
-# result. Everything lives in a temporary folder removed at the end.
+# result: a donor's segment, its watcher seeing a new need, the matrix, and
+# the server's web pages in a headless browser (screenshots in build/demo/). Everything lives in a temporary folder removed at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$ROOT/scripts/install-deps.sh"
@@ -97,6 +98,26 @@ grep -v '^warning' "$WORK/iati.log" || true
 echo "($(grep -c '^warning' "$WORK/iati.log") offers left out: their providers have no public IATI identifier)"
 head -c 600 "$WORK/offers.xml"; echo
 step "A report for the next meeting" "$LIAISON" -C bank report --out "$WORK/report.html" --since 2026-01-01
+# The same server's web pages, in a real browser (headless chromium; any
+# destination but loopback goes to a closed local port).
+browse() {  # URL OUT.png: prints the page's DOM, keeps a screenshot
+  local flags=(--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking
+    --disable-component-update --proxy-server=http://127.0.0.1:9 --proxy-bypass-list=127.0.0.1 --window-size=1280,900)
+  chromium "${flags[@]}" --screenshot="$2" "$1" >/dev/null 2>&1 || true
+  chromium "${flags[@]}" --dump-dom "$1" 2>/dev/null
+}
+mkdir -p "$ROOT/build/demo"
+step "A donor opens the web site without signing in: the needs of Central Asia" \
+  echo "chromium --headless $URL/needs?region=Central+Asia"
+browse "$URL/needs?region=Central+Asia" "$ROOT/build/demo/needs.png" >"$WORK/needs.html"
+echo "$(grep -o '<h1>[^<]*</h1>' "$WORK/needs.html" | sed 's/<[^>]*>//g'):" \
+  "$(grep -o 'Page [0-9]* / [0-9]* · [0-9]* records' "$WORK/needs.html"), the first of them:"
+grep -o '<th scope="row" dir="auto"><a[^>]*>[^<]*' "$WORK/needs.html" | sed 's/.*>/  /' | head -5
+echo "  CTED's restricted assessment need on the page: $(grep -c 'Risk assessment of the non-profit sector' "$WORK/needs.html" || true) times;" \
+  "screenshot: build/demo/needs.png"
+step "... and the overview's matrix in Russian" echo "chromium --headless $URL/?lang=ru"
+browse "$URL/?lang=ru" "$ROOT/build/demo/overview-ru.png" | grep -o '<caption>[^<]*</caption>' | sed 's/<[^>]*>//g'
+echo "  screenshot: build/demo/overview-ru.png"
 step "History of the CIS ATC contact, merged across organizations" "$LIAISON" -C bank log "${CIS_ID:0:8}"
 step "Who changed which field" "$LIAISON" -C bank blame "${CIS_ID:0:8}"
 step "The server's request log (no tokens in it)" tail -n 6 "$WORK/server.log"

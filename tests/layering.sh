@@ -6,7 +6,7 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-LAYERS=(base model git view merge store io sync server cli process)
+LAYERS=(base model git view merge store io sync web server cli process)
 status=0
 # only_in PATTERN OWNER...: PATTERN may appear only in the owners' folders.
 only_in() {
@@ -57,6 +57,9 @@ if [ $# -ge 2 ]; then
   done
   if compiles git view/view.h base; then
     echo "git can include view/view.h, a header of a layer beside it"; status=1
+  fi
+  if compiles web sync/protocol.h io store view merge git model base; then
+    echo "web can include sync/protocol.h, a header of a layer beside it"; status=1
   fi
 fi
 [ $status -eq 0 ] && echo "layering: each C library is used by its own layer only"

@@ -92,7 +92,7 @@ def browser(downloads):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-default-apps", "--no-first-run", "--disable-extensions", "--window-size=1280,1000",
                  # Anything but loopback goes to a closed local port.
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>;127.0.0.1",
+                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
                  "--lang=en-US"):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"download.default_directory": downloads,
