@@ -80,7 +80,10 @@ std::string days_before(const std::string& date, int days) {
   return buf;
 }
 
-std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) {
+namespace {
+
+// The query of list_records (what = "t.json") or count_records ("count(*)").
+Statement list_statement(View& view, Kind kind, const ListFilter& filter, const std::string& what, bool paged) {
   const auto& ks = spec(kind);
   auto cols = filter_columns(kind);
   auto unsupported = [&](const char* what) {
@@ -90,7 +93,7 @@ std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) 
   if (filter.area)
     sql += "WITH RECURSIVE area_tree(code) AS (SELECT :area UNION SELECT a.id FROM areas a JOIN area_tree"
            " ON a.parent = area_tree.code) ";
-  sql += "SELECT t.json FROM " + std::string(ks.plural) + " t WHERE 1";
+  sql += "SELECT " + what + " FROM " + std::string(ks.plural) + " t WHERE 1";
   if (filter.org) {
     if (cols.owner.empty()) unsupported("org");
     sql += " AND " + cols.owner + "=:org";
@@ -107,8 +110,17 @@ std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) 
     if (!ks.field("status")) unsupported("status");
     sql += " AND t.status=:status";
   }
-  sql += " ORDER BY " + cols.order;
-  if (filter.limit) sql += " LIMIT " + std::to_string(filter.limit);
+  if (paged) {
+    std::string order = cols.order;
+    if (filter.sort) {
+      if (!sortable_column(kind, *filter.sort))
+        throw UserError("sort: " + std::string(ks.plural) + " cannot be sorted by '" + *filter.sort + "'");
+      order = "t.\"" + *filter.sort + "\"" + (filter.descending ? " DESC" : "") + ", " + cols.order;
+    }
+    sql += " ORDER BY " + order;
+    if (filter.limit) sql += " LIMIT " + std::to_string(filter.limit);
+    if (filter.offset) sql += (filter.limit ? "" : " LIMIT -1") + std::string(" OFFSET ") + std::to_string(filter.offset);
+  }
   auto st = view.db().prepare(sql);
   auto bind = [&](const char* name, const std::optional<std::string>& value) {
     if (value) st.bind_named(name, *value);
@@ -117,9 +129,29 @@ std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) 
   bind(":area", filter.area);
   bind(":state", filter.state);
   bind(":status", filter.status);
+  return st;
+}
+
+}  // namespace
+
+bool sortable_column(Kind kind, const std::string& field) {
+  const auto* f = spec(kind).field(field);
+  if (!f) return false;
+  for (const auto* column : scalar_columns(spec(kind)))
+    if (column == f) return true;
+  return false;
+}
+
+std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) {
+  auto st = list_statement(view, kind, filter, "t.json", true);
   std::vector<Json> out;
   while (st.step()) out.push_back(Json::parse(st.text(0)));
   return out;
+}
+
+std::size_t count_records(View& view, Kind kind, const ListFilter& filter) {
+  auto st = list_statement(view, kind, filter, "count(*)", false);
+  return st.step() ? static_cast<std::size_t>(st.integer(0)) : 0;
 }
 
 std::vector<SearchHit> search_records(View& view, const std::string& text, std::size_t limit) {

@@ -19,9 +19,18 @@ struct ListFilter {
   std::optional<std::string> state;   // need.state, offer.recipients, org.countries
   std::optional<std::string> status;
   std::size_t limit = 0;              // 0: no limit
+  std::size_t offset = 0;             // rows skipped before the first one returned
+  // A scalar column to sort by (then the kind's own order); UserError for
+  // a field that is not one.
+  std::optional<std::string> sort;
+  bool descending = false;
 };
 
 std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter);
+// How many records list_records would return without limit and offset.
+std::size_t count_records(View& view, Kind kind, const ListFilter& filter);
+// Whether `field` of `kind` can be a ListFilter's sort: a scalar column.
+bool sortable_column(Kind kind, const std::string& field);
 
 struct SearchHit {
   Kind kind;

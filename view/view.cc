@@ -17,8 +17,8 @@ std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\
 
 constexpr std::string_view kSearchTokenizer = "unicode61 remove_diacritics 2";
 
-// Scalar fields that get a column: everything queries filter, group or sort
-// on. Free text other than labels lives only in the json column.
+}  // namespace
+
 std::vector<const FieldSpec*> scalar_columns(const KindSpec& ks) {
   std::vector<const FieldSpec*> out;
   for (std::size_t i = 1; i < ks.fields.size(); ++i) {
@@ -30,6 +30,8 @@ std::vector<const FieldSpec*> scalar_columns(const KindSpec& ks) {
   }
   return out;
 }
+
+namespace {
 
 // Secondary indexes, as (name, CREATE statement).
 std::vector<std::pair<std::string, std::string>> secondary_indexes() {

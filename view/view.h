@@ -32,6 +32,9 @@ namespace liaison {
 // index only.
 bool has_set_table(const FieldSpec& field);
 std::string set_table(Kind kind, const FieldSpec& field);
+// Scalar fields that get a column: everything queries filter, group or sort
+// on. Free text other than labels lives only in the json column.
+std::vector<const FieldSpec*> scalar_columns(const KindSpec& ks);
 
 // Text prepared for FTS5: ideographs and kana get spaces around them so that
 // scripts written without spaces can be searched by substring. Arabic words

@@ -256,39 +256,71 @@ std::string records_table(Kind kind, const std::vector<Json>& records, const Cat
   return html + "</tbody></table>";
 }
 
+std::size_t page_number(const PageRequest& r, std::size_t pages) {
+  auto p = param(r, "page");
+  if (!p) return 1;
+  std::size_t page = 0;
+  try {
+    page = std::stoul(*p);
+  } catch (const std::exception&) {
+  }
+  if (page < 1 || page > pages) throw UserError("page: no page " + *p + " (1 to " + std::to_string(pages) + ")");
+  return page;
+}
+
 PageAnswer list_page(View& view, const PageRequest& r, const Catalogue& text, Kind kind, std::string_view format) {
-  auto records = filtered_records(view, r, kind);
   auto sort = param(r, "sort");
-  if (sort) {
-    const auto& columns = list_columns(kind);
-    if (std::find(columns.begin(), columns.end(), *sort) == columns.end())
-      throw UserError("sort: no column '" + *sort + "' in this list");
-    bool descending = param(r, "order") == "desc";
-    std::stable_sort(records.begin(), records.end(), [&](const Json& a, const Json& b) {
-      auto ka = sort_key(a, *sort), kb = sort_key(b, *sort);
-      return descending ? kb < ka : ka < kb;
-    });
+  const auto& columns = list_columns(kind);
+  if (sort && std::find(columns.begin(), columns.end(), *sort) == columns.end())
+    throw UserError("sort: no column '" + *sort + "' in this list");
+  bool descending = param(r, "order") == "desc";
+  auto q = list_query(r, kind);
+  RecordMatcher{view, q.matcher};  // refuses an unknown area, region or priority before anything is read
+  // Filters and a sort SQL can do alone are done there, a page at a time;
+  // the others read every record the SQL filters leave.
+  bool in_sql = !q.matcher.region && !q.matcher.priority && !q.subregion && !q.open_only &&
+                (!sort || sortable_column(kind, *sort));
+  std::vector<Json> records;
+  std::size_t total = 0;
+  bool whole = format != "html";
+  if (in_sql) {
+    q.sql.sort = sort;
+    q.sql.descending = descending;
+    total = whole ? 0 : count_records(view, kind, q.sql);
+    if (!whole) {
+      auto page = page_number(r, std::max<std::size_t>(1, (total + kPageSize - 1) / kPageSize));
+      q.sql.limit = kPageSize;
+      q.sql.offset = (page - 1) * kPageSize;
+    }
+    for (auto& record : list_records(view, kind, q.sql))
+      if (auto shown = visible_record(view, r.visitor.audience, kind, record)) records.push_back(std::move(*shown));
+    if (whole) total = records.size();
+  } else {
+    records = filtered_records(view, r, kind);
+    if (sort)
+      std::stable_sort(records.begin(), records.end(), [&](const Json& a, const Json& b) {
+        auto ka = sort_key(a, *sort), kb = sort_key(b, *sort);
+        return descending ? kb < ka : ka < kb;
+      });
+    total = records.size();
   }
   std::string plural(spec(kind).plural);
-  if (format == "csv" || format == "json") {
+  if (whole) {
     PageAnswer a;
     a.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/json";
     a.body = format == "csv" ? export_csv(kind, records) : export_json(records);
     a.download_name = plural + "." + std::string(format);
     return a;
   }
-  std::size_t pages = std::max<std::size_t>(1, (records.size() + kPageSize - 1) / kPageSize);
-  std::size_t page = 1;
-  if (auto p = param(r, "page")) {
-    try {
-      page = std::stoul(*p);
-    } catch (const std::exception&) {
-      page = 0;
-    }
-    if (page < 1 || page > pages) throw UserError("page: no page " + *p + " (1 to " + std::to_string(pages) + ")");
+  std::size_t pages = std::max<std::size_t>(1, (total + kPageSize - 1) / kPageSize);
+  std::size_t page = page_number(r, pages);
+  std::vector<Json> shown;
+  if (in_sql) {
+    shown = std::move(records);
+  } else {
+    shown.assign(records.begin() + static_cast<long>(std::min(records.size(), (page - 1) * kPageSize)),
+                 records.begin() + static_cast<long>(std::min(records.size(), page * kPageSize)));
   }
-  std::vector<Json> shown(records.begin() + static_cast<long>(std::min(records.size(), (page - 1) * kPageSize)),
-                          records.begin() + static_cast<long>(std::min(records.size(), page * kPageSize)));
   auto query = r.query;
   query.erase("page");
   query.erase("lang");
@@ -297,7 +329,7 @@ PageAnswer list_page(View& view, const PageRequest& r, const Catalogue& text, Ki
                           html_escape("/" + plural + ".json" + query_string(query)) + "\" download>JSON</a></p>";
   std::string pager = "<nav class=\"pager\" aria-label=\"" + html_escape(text["list.pages"]) + "\"><p>" +
                       html_escape(text.format("list.page_of", std::to_string(page) + " / " + std::to_string(pages))) +
-                      " · " + html_escape(text.format("list.count", std::to_string(records.size()))) + "</p>";
+                      " · " + html_escape(text.format("list.count", std::to_string(total))) + "</p>";
   auto page_link = [&](std::size_t n, const char* rel, const char* key) {
     auto q = r.query;
     q["page"] = std::to_string(n);

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "base/error.h"
 #include "store/store.h"
 #include "view/assistance.h"
 #include "view/audience_scope.h"
@@ -72,6 +73,24 @@ TEST_F(AudienceScopeTest, EachAudienceListsTheNeedsItMaySee) {
   EXPECT_EQ(need_ids(other), (std::set<std::string>{id('a'), id('b')}));
   auto admin = limited(Audience::all());
   EXPECT_EQ(need_ids(admin), (std::set<std::string>{id('a'), id('b'), id('c')}));
+}
+
+TEST_F(AudienceScopeTest, CountsAndPagesOfAListAreTheAudiences) {
+  auto reader = limited(Audience::everyone());
+  EXPECT_EQ(count_records(reader, Kind::Need, {}), 1u);
+  EXPECT_EQ(count_records(store->view(), Kind::Need, {}), 3u);
+  ListFilter page;
+  page.sort = "title";
+  page.descending = true;
+  page.limit = 1;
+  page.offset = 1;
+  auto second = list_records(store->view(), Kind::Need, page);  // titles: Public, Partners, CANARY...
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0]["title"], "Partners need");
+  page.sort = "emails";  // a set, not a column
+  EXPECT_THROW(list_records(store->view(), Kind::Contact, page), UserError);
+  EXPECT_TRUE(sortable_column(Kind::Need, "raised"));
+  EXPECT_FALSE(sortable_column(Kind::Offer, "areas"));
 }
 
 TEST_F(AudienceScopeTest, SearchAndTheMatrixCountOnlyWhatTheAudienceSees) {
