@@ -110,9 +110,9 @@ constexpr std::size_t kMaxQueuedEvents = 64;
 template <class Derived>
 class Session : public FeedSink {
  public:
-  Session(Central& central, const ServerOptions& options, SignInLimiter& limiter, WebSessions& web_sessions,
+  Session(Central& central, const ServerOptions& options, SignInLimiter& limiter, WebSite& web_site,
           std::string client)
-      : central_(central), options_(options), limiter_(limiter), web_sessions_(web_sessions), client_(std::move(client)) {}
+      : central_(central), options_(options), limiter_(limiter), web_site_(web_site), client_(std::move(client)) {}
 
   void do_read() {
     parser_.emplace();
@@ -208,7 +208,7 @@ class Session : public FeedSink {
     Response response;
     std::string failure;
     try {
-      response = web_ ? handle_web(central_, web_sessions_, limiter_, request_)
+      response = web_ ? handle_web(central_, web_site_, limiter_, request_)
              : who_ ? handle(central_, request_, *who_)
                     : handle(central_, request_);
     } catch (const std::exception& e) {
@@ -405,7 +405,7 @@ class Session : public FeedSink {
   Central& central_;
   const ServerOptions& options_;
   SignInLimiter& limiter_;
-  WebSessions& web_sessions_;
+  WebSite& web_site_;
   const std::string client_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -423,8 +423,8 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
  public:
   static constexpr bool kTls = false;
   PlainSession(tcp::socket&& socket, Central& central, const ServerOptions& options, SignInLimiter& limiter,
-               WebSessions& web_sessions)
-      : Session(central, options, limiter, web_sessions, client_address(socket)), stream_(std::move(socket)) {}
+               WebSite& web_site)
+      : Session(central, options, limiter, web_site, client_address(socket)), stream_(std::move(socket)) {}
   beast::tcp_stream& stream() { return stream_; }
   void start() { do_read(); }
   void do_close() {
@@ -453,8 +453,8 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
  public:
   static constexpr bool kTls = true;
   TlsSession(tcp::socket&& socket, net::ssl::context& ctx, Central& central, const ServerOptions& options,
-             SignInLimiter& limiter, WebSessions& web_sessions)
-      : Session(central, options, limiter, web_sessions, client_address(socket)), stream_(std::move(socket), ctx) {}
+             SignInLimiter& limiter, WebSite& web_site)
+      : Session(central, options, limiter, web_site, client_address(socket)), stream_(std::move(socket), ctx) {}
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
   void start() {
     beast::get_lowest_layer(stream_).expires_after(options_.timeout);
@@ -493,7 +493,7 @@ struct HttpServer::Impl {
   net::signal_set signals;
   net::steady_timer trim_timer;
   SignInLimiter limiter;
-  WebSessions web_sessions;
+  WebSite web_site;
 
   // Memory freed by finished requests goes back to the system every 5 s
   // (process/trim_memory.h).
@@ -509,8 +509,8 @@ struct HttpServer::Impl {
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
-        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options, limiter, web_sessions)->start();
-        else std::make_shared<PlainSession>(std::move(socket), central, options, limiter, web_sessions)->start();
+        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options, limiter, web_site)->start();
+        else std::make_shared<PlainSession>(std::move(socket), central, options, limiter, web_site)->start();
       }
       if (acceptor.is_open()) accept();
     });

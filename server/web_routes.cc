@@ -139,12 +139,39 @@ Response sign_out(WebSessions& sessions, const Request& req, Visit& v) {
   return r;
 }
 
-Response page(Central& central, const Visit& v) {
+// A deferred transaction that only reads: every query in it sees the
+// database as its first read found it, whatever a push writes meanwhile.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Database& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadSnapshot() {
+    try {
+      db_.exec("COMMIT");
+    } catch (const std::exception&) {
+    }
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Database& db_;
+};
+
+Response page(Central& central, PageCache& cache, const Visit& v, const std::string& target) {
   auto view = View::open(central.dir() / "central" / "view.db");
   view.limit_page_cache(8 << 20);
   limit_to_audience(view, v.page.visitor.audience);
+  // One read transaction: the page is of the head it is cached under.
+  ReadSnapshot snapshot(view.db());
+  std::string key;
+  if (!v.page.visitor.signed_in()) {
+    key = view.head().value_or("") + "\n" + v.page.language + "\n" + target;
+    if (auto kept = cache.find(key)) return *kept;
+  }
   auto history = central.read_history();
-  return from_page(web::render_page(view, *history, v.page));
+  auto r = from_page(web::render_page(view, *history, v.page));
+  if (!key.empty() && r.status == 200) cache.put(key, std::make_shared<const Response>(r));
+  return r;
 }
 
 }  // namespace
@@ -154,7 +181,8 @@ bool is_web_route(std::string_view target) {
   return !target.starts_with("/v1/") && target != "/v1";
 }
 
-Response handle_web(Central& central, WebSessions& sessions, SignInLimiter& limiter, const Request& req) {
+Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const Request& req) {
+  auto& sessions = site.sessions;
   Visit v;
   Response r;
   try {
@@ -176,7 +204,7 @@ Response handle_web(Central& central, WebSessions& sessions, SignInLimiter& limi
     } else if (path == "/sign-in") {
       r = from_page(web::sign_in_page(v.page));
     } else {
-      r = page(central, v);
+      r = page(central, site.pages, v, req.target);
     }
   } catch (const UserError& e) {
     // A malformed query or form: the page's language may not be known yet.

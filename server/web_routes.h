@@ -19,6 +19,7 @@
 
 #include "server/central.h"
 #include "server/handlers.h"
+#include "server/page_cache.h"
 #include "server/rate_limit.h"
 #include "server/web_sessions.h"
 
@@ -31,6 +32,12 @@ inline constexpr std::size_t kMaxFormBytes = 4096;
 // path outside /v1/.
 bool is_web_route(std::string_view target);
 
-Response handle_web(Central& central, WebSessions& sessions, SignInLimiter& limiter, const Request& request);
+// What the site keeps between requests.
+struct WebSite {
+  WebSessions sessions;
+  PageCache pages;  // what visitors without sign-in are sent
+};
+
+Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const Request& request);
 
 }  // namespace liaison::server

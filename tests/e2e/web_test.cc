@@ -204,6 +204,14 @@ TEST_F(WebTest, ADownloadHoldsTheRowsLiaisonListShowsAndTheLanguageFollowsTheVis
   auto as_json = nlohmann::json::parse(http("/needs.json?state=KZ").body);
   EXPECT_EQ(as_json.size(), expected.size());
 
+  // Pages kept for visitors without sign-in are of the head they were made
+  // at: a push shows at once.
+  EXPECT_EQ(http("/needs?state=KG").body.find("Pushed after the page was made"), std::string::npos);
+  json({"need", "add", "--org", "osce", "--area", "cft", "--state", "KG", "--title", "Pushed after the page was made"},
+       "hq");
+  ok({"push"}, "hq");
+  EXPECT_NE(http("/needs?state=KG").body.find("Pushed after the page was made"), std::string::npos);
+
   auto ru = http("/", {"-H", "Accept-Language: ru-RU,ru;q=0.9,en;q=0.5"});
   EXPECT_NE(ru.body.find("<html lang=\"ru\""), std::string::npos);
   EXPECT_NE(ru.body.find("Матрица потребностей"), std::string::npos);

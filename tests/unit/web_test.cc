@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "server/page_cache.h"
 #include "server/web_sessions.h"
 #include "store/store.h"
 #include "view/audience_scope.h"
@@ -72,6 +73,28 @@ TEST(WebSessionsTest, ASessionEndsAtItsExpiryOrSignOutAndTheOldestGoesFirstWhenF
   now += std::chrono::seconds(100);
   EXPECT_FALSE(sessions.find(c));
   EXPECT_FALSE(sessions.find("not-a-session"));
+}
+
+TEST(PageCacheTest, KeepsPagesWithinItsBytesLeastRecentlyUsedFirstOut) {
+  server::PageCache cache(100);
+  auto page = [](std::size_t size, char c) {
+    auto r = std::make_shared<server::Response>();
+    r->body = std::string(size, c);
+    return std::shared_ptr<const server::Response>(r);
+  };
+  cache.put("a", page(40, 'a'));
+  cache.put("b", page(40, 'b'));
+  ASSERT_TRUE(cache.find("a"));  // a is now the most recently used
+  cache.put("c", page(40, 'c'));  // over 100 bytes: b goes
+  EXPECT_TRUE(cache.find("a"));
+  EXPECT_FALSE(cache.find("b"));
+  EXPECT_EQ(cache.find("c")->body, std::string(40, 'c'));
+  cache.put("c", page(10, 'd'));  // replaced, not counted twice
+  EXPECT_EQ(cache.find("c")->body, std::string(10, 'd'));
+  EXPECT_EQ(cache.bytes(), 41u + 11u);
+  cache.put("huge", page(200, 'h'));  // larger than the bound: not kept
+  EXPECT_FALSE(cache.find("huge"));
+  EXPECT_TRUE(cache.find("a"));
 }
 
 constexpr const char* kHostile = "<script>alert('x')</script>\" onmouseover=\"alert(1)";
