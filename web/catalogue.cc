@@ -57,9 +57,9 @@ const Catalogue& Catalogue::of(std::string_view language) {
   return *(it == catalogues.end() ? catalogues.find("en") : it)->second;
 }
 
-std::string_view Catalogue::operator[](std::string_view key) const {
+std::string Catalogue::operator[](std::string_view key) const {
   auto it = texts_.find(key);
-  return it == texts_.end() ? key : std::string_view(it->second);
+  return std::string(it == texts_.end() ? key : std::string_view(it->second));
 }
 
 std::string Catalogue::format(std::string_view key, std::string_view value) const {

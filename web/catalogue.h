@@ -20,8 +20,10 @@ class Catalogue {
   static const std::vector<std::string>& languages();
 
   const std::string& language() const { return language_; }
-  // The text of `key`; `key` itself when the catalogue lacks it.
-  std::string_view operator[](std::string_view key) const;
+  // The text of `key`; `key` itself when the catalogue lacks it (a copy:
+  // the key may be a temporary).
+  std::string operator[](std::string_view key) const;
+  bool has(std::string_view key) const { return texts_.find(key) != texts_.end(); }
   // The text of `key` with "{}" replaced by `value`.
   std::string format(std::string_view key, std::string_view value) const;
   const std::map<std::string, std::string, std::less<>>& texts() const { return texts_; }

@@ -84,10 +84,9 @@ std::string value_html(Kind kind, std::string_view field, const Json& value, con
 
 std::string field_label(Kind kind, std::string_view field, const Catalogue& text) {
   auto key = "field." + std::string(spec(kind).name) + "." + std::string(field);
-  auto label = text[key];
-  if (label != key) return std::string(label);
-  auto generic = text["field." + std::string(field)];
-  return std::string(generic == "field." + std::string(field) ? field : generic);
+  if (text.has(key)) return text[key];
+  auto generic = "field." + std::string(field);
+  return text.has(generic) ? text[generic] : std::string(field);
 }
 
 struct Page {
