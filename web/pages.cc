@@ -106,8 +106,10 @@ std::string layout(const PageRequest& request, const Catalogue& text, const Page
   link("/needs", "nav.needs");
   link("/offers", "nav.offers");
   link("/gaps", "nav.gaps");
+  link("/duplicates", "nav.duplicates");
   link("/contacts", "nav.contacts");
   link("/orgs", "nav.orgs");
+  link("/coverage", "nav.coverage");
   std::string account;
   if (v.signed_in()) {
     account = "<p class=\"account\">" + html_escape(text.format("account.signed_in_as", v.org + " (" + v.role + ")")) +
@@ -547,10 +549,89 @@ PageAnswer search_page(View& view, const PageRequest& r, const Catalogue& text) 
   return html_answer(r, text, p);
 }
 
+// A record's link, with its title, for the pages that pair records.
+std::string record_link(Kind kind, const Json& record) {
+  auto id = record.value(std::string(spec(kind).id_field), std::string());
+  return "<a href=\"" + html_escape(path_of(kind, id)) + "\" dir=\"auto\">" + html_escape(record_title(kind, record)) +
+         "</a>";
+}
+
+PageAnswer duplicates_page(View& view, const PageRequest& r, const Catalogue& text) {
+  auto d = duplicates(view);
+  std::string main = "<h2>" + html_escape(text.format("duplicates.covered_twice", std::to_string(d.covered_twice.size()))) +
+                     "</h2>";
+  if (!d.covered_twice.empty()) {
+    main += "<table><thead><tr><th scope=\"col\">" + html_escape(text["kind.need"]) + "</th><th scope=\"col\">" +
+            html_escape(text["field.state"]) + "</th><th scope=\"col\">" + html_escape(text["title.offers"]) +
+            "</th></tr></thead><tbody>";
+    for (const auto& c : d.covered_twice) {
+      std::string offers;
+      for (const auto& o : c.offers)
+        offers += "<li>" + html_escape(o.value("provider", "")) + ": " + record_link(Kind::Offer, o) + "</li>";
+      main += "<tr><th scope=\"row\">" + record_link(Kind::Need, c.need) + "</th><td>" +
+              html_escape(c.need.value("state", "")) + "</td><td><ul>" + offers + "</ul></td></tr>";
+    }
+    main += "</tbody></table>";
+  }
+  main += "<h2>" + html_escape(text.format("duplicates.look_alike", std::to_string(d.look_alike.size()))) + "</h2>";
+  if (!d.look_alike.empty()) {
+    main += "<table><thead><tr><th scope=\"col\">" + html_escape(text["kind.offer"]) + "</th><th scope=\"col\">" +
+            html_escape(text["kind.offer"]) + "</th><th scope=\"col\">" + html_escape(text["duplicates.shared"]) +
+            "</th></tr></thead><tbody>";
+    for (const auto& p : d.look_alike) {
+      std::string shared;
+      for (const auto& a : p.shared_areas) shared += (shared.empty() ? "" : ", ") + a;
+      for (const auto& s2 : p.shared_recipients) shared += ", " + s2;
+      main += "<tr><td>" + html_escape(p.first.value("provider", "")) + ": " + record_link(Kind::Offer, p.first) +
+              "</td><td>" + html_escape(p.second.value("provider", "")) + ": " + record_link(Kind::Offer, p.second) +
+              "</td><td>" + html_escape(shared) + "</td></tr>";
+    }
+    main += "</tbody></table>";
+  }
+  main += "<h2>" + html_escape(text.format("duplicates.overlaps", std::to_string(d.overlaps.size()))) + "</h2>";
+  if (!d.overlaps.empty()) {
+    main += "<table><thead><tr><th scope=\"col\">" + html_escape(text["kind.offer"]) + "</th><th scope=\"col\">" +
+            html_escape(text["kind.need"]) + "</th><th scope=\"col\">" + html_escape(text["duplicates.covered_by"]) +
+            "</th></tr></thead><tbody>";
+    for (const auto& o : d.overlaps) {
+      std::string providers;
+      for (const auto& p : o.covering_providers) providers += (providers.empty() ? "" : ", ") + p;
+      main += "<tr><td>" + html_escape(o.offer.value("provider", "")) + ": " + record_link(Kind::Offer, o.offer) +
+              "</td><td>" + record_link(Kind::Need, o.need) + " (" + html_escape(o.need.value("state", "")) +
+              ")</td><td>" + html_escape(providers) + "</td></tr>";
+    }
+    main += "</tbody></table>";
+  }
+  return html_answer(r, text, Page{std::string(text["title.duplicates"]), main});
+}
+
+PageAnswer coverage_page(View& view, const PageRequest& r, const Catalogue& text) {
+  auto c = coverage(view, 365, r.today);
+  std::string main = "<p>" + html_escape(text["coverage.intro"]) + "</p>";
+  for (const auto* list : {&c.orgs, &c.states}) {
+    main += "<h2>" + html_escape(text[list == &c.orgs ? "coverage.by_org" : "coverage.by_state"]) +
+            "</h2><table><thead><tr><th scope=\"col\">" +
+            html_escape(text[list == &c.orgs ? "field.org" : "field.state"]) + "</th><th scope=\"col\">" +
+            html_escape(text["coverage.active"]) + "</th><th scope=\"col\">" + html_escape(text["coverage.stale"]) +
+            "</th><th scope=\"col\">" + html_escape(text["coverage.missing"]) + "</th></tr></thead><tbody>";
+    for (const auto& row : *list) {
+      std::string missing;
+      for (const auto& a : row.missing_areas) missing += (missing.empty() ? "" : ", ") + a;
+      main += "<tr><th scope=\"row\" dir=\"auto\">" + html_escape(row.label.empty() ? row.key : row.label) +
+              "</th><td>" + std::to_string(row.active) + "</td><td>" + std::to_string(row.stale) + "</td><td>" +
+              html_escape(missing) + "</td></tr>";
+    }
+    main += "</tbody></table>";
+  }
+  return html_answer(r, text, Page{std::string(text["title.coverage"]), main});
+}
+
 }  // namespace
 
 bool is_page(std::string_view path) {
-  if (path == "/" || path == "/gaps" || path == "/search" || path == "/static/style.css") return true;
+  if (path == "/" || path == "/gaps" || path == "/duplicates" || path == "/coverage" || path == "/search" ||
+      path == "/static/style.css")
+    return true;
   for (const auto& [plural, kind] : listed_kinds()) {
     std::string base = "/" + plural;
     if (path == base || path == base + ".csv" || path == base + ".json") return true;
@@ -572,6 +653,8 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
   try {
     if (request.path == "/") return overview_page(view, request, text);
     if (request.path == "/gaps") return gaps_page(view, request, text);
+    if (request.path == "/duplicates") return duplicates_page(view, request, text);
+    if (request.path == "/coverage") return coverage_page(view, request, text);
     if (request.path == "/search") return search_page(view, request, text);
     for (const auto& [plural, kind] : listed_kinds()) {
       std::string base = "/" + plural;

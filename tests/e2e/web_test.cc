@@ -88,7 +88,8 @@ class WebTest : public ServerTest {
 TEST_F(WebTest, AVisitorWithoutSignInSeesThePublicSegmentOnlyAndEveryAnswerIsHardened) {
   auto hidden = start_with_canaries();
   for (const std::string& target : std::vector<std::string>{"/", "/needs", "/needs.csv", "/needs.json", "/contacts", "/contacts.csv", "/contacts.json",
-                             "/gaps", "/orgs/cis-atc", "/search?q=canary", "/needs?state=KZ&sort=title"}) {
+                             "/gaps", "/duplicates", "/coverage", "/orgs/cis-atc", "/search?q=canary",
+                             "/needs?state=KZ&sort=title"}) {
     auto a = http(target);
     EXPECT_TRUE(a.status == 200 || a.status == 404) << target << " " << a.status;
     EXPECT_EQ(a.body.find(kRestricted), std::string::npos) << target;
