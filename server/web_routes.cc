@@ -157,20 +157,21 @@ class ReadSnapshot {
   Database& db_;
 };
 
-Response page(Central& central, PageCache& cache, const Visit& v, const std::string& target) {
-  auto view = View::open(central.dir() / "central" / "view.db");
-  view.limit_page_cache(8 << 20);
-  limit_to_audience(view, v.page.visitor.audience);
-  // One read transaction: the page is of the head it is cached under.
-  ReadSnapshot snapshot(view.db());
+Response page(Central& central, WebSite& site, const Visit& v, const std::string& target) {
+  // A page for a visitor without sign-in is kept under the head published
+  // before it is made: the view it reads is of that head or newer (the view
+  // is written before the head is published), so a kept page is never older
+  // than its key, and the next head's key finds nothing.
   std::string key;
   if (!v.page.visitor.signed_in()) {
-    key = view.head().value_or("") + "\n" + v.page.language + "\n" + target;
-    if (auto kept = cache.find(key)) return *kept;
+    key = central.published_head().value_or("") + "\n" + v.page.language + "\n" + target;
+    if (auto kept = site.pages.find(key)) return *kept;
   }
+  auto view = site.views.lease(central.dir() / "central" / "view.db", v.page.visitor.audience);
+  ReadSnapshot snapshot((*view).db());  // every query of the page sees one state
   auto history = central.read_history();
-  auto r = from_page(web::render_page(view, *history, v.page));
-  if (!key.empty() && r.status == 200) cache.put(key, std::make_shared<const Response>(r));
+  auto r = from_page(web::render_page(*view, *history, v.page));
+  if (!key.empty() && r.status == 200) site.pages.put(key, std::make_shared<const Response>(r));
   return r;
 }
 
@@ -204,7 +205,7 @@ Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, con
     } else if (path == "/sign-in") {
       r = from_page(web::sign_in_page(v.page));
     } else {
-      r = page(central, site.pages, v, req.target);
+      r = page(central, site, v, req.target);
     }
   } catch (const UserError& e) {
     // A malformed query or form: the page's language may not be known yet.

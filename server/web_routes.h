@@ -22,6 +22,7 @@
 #include "server/page_cache.h"
 #include "server/rate_limit.h"
 #include "server/web_sessions.h"
+#include "server/web_views.h"
 
 namespace liaison::server {
 
@@ -36,6 +37,7 @@ bool is_web_route(std::string_view target);
 struct WebSite {
   WebSessions sessions;
   PageCache pages;  // what visitors without sign-in are sent
+  WebViews views;   // central's view, per audience
 };
 
 Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const Request& request);

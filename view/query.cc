@@ -179,6 +179,13 @@ std::vector<Json> stale_contacts(View& view, int days, const std::string& today,
   return out;
 }
 
+std::size_t count_stale_contacts(View& view, int days, const std::string& today) {
+  auto st = view.db().prepare(
+      "SELECT count(*) FROM contacts WHERE status='active' AND (last_verified IS NULL OR last_verified < ?)");
+  st.bind(1, days_before(today, days));
+  return st.step() ? static_cast<std::size_t>(st.integer(0)) : 0;
+}
+
 void for_each_offer_identifier(
     View& view,
     const std::function<void(const std::string& id, const std::string& provider, const std::optional<std::string>& iati_id)>&

@@ -45,6 +45,10 @@ std::vector<SearchHit> search_records(View& view, const std::string& text, std::
 std::vector<Json> stale_contacts(View& view, int days, const std::string& today,
                                  const std::optional<std::string>& org);
 
+// How many stale_contacts(view, days, today, nullopt) would return, without
+// reading them.
+std::size_t count_stale_contacts(View& view, int days, const std::string& today);
+
 // Calls `visit` with the id, provider and IATI identifier (nullopt when
 // none) of every offer, reading those columns only: an IATI import matches
 // identifiers without loading the offers.

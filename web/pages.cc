@@ -510,7 +510,7 @@ PageAnswer overview_page(View& view, const PageRequest& r, const Catalogue& text
     counts += "<li><a href=\"/" + plural + "\">" + html_escape(text["title." + plural]) + "</a>: " +
               std::to_string(view.count(kind)) + "</li>";
   auto gap_count = gaps(view, options).size();
-  auto stale = stale_contacts(view, 365, r.today, std::nullopt).size();
+  auto stale = count_stale_contacts(view, 365, r.today);
   counts += "<li><a href=\"/gaps\">" + html_escape(text["nav.gaps"]) + "</a>: " + std::to_string(gap_count) + "</li>";
   counts += "<li>" + html_escape(text["overview.stale"]) + ": " + std::to_string(stale) + "</li></ul>";
   std::string main = counts + "<h2>" + html_escape(text["matrix.title"]) + "</h2><p>" + html_escape(text["matrix.legend"]) +

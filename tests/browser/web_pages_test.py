@@ -24,7 +24,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BUILD, SOURCE, ARTIFACTS = sys.argv[1:4]
 LIAISON = os.path.join(BUILD, "cli", "liaison")
@@ -100,6 +100,14 @@ def browser(downloads):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def wait_for(driver, condition, what):
+    """Waits up to 10 s for a navigation a click started."""
+    try:
+        WebDriverWait(driver, 10).until(lambda d: condition(d))
+    except Exception:
+        raise AssertionError(f"{what}: at {driver.current_url}")
+
+
 def shot(driver, name):
     driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
 
@@ -131,20 +139,20 @@ def main():
         # Filter the matrix by region, then follow a cell to its needs.
         Select(driver.find_element(By.ID, "m-by")).select_by_value("region")
         driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
-        check("by=region" in driver.current_url, f"matrix filter: {driver.current_url}")
+        wait_for(driver, lambda d: "by=region" in d.current_url, "matrix filter")
         header = driver.find_element(By.CSS_SELECTOR, "table.matrix thead th").text
         check(header == "Region", f"rows are regions: {header!r}")
         cell = driver.find_element(By.CSS_SELECTOR, "table.matrix tbody td a")
         figures = [int(x) for x in cell.text.split(" / ")]
         cell.click()
-        check("/needs?" in driver.current_url, f"cell link: {driver.current_url}")
+        wait_for(driver, lambda d: "/needs?" in d.current_url, "cell link")
         rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
         check(len(rows) == figures[0], f"the cell counts {figures[0]} open needs, the list shows {len(rows)}")
         shot(driver, "needs")
 
         # A need and its history.
         rows[0].find_element(By.CSS_SELECTOR, "th a").click()
-        check("/needs/" in driver.current_url, "need page")
+        wait_for(driver, lambda d: "/needs/" in d.current_url, "need page")
         headings = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
         check("Who changed what" in headings, f"history on the need's page: {headings}")
         check("Browser Test" in driver.page_source, "the history names who changed the fields")
@@ -163,6 +171,7 @@ def main():
         box = driver.find_element(By.ID, "site-search")
         box.send_keys("пограничн")
         box.send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: "/search?" in d.current_url, "search")
         hits = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "ol.hits li a")]
         check(CYRILLIC in hits, f"a Cyrillic search by a word's beginning finds the need: {hits}")
         shot(driver, "search")
@@ -181,7 +190,7 @@ def main():
         driver.get(url + "/sign-in")
         driver.find_element(By.ID, "token").send_keys(server.osce)
         driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        check(driver.current_url.rstrip("/") == url, f"signed in, back at the overview: {driver.current_url}")
+        wait_for(driver, lambda d: d.current_url.rstrip("/") == url, "signed in, back at the overview")
         check("Signed in as osce" in driver.page_source, "the page names who is signed in")
         driver.get(url + "/needs/" + restricted)
         check(CANARY in driver.page_source, "signed in as OSCE, the restricted need shows")
@@ -192,12 +201,14 @@ def main():
 
         # Sign out: the restricted need is gone again.
         driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+        wait_for(driver, lambda d: "Sign in" in d.page_source and "/needs/" not in d.current_url, "signed out")
         driver.get(url + "/needs/" + restricted)
         check(CANARY not in driver.page_source, "signed out, the restricted need still shows")
 
         # Switch to Russian with the page's link.
         driver.get(url + "/needs")
         driver.find_element(By.CSS_SELECTOR, ".languages a[hreflang=ru]").click()
+        wait_for(driver, lambda d: "lang=ru" in d.current_url, "the language switch")
         check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru", "switched to Russian")
         check("Потребности в помощи" in driver.page_source, "Russian interface text")
         driver.get(url + "/")
