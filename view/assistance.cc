@@ -196,23 +196,39 @@ std::string matrix_csv(const Matrix& m) {
   return out;
 }
 
-std::vector<Json> gaps(View& view, const MatrixOptions& filters) {
+namespace {
+
+// The gaps' query, selecting `what` ("n.json" or "count(*)").
+Statement gaps_statement(View& view, const MatrixOptions& filters, const std::string& what) {
   MatrixOptions o = filters;
   o.statuses = {"open"};
   o.provider.reset();
   if (o.state)
     for (auto& c : *o.state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   check_filters(view, o);
-  std::string sql = "WITH RECURSIVE " + tree_cte(o.area.has_value()) + ", " + kCoverCte +
-                    " SELECT n.json FROM needs n JOIN tree ON tree.code = n.area LEFT JOIN states s ON s.code = n.state"
+  std::string sql = "WITH RECURSIVE " + tree_cte(o.area.has_value()) + ", " + kCoverCte + " SELECT " + what +
+                    " FROM needs n JOIN tree ON tree.code = n.area LEFT JOIN states s ON s.code = n.state"
                     " WHERE n.id NOT IN (SELECT need FROM cover)" +
-                    need_filters(o) +
-                    " ORDER BY CASE n.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, n.raised, n.id";
+                    need_filters(o);
+  if (what != "count(*)")
+    sql += " ORDER BY CASE n.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, n.raised, n.id";
   auto st = view.db().prepare(sql);
   bind_filters(st, o);
+  return st;
+}
+
+}  // namespace
+
+std::vector<Json> gaps(View& view, const MatrixOptions& filters) {
+  auto st = gaps_statement(view, filters, "n.json");
   std::vector<Json> out;
   while (st.step()) out.push_back(Json::parse(st.text(0)));
   return out;
+}
+
+std::size_t count_gaps(View& view, const MatrixOptions& filters) {
+  auto st = gaps_statement(view, filters, "count(*)");
+  return st.step() ? static_cast<std::size_t>(st.integer(0)) : 0;
 }
 
 Duplicates duplicates(View& view) {

@@ -58,6 +58,8 @@ std::string matrix_csv(const Matrix& matrix);
 
 // Open needs with no offer (status not cancelled), high priority and oldest first.
 std::vector<Json> gaps(View& view, const MatrixOptions& filters);
+// How many gaps() would return, without reading them.
+std::size_t count_gaps(View& view, const MatrixOptions& filters);
 
 struct Duplicates {
   struct CoveredTwice {

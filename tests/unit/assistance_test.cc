@@ -123,6 +123,8 @@ TEST_F(AssistanceTest, GapsAreOpenUncoveredNeedsHighPriorityFirst) {
   auto only_kz = gaps(store->view(), kz);
   ASSERT_EQ(only_kz.size(), 1u);
   EXPECT_EQ(only_kz[0]["id"], id('b'));
+  EXPECT_EQ(count_gaps(store->view(), {}), 2u);
+  EXPECT_EQ(count_gaps(store->view(), kz), 1u);
 }
 
 TEST_F(AssistanceTest, DuplicatesFindNeedsCoveredTwiceAndLookAlikeOffers) {
