@@ -1,8 +1,8 @@
 #include "sync/change_event.h"
 
-#include <ctime>
 #include <map>
 
+#include "base/utc_time.h"
 #include "model/record_diff.h"
 
 namespace liaison::sync {
@@ -86,14 +86,7 @@ std::optional<std::vector<RecordChangeNote>> changes_between(const History& hist
   return out;
 }
 
-std::string utc_time(std::int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
+std::string utc_time(std::int64_t seconds) { return format_utc(seconds, "%Y-%m-%dT%H:%M:%SZ"); }
 
 Json to_json(const RecordChangeNote& note) {
   return Json{{"kind", std::string(kind_name(note.kind))},

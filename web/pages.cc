@@ -1,11 +1,11 @@
 #include "web/pages.h"
 
 #include <algorithm>
-#include <ctime>
 #include <optional>
 #include <set>
 
 #include "base/error.h"
+#include "base/utc_time.h"
 #include "io/export_formats.h"
 #include "model/record.h"
 #include "model/reference_data.h"
@@ -87,6 +87,13 @@ std::string field_label(Kind kind, std::string_view field, const Catalogue& text
   if (text.has(key)) return text[key];
   auto generic = "field." + std::string(field);
   return text.has(generic) ? text[generic] : std::string(field);
+}
+
+// A table's start: a header cell for each label.
+std::string table_head(std::initializer_list<std::string> labels) {
+  std::string html = "<table><thead><tr>";
+  for (const auto& l : labels) html += "<th scope=\"col\">" + html_escape(l) + "</th>";
+  return html + "</tr></thead><tbody>";
 }
 
 struct Page {
@@ -344,15 +351,6 @@ PageAnswer list_page(View& view, const PageRequest& r, const Catalogue& text, Ki
   return html_answer(r, text, p);
 }
 
-std::string utc_date(std::int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[16];
-  std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
-  return out;
-}
-
 // Who last changed each field the visitor sees, and when.
 std::string field_history(const History& history, Kind kind, const std::string& id, const Json& shown,
                           const Catalogue& text) {
@@ -366,13 +364,12 @@ std::string field_history(const History& history, Kind kind, const std::string& 
   for (const auto& b : blames) {
     if (!shown.contains(b.field)) continue;
     rows += "<tr><th scope=\"row\">" + html_escape(field_label(kind, b.field, text)) + "</th><td dir=\"auto\">" +
-            html_escape(b.commit.author.name) + "</td><td><time>" + html_escape(utc_date(b.commit.time)) +
+            html_escape(b.commit.author.name) + "</td><td><time>" + html_escape(format_utc(b.commit.time, "%Y-%m-%d")) +
             "</time></td></tr>";
   }
   if (rows.empty()) return "";
-  return "<h2>" + html_escape(text["record.history"]) + "</h2><table><thead><tr><th scope=\"col\">" +
-         html_escape(text["record.field"]) + "</th><th scope=\"col\">" + html_escape(text["record.changed_by"]) +
-         "</th><th scope=\"col\">" + html_escape(text["record.changed_on"]) + "</th></tr></thead><tbody>" + rows +
+  return "<h2>" + html_escape(text["record.history"]) + "</h2>" +
+         table_head({text["record.field"], text["record.changed_by"], text["record.changed_on"]}) + rows +
          "</tbody></table>";
 }
 
@@ -561,9 +558,7 @@ PageAnswer duplicates_page(View& view, const PageRequest& r, const Catalogue& te
   std::string main = "<h2>" + html_escape(text.format("duplicates.covered_twice", std::to_string(d.covered_twice.size()))) +
                      "</h2>";
   if (!d.covered_twice.empty()) {
-    main += "<table><thead><tr><th scope=\"col\">" + html_escape(text["kind.need"]) + "</th><th scope=\"col\">" +
-            html_escape(text["field.state"]) + "</th><th scope=\"col\">" + html_escape(text["title.offers"]) +
-            "</th></tr></thead><tbody>";
+    main += table_head({text["kind.need"], text["field.state"], text["title.offers"]});
     for (const auto& c : d.covered_twice) {
       std::string offers;
       for (const auto& o : c.offers)
@@ -575,9 +570,7 @@ PageAnswer duplicates_page(View& view, const PageRequest& r, const Catalogue& te
   }
   main += "<h2>" + html_escape(text.format("duplicates.look_alike", std::to_string(d.look_alike.size()))) + "</h2>";
   if (!d.look_alike.empty()) {
-    main += "<table><thead><tr><th scope=\"col\">" + html_escape(text["kind.offer"]) + "</th><th scope=\"col\">" +
-            html_escape(text["kind.offer"]) + "</th><th scope=\"col\">" + html_escape(text["duplicates.shared"]) +
-            "</th></tr></thead><tbody>";
+    main += table_head({text["kind.offer"], text["kind.offer"], text["duplicates.shared"]});
     for (const auto& p : d.look_alike) {
       std::string shared;
       for (const auto& a : p.shared_areas) shared += (shared.empty() ? "" : ", ") + a;
@@ -590,9 +583,7 @@ PageAnswer duplicates_page(View& view, const PageRequest& r, const Catalogue& te
   }
   main += "<h2>" + html_escape(text.format("duplicates.overlaps", std::to_string(d.overlaps.size()))) + "</h2>";
   if (!d.overlaps.empty()) {
-    main += "<table><thead><tr><th scope=\"col\">" + html_escape(text["kind.offer"]) + "</th><th scope=\"col\">" +
-            html_escape(text["kind.need"]) + "</th><th scope=\"col\">" + html_escape(text["duplicates.covered_by"]) +
-            "</th></tr></thead><tbody>";
+    main += table_head({text["kind.offer"], text["kind.need"], text["duplicates.covered_by"]});
     for (const auto& o : d.overlaps) {
       std::string providers;
       for (const auto& p : o.covering_providers) providers += (providers.empty() ? "" : ", ") + p;
@@ -609,11 +600,10 @@ PageAnswer coverage_page(View& view, const PageRequest& r, const Catalogue& text
   auto c = coverage(view, 365, r.today);
   std::string main = "<p>" + html_escape(text["coverage.intro"]) + "</p>";
   for (const auto* list : {&c.orgs, &c.states}) {
-    main += "<h2>" + html_escape(text[list == &c.orgs ? "coverage.by_org" : "coverage.by_state"]) +
-            "</h2><table><thead><tr><th scope=\"col\">" +
-            html_escape(text[list == &c.orgs ? "field.org" : "field.state"]) + "</th><th scope=\"col\">" +
-            html_escape(text["coverage.active"]) + "</th><th scope=\"col\">" + html_escape(text["coverage.stale"]) +
-            "</th><th scope=\"col\">" + html_escape(text["coverage.missing"]) + "</th></tr></thead><tbody>";
+    bool orgs = list == &c.orgs;
+    main += "<h2>" + html_escape(text[orgs ? "coverage.by_org" : "coverage.by_state"]) + "</h2>" +
+            table_head({text[orgs ? "field.org" : "field.state"], text["coverage.active"], text["coverage.stale"],
+                        text["coverage.missing"]});
     for (const auto& row : *list) {
       std::string missing;
       for (const auto& a : row.missing_areas) missing += (missing.empty() ? "" : ", ") + a;
