@@ -30,6 +30,41 @@ void PageCache::put(const std::string& key, std::shared_ptr<const Response> page
   }
 }
 
+std::shared_ptr<const Response> PageCache::get(const std::string& key,
+                                               const std::function<std::shared_ptr<const Response>()>& make) {
+  std::promise<std::shared_ptr<const Response>> promise;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (auto it = index_.find(key); it != index_.end()) {
+      order_.splice(order_.begin(), order_, it->second);
+      return it->second->page;
+    }
+    if (auto it = making_.find(key); it != making_.end()) {
+      auto pending = it->second;
+      lock.unlock();
+      if (auto page = pending.get()) return page;
+      return make();  // the maker failed: this caller tries for itself
+    }
+    making_.emplace(key, promise.get_future().share());
+  }
+  std::shared_ptr<const Response> page;
+  try {
+    page = make();
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    making_.erase(key);
+    promise.set_value(nullptr);
+    throw;
+  }
+  if (page && page->status == 200) put(key, page);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    making_.erase(key);
+  }
+  promise.set_value(page);
+  return page;
+}
+
 std::size_t PageCache::bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return bytes_;

@@ -158,21 +158,19 @@ class ReadSnapshot {
 };
 
 Response page(Central& central, WebSite& site, const Visit& v, const std::string& target) {
+  auto render = [&] {
+    auto view = site.views.lease(central.dir() / "central" / "view.db", v.page.visitor.audience);
+    ReadSnapshot snapshot((*view).db());  // every query of the page sees one state
+    auto history = central.read_history();
+    return from_page(web::render_page(*view, *history, v.page));
+  };
+  if (v.page.visitor.signed_in()) return render();
   // A page for a visitor without sign-in is kept under the head published
   // before it is made: the view it reads is of that head or newer (the view
   // is written before the head is published), so a kept page is never older
   // than its key, and the next head's key finds nothing.
-  std::string key;
-  if (!v.page.visitor.signed_in()) {
-    key = central.published_head().value_or("") + "\n" + v.page.language + "\n" + target;
-    if (auto kept = site.pages.find(key)) return *kept;
-  }
-  auto view = site.views.lease(central.dir() / "central" / "view.db", v.page.visitor.audience);
-  ReadSnapshot snapshot((*view).db());  // every query of the page sees one state
-  auto history = central.read_history();
-  auto r = from_page(web::render_page(*view, *history, v.page));
-  if (!key.empty() && r.status == 200) site.pages.put(key, std::make_shared<const Response>(r));
-  return r;
+  auto key = central.published_head().value_or("") + "\n" + v.page.language + "\n" + target;
+  return *site.pages.get(key, [&] { return std::make_shared<const Response>(render()); });
 }
 
 }  // namespace

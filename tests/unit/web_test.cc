@@ -3,6 +3,9 @@
 // record text and never show what the visitor's audience may not see.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "base/error.h"
 #include "server/page_cache.h"
 #include "server/web_sessions.h"
@@ -95,6 +98,31 @@ TEST(PageCacheTest, KeepsPagesWithinItsBytesLeastRecentlyUsedFirstOut) {
   cache.put("huge", page(200, 'h'));  // larger than the bound: not kept
   EXPECT_FALSE(cache.find("huge"));
   EXPECT_TRUE(cache.find("a"));
+}
+
+TEST(PageCacheTest, APageAskedForByManyAtOnceIsMadeOnceAndAFailedMakingIsNotKept) {
+  server::PageCache cache;
+  std::atomic<int> made{0};
+  auto make = [&] {
+    ++made;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto r = std::make_shared<server::Response>();
+    r->body = "page";
+    return std::shared_ptr<const server::Response>(r);
+  };
+  std::vector<std::thread> askers;
+  std::vector<std::string> got(8);
+  for (int i = 0; i < 8; ++i) askers.emplace_back([&, i] { got[i] = cache.get("k", make)->body; });
+  for (auto& t : askers) t.join();
+  EXPECT_EQ(made.load(), 1);
+  for (const auto& body : got) EXPECT_EQ(body, "page");
+  EXPECT_THROW(cache.get("bad", []() -> std::shared_ptr<const server::Response> { throw UserError("no"); }), UserError);
+  auto not_found = std::make_shared<server::Response>();
+  not_found->status = 404;
+  EXPECT_EQ(cache.get("missing", [&] { return std::shared_ptr<const server::Response>(not_found); })->status, 404);
+  EXPECT_FALSE(cache.find("missing"));
+  EXPECT_FALSE(cache.find("bad"));
+  EXPECT_TRUE(cache.find("k"));
 }
 
 constexpr const char* kHostile = "<script>alert('x')</script>\" onmouseover=\"alert(1)";
