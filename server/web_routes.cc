@@ -1,5 +1,8 @@
 #include "server/web_routes.h"
 
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
 #include "base/error.h"
 #include "view/audience_scope.h"
 #include "web/catalogue.h"
@@ -12,6 +15,7 @@ namespace {
 
 constexpr std::string_view kSessionCookie = "liaison_session";
 constexpr std::string_view kLanguageCookie = "lang";
+constexpr std::string_view kPolicy = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 // The value of cookie `name` in a Cookie header ("a=1; b=2").
 std::string cookie_value(std::string_view header, std::string_view name) {
@@ -27,7 +31,7 @@ std::string cookie_value(std::string_view header, std::string_view name) {
 }
 
 void secure_headers(Response& r, bool signed_in) {
-  r.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+  if (!r.headers.contains("Content-Security-Policy")) r.headers["Content-Security-Policy"] = std::string(kPolicy);
   r.headers["X-Content-Type-Options"] = "nosniff";
   r.headers["Referrer-Policy"] = "same-origin";
   r.headers["X-Frame-Options"] = "DENY";
@@ -36,8 +40,21 @@ void secure_headers(Response& r, bool signed_in) {
   r.headers["Cache-Control"] = signed_in ? "no-store" : "no-cache";
 }
 
+// 'sha256-…' of a style element's text, as a Content-Security-Policy source.
+std::string style_hash(const std::string& style) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(style.data()), style.size(), digest);
+  unsigned char encoded[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
+  EVP_EncodeBlock(encoded, digest, SHA256_DIGEST_LENGTH);
+  return "'sha256-" + std::string(reinterpret_cast<char*>(encoded)) + "'";
+}
+
 Response from_page(web::PageAnswer page) {
   Response r;
+  // A page with one inline style element (the meeting report) allows that
+  // element by its hash, and nothing else inline.
+  if (!page.inline_style.empty())
+    r.headers["Content-Security-Policy"] = std::string(kPolicy) + "; style-src 'self' " + style_hash(page.inline_style);
   r.status = page.status;
   r.content_type = page.content_type;
   r.body = std::move(page.body);
@@ -198,7 +215,7 @@ Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, con
       // Nothing changes through GET, and a page takes nothing but GET.
       bool form = path == "/sign-out";
       r = from_page(web::PageAnswer{405, "text/plain; charset=utf-8",
-                                    form ? "sign out with the page's button (POST)\n" : "use GET for this page\n", ""});
+                                    form ? "sign out with the page's button (POST)\n" : "use GET for this page\n", "", ""});
       r.headers["Allow"] = form ? "POST" : "GET";
     } else if (path == "/sign-in") {
       r = from_page(web::sign_in_page(v.page));
@@ -207,7 +224,7 @@ Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, con
     }
   } catch (const UserError& e) {
     // A malformed query or form: the page's language may not be known yet.
-    r = from_page(web::PageAnswer{400, "text/plain; charset=utf-8", std::string(e.what()) + "\n", ""});
+    r = from_page(web::PageAnswer{400, "text/plain; charset=utf-8", std::string(e.what()) + "\n", "", ""});
   }
   if (v.language_cookie && !r.headers.contains("Set-Cookie"))
     r.headers["Set-Cookie"] = std::string(kLanguageCookie) + "=" + *v.language_cookie +

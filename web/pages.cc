@@ -117,6 +117,7 @@ std::string layout(const PageRequest& request, const Catalogue& text, const Page
   link("/contacts", "nav.contacts");
   link("/orgs", "nav.orgs");
   link("/coverage", "nav.coverage");
+  link("/report", "nav.report");
   std::string account;
   if (v.signed_in()) {
     account = "<p class=\"account\">" + html_escape(text.format("account.signed_in_as", v.org + " (" + v.role + ")")) +
@@ -616,9 +617,39 @@ PageAnswer coverage_page(View& view, const PageRequest& r, const Catalogue& text
   return html_answer(r, text, Page{std::string(text["title.coverage"]), main});
 }
 
+// The meeting report (io/report_html.h) as one page: what `liaison report`
+// writes, from the visitor's view, its contact points as the visitor may see
+// them. What changed since a date is left out: central's history would name
+// changes outside the visitor's segment.
+PageAnswer report_answer(View& view, const PageRequest& r) {
+  ReportData data;
+  data.title = "Directory and assistance needs";
+  data.generated = r.today;
+  for (Kind k : kAllKinds) data.counts.emplace_back(std::string(spec(k).plural), view.count(k));
+  MatrixOptions options;
+  data.matrix = build_matrix(view, options);
+  add_drill_down(view, data.matrix, options);
+  data.gaps = gaps(view, options);
+  for (auto& c : stale_contacts(view, data.stale_days, r.today, std::nullopt)) {
+    if (data.stale.size() == 500) {  // the oldest; a meeting page, not an export
+      ++data.stale_total;
+      continue;
+    }
+    if (auto seen = visible_record(view, r.visitor.audience, Kind::Contact, c)) data.stale.push_back(std::move(*seen));
+    ++data.stale_total;
+  }
+  PageAnswer a;
+  a.body = report_page(data);
+  auto open = a.body.find("<style>"), close = a.body.find("</style>");
+  if (open != std::string::npos && close != std::string::npos && close > open)
+    a.inline_style = a.body.substr(open + 7, close - open - 7);
+  return a;
+}
+
 }  // namespace
 
 bool is_page(std::string_view path) {
+  if (path == "/report") return true;
   if (path == "/" || path == "/gaps" || path == "/duplicates" || path == "/coverage" || path == "/search" ||
       path == "/static/style.css")
     return true;
@@ -643,6 +674,7 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
   try {
     if (request.path == "/") return overview_page(view, request, text);
     if (request.path == "/gaps") return gaps_page(view, request, text);
+    if (request.path == "/report") return report_answer(view, request);
     if (request.path == "/duplicates") return duplicates_page(view, request, text);
     if (request.path == "/coverage") return coverage_page(view, request, text);
     if (request.path == "/search") return search_page(view, request, text);

@@ -40,6 +40,9 @@ struct PageAnswer {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::string download_name;  // sent as an attachment of this name when set
+  // The text of the one inline <style> element the page carries (the
+  // meeting report's), for the Content-Security-Policy to allow by its hash.
+  std::string inline_style;
 };
 
 // Whether GET `path` is a page (or the style sheet) of this module.

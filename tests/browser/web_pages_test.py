@@ -205,6 +205,14 @@ def main():
         driver.get(url + "/needs/" + restricted)
         check(CANARY not in driver.page_source, "signed out, the restricted need still shows")
 
+        # The meeting report: its one inline style is allowed by its hash.
+        driver.get(url + "/report")
+        header = driver.find_element(By.CSS_SELECTOR, "table th")
+        background = driver.execute_script("return getComputedStyle(arguments[0]).backgroundColor", header)
+        check(background == "rgb(238, 238, 255)", f"the report's style applies: {background}")
+        check(CANARY not in driver.page_source, "the public report holds the restricted need")
+        shot(driver, "report")
+
         # Switch to Russian with the page's link.
         driver.get(url + "/needs")
         driver.find_element(By.CSS_SELECTOR, ".languages a[hreflang=ru]").click()

@@ -88,7 +88,7 @@ class WebTest : public ServerTest {
 TEST_F(WebTest, AVisitorWithoutSignInSeesThePublicSegmentOnlyAndEveryAnswerIsHardened) {
   auto hidden = start_with_canaries();
   for (const std::string& target : std::vector<std::string>{"/", "/needs", "/needs.csv", "/needs.json", "/contacts", "/contacts.csv", "/contacts.json",
-                             "/gaps", "/duplicates", "/coverage", "/orgs/cis-atc", "/search?q=canary",
+                             "/gaps", "/duplicates", "/coverage", "/report", "/orgs/cis-atc", "/search?q=canary",
                              "/needs?state=KZ&sort=title"}) {
     auto a = http(target);
     EXPECT_TRUE(a.status == 200 || a.status == 404) << target << " " << a.status;
@@ -100,6 +100,10 @@ TEST_F(WebTest, AVisitorWithoutSignInSeesThePublicSegmentOnlyAndEveryAnswerIsHar
     EXPECT_EQ(a.header("referrer-policy"), "same-origin") << target;
     EXPECT_EQ(a.header("x-frame-options"), "DENY") << target;
   }
+  // The report's one inline style is allowed by its hash, nothing else inline.
+  auto report = http("/report");
+  EXPECT_NE(report.header("content-security-policy").find("style-src 'self' 'sha256-"), std::string::npos);
+  EXPECT_EQ(http("/").header("content-security-policy").find("style-src"), std::string::npos);
   // Asked for by its id or its title, it is not there (the page names what
   // was asked, nothing more).
   auto asked = http("/needs/" + hidden);

@@ -177,7 +177,7 @@ TEST_F(WebPagesTest, HostileRecordTextIsEscapedWhereverItIsWritten) {
 
 TEST_F(WebPagesTest, APublicVisitorSeesNoRestrictedRecordAndNoPersonalValue) {
   for (const char* path : {"/", "/needs", "/needs.csv", "/needs.json", "/contacts", "/contacts.csv", "/gaps",
-                           "/orgs/cis-atc", "/search", "/duplicates", "/coverage"}) {
+                           "/orgs/cis-atc", "/search", "/duplicates", "/coverage", "/report"}) {
     auto p = page(Audience::everyone(), path, {{"q", "canary"}});
     EXPECT_EQ(p.body.find(kRestricted), std::string::npos) << path;
     EXPECT_EQ(p.body.find(std::string(32, 'b')), std::string::npos) << path;
