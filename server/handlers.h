@@ -30,7 +30,7 @@ struct Request {
   std::string last_event_id;   // the Last-Event-ID header (the change feed)
   std::string sign_in_key;     // what failed sign-ins from this client are counted by (rate_limit.h)
   // For the web pages (web_routes.h):
-  std::string cookie, accept_language, origin, host, content_type;
+  std::string cookie, accept_language, origin, host;
   bool tls = false;
 };
 

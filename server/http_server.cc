@@ -124,6 +124,7 @@ class Session : public FeedSink {
     request_ = Request{};
     request_.client_address = client_;
     who_.reset();
+    web_ = false;
     beast::get_lowest_layer(derived().stream()).expires_after(options_.timeout);
     http::async_read_header(derived().stream(), buffer_, *parser_,
                             beast::bind_front_handler(&Session::on_header, derived().shared_from_this()));
@@ -147,20 +148,12 @@ class Session : public FeedSink {
       request_.accept_language = std::string(head[http::field::accept_language]);
       request_.origin = std::string(head[http::field::origin]);
       request_.host = std::string(head[http::field::host]);
-      request_.content_type = std::string(head[http::field::content_type]);
       request_.tls = Derived::kTls;
       std::size_t limit = request_.method == "POST" ? kMaxFormBytes : 0;
-      if (auto length = parser_->content_length(); length && *length > limit)
-        return refuse(error_response(http::status::payload_too_large,
-                                     "a form is at most " + std::to_string(kMaxFormBytes) + " bytes"),
-                      kDrainUnauthenticated);
-      parser_->body_limit(limit);
-      if (parser_->is_done()) return on_read({}, 0);
-      read_body();
-      return;
+      return read_rest(limit, kDrainUnauthenticated);
     }
     if (needs_token(request_.method, request_.target)) {
-      auto key = sign_in_key(client_);
+      const auto& key = request_.sign_in_key;
       if (auto wait = limiter_.wait(key); wait.count() > 0) {
         auto r = error_response(http::status::too_many_requests, "too many failed sign-ins from " + key +
                                                                      ", try again in " + std::to_string(wait.count()) + " s");
@@ -177,11 +170,16 @@ class Session : public FeedSink {
         return refuse(unauthenticated(request_.authorization), kDrainUnauthenticated);
       }
     }
-    if (auto length = parser_->content_length(); length && *length > options_.body_limit)
-      return refuse(too_large(), kDrainAuthenticated);
-    parser_->body_limit(options_.body_limit);
+    read_rest(options_.body_limit, kDrainAuthenticated);
+  }
+
+  // Reads the body, of at most `limit` bytes: a longer one is answered
+  // too_large() unread, and a client waiting for "100 Continue" gets it.
+  void read_rest(std::size_t limit, std::size_t drain_limit) {
+    if (auto length = parser_->content_length(); length && *length > limit) return refuse(too_large(), drain_limit);
+    parser_->body_limit(limit);
     if (parser_->is_done()) return on_read({}, 0);
-    if (beast::iequals(head[http::field::expect], "100-continue")) return send_continue();
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) return send_continue();
     read_body();
   }
 
@@ -233,6 +231,9 @@ class Session : public FeedSink {
   }
 
   Response too_large() {
+    if (web_)
+      return error_response(http::status::payload_too_large,
+                            "a form is at most " + std::to_string(kMaxFormBytes) + " bytes");
     auto r = error_response(http::status::payload_too_large,
                             "request body is too large (at most " + std::to_string(options_.body_limit >> 20) + " MB)");
     if (who_) r.org = who_->org;
