@@ -134,7 +134,7 @@ Response sign_in(Central& central, WebSessions& sessions, SignInLimiter& limiter
   if (!token.empty()) who = central.tokens().authenticate(token);
   if (!who) {
     limiter.failed(req.sign_in_key);
-    return from_page(web::sign_in_page(v.page, std::string(text["sign_in.failed"]), 401));
+    return from_page(web::sign_in_page(v.page, text["sign_in.failed"], 401));
   }
   if (!v.session_id.empty()) sessions.close(v.session_id);
   auto r = redirect_home();
@@ -146,9 +146,7 @@ Response sign_in(Central& central, WebSessions& sessions, SignInLimiter& limiter
 Response sign_out(WebSessions& sessions, const Request& req, Visit& v) {
   auto form = web::parse_query(req.body, 8);
   if (v.session_id.empty() || !form.contains("csrf") || form.at("csrf") != v.page.visitor.csrf) {
-    const auto& text = web::Catalogue::of(v.page.language);
-    auto r = from_page(web::sign_in_page(v.page, std::string(text["error.forbidden"]), 403));
-    return r;
+    return from_page(web::sign_in_page(v.page, web::Catalogue::of(v.page.language)["error.forbidden"], 403));
   }
   sessions.close(v.session_id);
   auto r = redirect_home();
@@ -206,7 +204,7 @@ Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, con
     auto path = v.page.path;
     if (req.method == "POST" && !same_origin(req)) {
       const auto& text = web::Catalogue::of(v.page.language);
-      r = from_page(web::sign_in_page(v.page, std::string(text["error.forbidden"]), 403));
+      r = from_page(web::sign_in_page(v.page, text["error.forbidden"], 403));
     } else if (path == "/sign-in" && req.method == "POST") {
       r = sign_in(central, sessions, limiter, req, v);
     } else if (path == "/sign-out" && req.method == "POST") {

@@ -55,7 +55,7 @@ std::string path_of(Kind kind, const std::string& id) {
 // catalogue's yes and no.
 std::string value_text(const Json& value, const Catalogue& text) {
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return std::string(text[value.get<bool>() ? "value.yes" : "value.no"]);
+  if (value.is_boolean()) return text[value.get<bool>() ? "value.yes" : "value.no"];
   if (value.is_array()) {
     std::string out;
     for (const auto& v : value) out += (out.empty() ? "" : ", ") + value_text(v, text);
@@ -348,7 +348,7 @@ PageAnswer list_page(View& view, const PageRequest& r, const Catalogue& text, Ki
   if (page > 1) page_link(page - 1, "prev", "list.previous");
   if (page < pages) page_link(page + 1, "next", "list.next");
   pager += "</nav>";
-  Page p{std::string(text["title." + plural]), downloads + pager + records_table(kind, shown, text, &r)};
+  Page p{text["title." + plural], downloads + pager + records_table(kind, shown, text, &r)};
   return html_answer(r, text, p);
 }
 
@@ -380,7 +380,7 @@ PageAnswer record_page(View& view, const History& history, const PageRequest& r,
   std::optional<Json> shown;
   if (record) shown = visible_record(view, r.visitor.audience, kind, *record);
   if (!shown) {
-    Page p{std::string(text["error.not_found"]), "<p>" + html_escape(text["error.no_record"]) + "</p>"};
+    Page p{text["error.not_found"], "<p>" + html_escape(text["error.no_record"]) + "</p>"};
     return html_answer(r, text, p, 404);
   }
   std::string rows;
@@ -450,15 +450,15 @@ std::string matrix_form(View& view, const MatrixOptions& o, const Catalogue& tex
     return html + "</select> ";
   };
   std::vector<std::pair<std::string, std::string>> by = {
-      {"state", std::string(text["matrix.by_state"])},
-      {"region", std::string(text["matrix.by_region"])},
-      {"subregion", std::string(text["matrix.by_subregion"])},
-      {"org", std::string(text["matrix.by_org"])}};
-  std::vector<std::pair<std::string, std::string>> areas = {{"", std::string(text["matrix.any"])}};
+      {"state", text["matrix.by_state"]},
+      {"region", text["matrix.by_region"]},
+      {"subregion", text["matrix.by_subregion"]},
+      {"org", text["matrix.by_org"]}};
+  std::vector<std::pair<std::string, std::string>> areas = {{"", text["matrix.any"]}};
   for (const auto& a : list_records(view, Kind::Area, {}))
     areas.emplace_back(a.value("code", ""), a.value("name", a.value("code", "")));
-  std::vector<std::pair<std::string, std::string>> priorities = {{"", std::string(text["matrix.any"])}};
-  for (const char* p : {"high", "medium", "low"}) priorities.emplace_back(p, std::string(text["priority." + std::string(p)]));
+  std::vector<std::pair<std::string, std::string>> priorities = {{"", text["matrix.any"]}};
+  for (const char* p : {"high", "medium", "low"}) priorities.emplace_back(p, text["priority." + std::string(p)]);
   auto input = [&](const char* name, const char* key, const std::optional<std::string>& value) {
     return "<label for=\"m-" + std::string(name) + "\">" + html_escape(text[key]) + "</label> <input id=\"m-" + name +
            "\" name=\"" + name + "\" value=\"" + html_escape(value.value_or("")) + "\" size=\"12\"> ";
@@ -513,7 +513,7 @@ PageAnswer overview_page(View& view, const PageRequest& r, const Catalogue& text
   counts += "<li>" + html_escape(text["overview.stale"]) + ": " + std::to_string(stale) + "</li></ul>";
   std::string main = counts + "<h2>" + html_escape(text["matrix.title"]) + "</h2><p>" + html_escape(text["matrix.legend"]) +
                      "</p>" + matrix_form(view, options, text) + matrix_table(matrix, options, text);
-  Page p{std::string(text["title.overview"]), main};
+  Page p{text["title.overview"], main};
   return html_answer(r, text, p);
 }
 
@@ -521,7 +521,7 @@ PageAnswer gaps_page(View& view, const PageRequest& r, const Catalogue& text) {
   std::vector<Json> shown;
   for (auto& need : gaps(view, matrix_options(r)))
     if (auto seen = visible_record(view, r.visitor.audience, Kind::Need, need)) shown.push_back(std::move(*seen));
-  Page p{std::string(text["title.gaps"]), "<p>" + html_escape(text["gaps.intro"]) + "</p>" +
+  Page p{text["title.gaps"], "<p>" + html_escape(text["gaps.intro"]) + "</p>" +
                                               (shown.empty() ? "<p>" + html_escape(text["list.none"]) + "</p>"
                                                              : records_table(Kind::Need, shown, text))};
   return html_answer(r, text, p);
@@ -543,7 +543,7 @@ PageAnswer search_page(View& view, const PageRequest& r, const Catalogue& text) 
     }
     main = items.empty() ? "<p>" + html_escape(text["search.nothing"]) + "</p>" : "<ol class=\"hits\">" + items + "</ol>";
   }
-  Page p{q ? text.format("search.results_for", *q) : std::string(text["search.label"]), main};
+  Page p{q ? text.format("search.results_for", *q) : text["search.label"], main};
   return html_answer(r, text, p);
 }
 
@@ -594,7 +594,7 @@ PageAnswer duplicates_page(View& view, const PageRequest& r, const Catalogue& te
     }
     main += "</tbody></table>";
   }
-  return html_answer(r, text, Page{std::string(text["title.duplicates"]), main});
+  return html_answer(r, text, Page{text["title.duplicates"], main});
 }
 
 PageAnswer coverage_page(View& view, const PageRequest& r, const Catalogue& text) {
@@ -614,7 +614,7 @@ PageAnswer coverage_page(View& view, const PageRequest& r, const Catalogue& text
     }
     main += "</tbody></table>";
   }
-  return html_answer(r, text, Page{std::string(text["title.coverage"]), main});
+  return html_answer(r, text, Page{text["title.coverage"], main});
 }
 
 // The meeting report (io/report_html.h) as one page: what `liaison report`
@@ -687,10 +687,10 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
         return record_page(view, history, request, text, kind, request.path.substr(base.size() + 1));
     }
   } catch (const UserError& e) {
-    Page p{std::string(text["error.bad_request"]), "<p class=\"error\" role=\"alert\">" + html_escape(e.what()) + "</p>"};
+    Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\">" + html_escape(e.what()) + "</p>"};
     return html_answer(request, text, p, 400);
   }
-  Page p{std::string(text["error.not_found"]), "<p>" + html_escape(text["error.no_page"]) + "</p>"};
+  Page p{text["error.not_found"], "<p>" + html_escape(text["error.no_page"]) + "</p>"};
   return html_answer(request, text, p, 404);
 }
 
@@ -702,7 +702,7 @@ PageAnswer sign_in_page(const PageRequest& request, const std::string& problem, 
                      html_escape(text["sign_in.token"]) + "</label> <input id=\"token\" name=\"token\" type=\"password\" "
                      "autocomplete=\"current-password\" required size=\"50\"></p><p><button type=\"submit\">" +
                      html_escape(text["account.sign_in"]) + "</button></p></form>";
-  Page p{std::string(text["account.sign_in"]), main};
+  Page p{text["account.sign_in"], main};
   return html_answer(request, text, p, status);
 }
 
