@@ -2,20 +2,30 @@
 
 namespace liaison::server {
 
-std::shared_ptr<const Response> PageCache::find(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
+namespace {
+
+std::size_t entry_bytes(const std::string& key, const Response& page) { return key.size() + page.body.size(); }
+
+}  // namespace
+
+std::shared_ptr<const Response> PageCache::kept(const std::string& key) {
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
   order_.splice(order_.begin(), order_, it->second);
   return it->second->page;
 }
 
+std::shared_ptr<const Response> PageCache::find(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return kept(key);
+}
+
 void PageCache::put(const std::string& key, std::shared_ptr<const Response> page) {
-  std::size_t size = page->body.size() + key.size();
+  std::size_t size = entry_bytes(key, *page);
   if (size > max_bytes_) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = index_.find(key); it != index_.end()) {
-    bytes_ -= it->second->page->body.size() + key.size();
+    bytes_ -= entry_bytes(key, *it->second->page);
     order_.erase(it->second);
     index_.erase(it);
   }
@@ -24,7 +34,7 @@ void PageCache::put(const std::string& key, std::shared_ptr<const Response> page
   bytes_ += size;
   while (bytes_ > max_bytes_) {
     auto& last = order_.back();
-    bytes_ -= last.page->body.size() + last.key.size();
+    bytes_ -= entry_bytes(last.key, *last.page);
     index_.erase(last.key);
     order_.pop_back();
   }
@@ -35,10 +45,7 @@ std::shared_ptr<const Response> PageCache::get(const std::string& key,
   std::promise<std::shared_ptr<const Response>> promise;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    if (auto it = index_.find(key); it != index_.end()) {
-      order_.splice(order_.begin(), order_, it->second);
-      return it->second->page;
-    }
+    if (auto page = kept(key)) return page;
     if (auto it = making_.find(key); it != making_.end()) {
       auto pending = it->second;
       lock.unlock();

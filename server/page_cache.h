@@ -36,6 +36,9 @@ class PageCache {
   std::size_t bytes() const;
 
  private:
+  // The page kept under `key`, made the most recently used (mutex_ held).
+  std::shared_ptr<const Response> kept(const std::string& key);
+
   struct Entry {
     std::string key;
     std::shared_ptr<const Response> page;
