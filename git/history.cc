@@ -629,6 +629,20 @@ int History::remove_stale_ref_locks() {
   return removed;
 }
 
+int History::remove_every_stale_ref_lock() {
+  int removed = 0;
+  if (std::filesystem::remove(dir_ / "packed-refs.lock")) ++removed;
+  std::error_code ec;
+  std::vector<std::filesystem::path> locks;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir_ / "refs", ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file() && it->path().extension() == ".lock") locks.push_back(it->path());
+  if (ec) throw Failure("reading " + (dir_ / "refs").string() + ": " + ec.message());
+  for (const auto& lock : locks)
+    if (std::filesystem::remove(lock)) ++removed;
+  return removed;
+}
+
 bool History::advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog) {
   git_oid next_oid = to_oid(next);
   git_reference* ref = nullptr;

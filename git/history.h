@@ -131,9 +131,12 @@ class History {
                         const Person& author, const std::string& message);
   // Removes the lock files a writer killed while moving a ref leaves behind
   // (refs/heads/main.lock, packed-refs.lock), which would refuse every later
-  // move. Only for a process that knows it is the history's only writer.
+  // move. Only for a process that knows it is the head's only writer.
   // Returns how many it removed.
   int remove_stale_ref_locks();
+  // The same for every ref under refs/ (the server's segment refs too): only
+  // before any thread of the process writes a ref.
+  int remove_every_stale_ref_lock();
   // Moves refs/heads/main from `expected` to `next` atomically; false if the
   // head was not `expected` any more.
   bool advance_head(const std::optional<CommitId>& expected, const CommitId& next, const std::string& reflog);

@@ -92,9 +92,10 @@ Central::Central(const std::filesystem::path& dir)
   // trees of past syncs (a push is no slower without it).
   store_.view().limit_page_cache(32 * 1024 * 1024);
   History::disable_object_cache();
-  // The folder lock makes this process central's only writer: a ref lock
-  // left by a server killed mid-push would refuse every later push.
-  if (int n = store_.history().remove_stale_ref_locks())
+  // The folder lock makes this process central's only writer, and no thread
+  // of it writes yet: a ref lock left by a server killed mid-push (main's or
+  // a segment's) would refuse every later push.
+  if (int n = store_.history().remove_every_stale_ref_lock())
     std::cerr << "liaisond: removed " << n << " lock file(s) a stopped server left in central's history\n";
   settle_audit();
   publish_head();

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -239,6 +240,31 @@ TEST_F(HistoryTest, AdvanceHeadIsACompareAndSwap) {
   EXPECT_FALSE(other.advance_head(c1, c3, "stale too"));
   EXPECT_TRUE(other.advance_head(c2, c3, "fresh"));
   EXPECT_EQ(h.head(), c3);
+}
+
+// A writer killed while moving a ref leaves its .lock, which refuses every
+// later move of that ref: main's sweep takes main's and packed-refs' only
+// (a segment ref may be moving on another thread), the full sweep every one.
+TEST_F(HistoryTest, StaleRefLocksAreRemovedMainsAloneOrEveryOne) {
+  auto c1 = h.write_commit({}, {{"a.json", "1\n"}}, kAuthor, "c1");
+  ASSERT_TRUE(h.advance_head(std::nullopt, c1, "c1"));
+  h.set_ref("refs/segments/org/cis-atc", c1);
+  auto touch = [&](const std::filesystem::path& p) {
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << "";
+  };
+  auto segment_lock = git_dir / "refs/segments/org/cis-atc.lock";
+  touch(git_dir / "refs/heads/main.lock");
+  touch(segment_lock);
+  EXPECT_THROW(h.set_ref("refs/segments/org/cis-atc", c1), Failure) << "the stale lock refuses the move";
+  EXPECT_EQ(h.remove_stale_ref_locks(), 1);
+  EXPECT_TRUE(std::filesystem::exists(segment_lock));
+  touch(git_dir / "packed-refs.lock");
+  EXPECT_EQ(h.remove_every_stale_ref_lock(), 2);
+  EXPECT_FALSE(std::filesystem::exists(segment_lock));
+  EXPECT_NO_THROW(h.set_ref("refs/segments/org/cis-atc", c1));
+  EXPECT_EQ(git_output(git_dir, "rev-parse refs/segments/org/cis-atc"), c1 + "\n");
+  EXPECT_EQ(h.remove_every_stale_ref_lock(), 0);
 }
 
 TEST_F(HistoryTest, AdvanceHeadExpectingAHeadThatDoesNotExistReturnsFalse) {
