@@ -61,6 +61,7 @@ CommitInfo info_of(const git_commit* c) {
   CommitInfo info;
   info.id = oid_hex(*git_commit_id(c));
   for (unsigned i = 0; i < git_commit_parentcount(c); ++i) info.parents.push_back(oid_hex(*git_commit_parent_id(c, i)));
+  info.tree = oid_hex(*git_commit_tree_id(c));
   const git_signature* a = git_commit_author(c);
   info.author = Person{a->name ? a->name : "", a->email ? a->email : ""};
   info.time = a->when.time;

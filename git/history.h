@@ -38,6 +38,7 @@ struct Person {
 struct CommitInfo {
   CommitId id;
   std::vector<CommitId> parents;
+  std::string tree;  // the id of its tree
   Person author;
   std::int64_t time = 0;  // seconds since the epoch
   int offset_minutes = 0;

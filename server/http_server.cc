@@ -205,16 +205,28 @@ class Session : public FeedSink {
     request_.body = std::move(parser_->get().body());
     Response response;
     std::string failure;
+    bool keep_alive = parser_->get().keep_alive();
     try {
-      response = web_ ? handle_web(central_, web_site_, limiter_, request_)
-             : who_ ? handle(central_, request_, *who_)
-                    : handle(central_, request_);
+      if (web_) return answer_web(keep_alive);
+      response = who_ ? handle(central_, request_, *who_) : handle(central_, request_);
     } catch (const std::exception& e) {
       failure = e.what();
       response = internal_error();
       if (who_) response.org = who_->org;
     }
-    respond(std::move(response), parser_->get().keep_alive(), failure);
+    respond(std::move(response), keep_alive, failure);
+  }
+
+  // A page may be made on the site's page threads: the answer comes back to
+  // this connection's strand, which reads nothing meanwhile.
+  void answer_web(bool keep_alive) {
+    auto self = derived().shared_from_this();
+    handle_web(central_, web_site_, limiter_, request_, [self, keep_alive](Response answer, std::string failure) {
+      auto& stream = self->derived().stream();
+      net::dispatch(stream.get_executor(), [self, keep_alive, answer = std::move(answer), failure = std::move(failure)]() mutable {
+        self->respond(std::move(answer), keep_alive, std::move(failure));
+      });
+    });
   }
 
   void on_read_error(beast::error_code ec) {
@@ -484,7 +496,8 @@ struct HttpServer::Impl {
         ssl_ctx(net::ssl::context::tls_server),
         signals(ioc),
         trim_timer(ioc),
-        limiter(o.sign_in) {}
+        limiter(o.sign_in),
+        web_site(o.page_threads) {}
   Central& central;
   ServerOptions options;
   net::io_context ioc;

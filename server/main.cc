@@ -47,12 +47,14 @@ int main(int argc, char** argv) {
   CLI::App app{"liaisond: the central server of liaison copies"};
   std::string data, listen = "127.0.0.1:8470", cert, key;
   int threads = 4;
+  int page_threads = 2;
   std::size_t max_body_mb = 256;
   app.add_option("--data", data, "data folder (made by 'liaisond init')");
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
   app.add_option("--tls-cert", cert, "PEM certificate chain: serve HTTPS");
   app.add_option("--tls-key", key, "PEM private key");
   app.add_option("--threads", threads, "worker threads (default 4)");
+  app.add_option("--page-threads", page_threads, "threads making web pages, at a lower priority (default 2)");
   app.add_option("--max-body", max_body_mb, "largest request body in MB (default 256)");
   int heartbeat_s = 15;
   std::size_t max_watchers = FeedOptions{}.max_watchers;
@@ -133,6 +135,8 @@ int main(int argc, char** argv) {
     if (!key.empty()) options.tls_key = key;
     if (threads < 1 || threads > 64) throw UserError("--threads: between 1 and 64");
     options.threads = threads;
+    if (page_threads < 1 || page_threads > 64) throw UserError("--page-threads: between 1 and 64");
+    options.page_threads = page_threads;
     options.body_limit = max_body_mb << 20;
     if (max_body_mb < 1 || max_body_mb > 65536) throw UserError("--max-body: between 1 and 65536 MB");
     if (max_expanded_mb < 1 || max_expanded_mb > 65536) throw UserError("--max-expanded: between 1 and 65536 MB");

@@ -291,6 +291,67 @@ CommitId Segments::at(const Audience& audience, const CommitId& central) {
   throw Failure("the " + name + " segment of " + short_commit(central) + " could not be derived");
 }
 
+std::optional<CommitId> Segments::known_last_visible_change(const Audience& audience, const CommitId& central) {
+  if (audience.level == Audience::Level::All) return central;
+  std::lock_guard<std::mutex> lock(changes_mutex_);
+  auto& known = last_changes_[audience.name()];
+  if (auto it = known.find(central); it != known.end()) return it->second;
+  return std::nullopt;
+}
+
+CommitId Segments::last_visible_change(const Audience& audience, const CommitId& central) {
+  if (auto known = known_last_visible_change(audience, central)) return *known;
+  // A walk longer than this gives `central` itself: always right, only
+  // kept for fewer heads.
+  constexpr int kMaxWalk = 256;
+  constexpr std::size_t kMaxKnown = 4096;
+  auto tree_of = [&](const CommitId& c) {
+    auto projected = at(audience, c);
+    std::lock_guard<std::mutex> lock(lookup_mutex_);
+    return history_.commit_info(projected).tree;
+  };
+  auto first_parent = [&](const CommitId& c) -> std::optional<CommitId> {
+    std::lock_guard<std::mutex> lock(lookup_mutex_);
+    auto parents = history_.commit_info(c).parents;
+    if (parents.empty()) return std::nullopt;
+    return parents.front();
+  };
+  std::vector<CommitId> same;  // commits whose answer is their first parent's
+  CommitId answer = central;
+  CommitId c = central;
+  auto tree = tree_of(c);
+  for (int step = 0;; ++step) {
+    auto parent = first_parent(c);
+    if (!parent) {
+      answer = c;
+      break;
+    }
+    auto parent_tree = tree_of(*parent);
+    if (parent_tree != tree) {
+      answer = c;
+      break;
+    }
+    same.push_back(c);
+    if (auto known = known_last_visible_change(audience, *parent)) {
+      answer = *known;
+      break;
+    }
+    if (step == kMaxWalk) {
+      same.clear();
+      answer = central;
+      break;
+    }
+    c = *parent;
+  }
+  std::lock_guard<std::mutex> lock(changes_mutex_);
+  auto& known = last_changes_[audience.name()];
+  if (known.size() + same.size() > kMaxKnown) known.clear();
+  for (const auto& commit : same) known[commit] = answer;
+  known[answer] = answer;
+  known[central] = answer;
+  return answer;
+}
+
 std::optional<CommitId> Segments::source_of(const Audience& audience, const CommitId& projected) {
   std::lock_guard<std::mutex> lock(lookup_mutex_);
   if (audience.level == Audience::Level::All)

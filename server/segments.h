@@ -50,6 +50,15 @@ class Segments {
   // The central commit whose projection for the audience is `projected`;
   // nullopt when `projected` is no commit of the audience's segment.
   std::optional<CommitId> source_of(const Audience& audience, const CommitId& projected);
+  // The last commit, going back from central commit `central` along first
+  // parents, whose projection changed what the audience sees (its tree);
+  // `central` itself for Audience::all(). What a page shows the audience is
+  // the same at every central commit with the same answer, so pages are kept
+  // by it: a push of what the public may not see leaves the public's pages
+  // as they are. Derives what it needs, like at().
+  CommitId last_visible_change(const Audience& audience, const CommitId& central);
+  // The same when it is known without reading history (asked for before).
+  std::optional<CommitId> known_last_visible_change(const Audience& audience, const CommitId& central);
   // The ref under which the audience's segment is kept.
   static std::string ref_name(const Audience& audience);
 
@@ -63,6 +72,10 @@ class Segments {
   Database db_;
   std::mutex locks_mutex_;
   std::map<std::string, std::unique_ptr<std::mutex>> derivation_locks_;
+  std::mutex changes_mutex_;  // for last_changes_
+  // last_visible_change()'s answers, per audience then central commit; an
+  // audience's are dropped all at once when they grow past a bound.
+  std::map<std::string, std::map<CommitId, CommitId>> last_changes_;
 };
 
 }  // namespace liaison::server

@@ -172,20 +172,69 @@ class ReadSnapshot {
   Database& db_;
 };
 
-Response page(Central& central, WebSite& site, const Visit& v, const std::string& target) {
-  auto render = [&] {
-    auto view = site.views.lease(central.dir() / "central" / "view.db", v.page.visitor.audience);
+// What a page is kept under: the audience's state (the last commit that
+// changed what it sees, segments.h) as of the head published before the
+// page is made (the view it reads is of that head or newer, since the view
+// is written before the head is published, so a kept page is never older
+// than its key, and a head that changed what the audience sees finds
+// nothing), the day (stale contacts), the language, the visitor (what it may
+// see, and its name in the page's header) and the request target.
+std::string page_key(const std::string& state, const Visit& v, const std::string& target) {
+  const auto& who = v.page.visitor;
+  return state + "\n" + v.page.today + "\n" + v.page.language + "\n" + who.audience.name() + "\n" + who.org + "\n" +
+         who.role + "\n" + target;
+}
+
+// The audience's state, when it is known without reading history.
+std::optional<std::string> known_state(Central& central, const Visit& v) {
+  auto head = central.published_head();
+  if (!head) return "";
+  return central.segments().known_last_visible_change(v.page.visitor.audience, *head);
+}
+
+std::string state(Central& central, const Visit& v) {
+  auto head = central.published_head();
+  if (!head) return "";
+  return central.segments().last_visible_change(v.page.visitor.audience, *head);
+}
+
+// A kept page as this visitor is sent it: its own form token in place of
+// the marker.
+Response as_sent(const Response& kept, const WebSite& site, const Visit& v) {
+  Response r = kept;
+  if (!v.page.visitor.signed_in()) return r;
+  const auto& marker = site.form_token_marker;
+  for (auto at = r.body.find(marker); at != std::string::npos; at = r.body.find(marker, at + v.page.visitor.csrf.size()))
+    r.body.replace(at, marker.size(), v.page.visitor.csrf);
+  return r;
+}
+
+// Makes the page (or takes the one another thread is making) and keeps it.
+Response make_page(Central& central, WebSite& site, const Visit& v, const std::string& key) {
+  auto kept = site.pages.get(key, [&] {
+    web::PageRequest request = v.page;
+    request.visitor.csrf = site.form_token_marker;
+    auto view = site.views.lease(central.dir() / "central" / "view.db", request.visitor.audience);
     ReadSnapshot snapshot((*view).db());  // every query of the page sees one state
     auto history = central.read_history();
-    return from_page(web::render_page(*view, *history, v.page));
-  };
-  if (v.page.visitor.signed_in()) return render();
-  // A page for a visitor without sign-in is kept under the head published
-  // before it is made: the view it reads is of that head or newer (the view
-  // is written before the head is published), so a kept page is never older
-  // than its key, and the next head's key finds nothing.
-  auto key = central.published_head().value_or("") + "\n" + v.page.language + "\n" + target;
-  return *site.pages.get(key, [&] { return std::make_shared<const Response>(render()); });
+    return std::make_shared<const Response>(from_page(web::render_page(*view, *history, request)));
+  });
+  return as_sent(*kept, site, v);
+}
+
+Response bad_request(const UserError& e) {
+  // A malformed query or form: the page's language may not be known yet.
+  return from_page(web::PageAnswer{400, "text/plain; charset=utf-8", std::string(e.what()) + "\n", "", ""});
+}
+
+// What every answer of the site carries.
+Response finished(Response r, const Visit& v, const Request& req) {
+  if (v.language_cookie && !r.headers.contains("Set-Cookie"))
+    r.headers["Set-Cookie"] = std::string(kLanguageCookie) + "=" + *v.language_cookie +
+                              "; Path=/; SameSite=Strict; Max-Age=31536000" + (req.tls ? "; Secure" : "");
+  if (r.org.empty()) r.org = v.page.visitor.org;
+  secure_headers(r, v.page.visitor.signed_in());
+  return r;
 }
 
 }  // namespace
@@ -195,7 +244,7 @@ bool is_web_route(std::string_view target) {
   return !target.starts_with("/v1/") && target != "/v1";
 }
 
-Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const Request& req) {
+void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const Request& req, WebAnswer done) {
   auto& sessions = site.sessions;
   Visit v;
   Response r;
@@ -218,18 +267,34 @@ Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, con
     } else if (path == "/sign-in") {
       r = from_page(web::sign_in_page(v.page));
     } else {
-      r = page(central, site, v, req.target);
+      auto known = known_state(central, v);
+      std::shared_ptr<const Response> kept;
+      if (known) kept = site.pages.find(page_key(*known, v, req.target));
+      if (kept) {
+        r = as_sent(*kept, site, v);
+      } else {
+        // `req` lives until `done` is called: the connection waits for it.
+        site.threads.post([&central, &site, &req, v = std::move(v), known, done = std::move(done)] {
+          Response made;
+          std::string failure;
+          try {
+            made = make_page(central, site, v, page_key(known ? *known : state(central, v), v, req.target));
+          } catch (const UserError& e) {
+            made = bad_request(e);
+          } catch (const std::exception& e) {
+            failure = e.what();
+            made = from_page(web::PageAnswer{500, "text/plain; charset=utf-8",
+                                             "internal error (the server's log says more)\n", "", ""});
+          }
+          done(finished(std::move(made), v, req), std::move(failure));
+        });
+        return;
+      }
     }
   } catch (const UserError& e) {
-    // A malformed query or form: the page's language may not be known yet.
-    r = from_page(web::PageAnswer{400, "text/plain; charset=utf-8", std::string(e.what()) + "\n", "", ""});
+    r = bad_request(e);
   }
-  if (v.language_cookie && !r.headers.contains("Set-Cookie"))
-    r.headers["Set-Cookie"] = std::string(kLanguageCookie) + "=" + *v.language_cookie +
-                              "; Path=/; SameSite=Strict; Max-Age=31536000" + (req.tls ? "; Secure" : "");
-  if (r.org.empty()) r.org = v.page.visitor.org;
-  secure_headers(r, v.page.visitor.signed_in());
-  return r;
+  done(finished(std::move(r), v, req), "");
 }
 
 }  // namespace liaison::server

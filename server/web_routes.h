@@ -15,11 +15,14 @@
 // GET. The language is ?lang= (kept in a cookie), else Accept-Language.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "server/central.h"
 #include "server/handlers.h"
 #include "server/page_cache.h"
+#include "server/page_threads.h"
 #include "server/rate_limit.h"
 #include "server/web_sessions.h"
 #include "server/web_views.h"
@@ -35,11 +38,25 @@ bool is_web_route(std::string_view target);
 
 // What the site keeps between requests.
 struct WebSite {
+  explicit WebSite(int page_threads = 2, int page_nice = 5)
+      : form_token_marker(random_hex()), threads(page_threads, page_nice) {}
   WebSessions sessions;
-  PageCache pages;  // what visitors without sign-in are sent
+  PageCache pages;  // pages as made, by head, day, language, visitor and target
   WebViews views;   // central's view, per audience
+  // Where the form token of a kept page for a signed-in visitor stands: a
+  // value no record can hold (random, made at start), replaced by the
+  // visitor's own before the page is sent.
+  const std::string form_token_marker;
+  PageThreads threads;  // last: its jobs use the members above until it goes
 };
 
-Response handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const Request& request);
+// How a web request was answered: `failure` names what went wrong when the
+// answer is a 500, for the log.
+using WebAnswer = std::function<void(Response answer, std::string failure)>;
+
+// Answers `request` by calling `done` once: on the calling thread when no
+// page has to be made (a page kept, a form, a refusal), else on one of the
+// site's page threads.
+void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const Request& request, WebAnswer done);
 
 }  // namespace liaison::server

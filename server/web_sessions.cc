@@ -9,8 +9,6 @@
 
 namespace liaison::server {
 
-namespace {
-
 std::string random_hex() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw Failure("no random source for sessions");
@@ -22,8 +20,6 @@ std::string random_hex() {
   }
   return out;
 }
-
-}  // namespace
 
 WebSessions::WebSessions(std::chrono::seconds lifetime, std::size_t max_sessions, Clock clock)
     : lifetime_(lifetime), max_(std::max<std::size_t>(1, max_sessions)), clock_(std::move(clock)) {}

@@ -18,6 +18,10 @@
 
 namespace liaison::server {
 
+// 256 bits from OpenSSL's random source, as 64 hex digits: session ids and
+// form tokens.
+std::string random_hex();
+
 struct WebSession {
   std::string token;
   std::string csrf;

@@ -143,9 +143,26 @@ bool sortable_column(Kind kind, const std::string& field) {
 }
 
 std::vector<Json> list_records(View& view, Kind kind, const ListFilter& filter) {
-  auto st = list_statement(view, kind, filter, "t.json", true);
   std::vector<Json> out;
-  while (st.step()) out.push_back(Json::parse(st.text(0)));
+  if (!filter.limit) {
+    auto st = list_statement(view, kind, filter, "t.json", true);
+    while (st.step()) out.push_back(Json::parse(st.text(0)));
+    return out;
+  }
+  // A page: the rows are ordered and skipped by their row ids alone, and
+  // only the page's records are read: sorting whole records would carry
+  // every one of them through the sort.
+  std::vector<std::int64_t> rids;
+  {
+    auto st = list_statement(view, kind, filter, "t.rid", true);
+    while (st.step()) rids.push_back(st.integer(0));
+  }
+  auto get = view.db().prepare("SELECT json FROM " + std::string(spec(kind).plural) + " WHERE rid = ?");
+  for (auto rid : rids) {
+    get.bind(1, rid);
+    if (get.step()) out.push_back(Json::parse(get.text(0)));
+    get.reset();
+  }
   return out;
 }
 

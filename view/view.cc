@@ -47,6 +47,12 @@ std::vector<std::pair<std::string, std::string>> secondary_indexes() {
   for (Kind kind : kAllKinds) {
     const auto& ks = spec(kind);
     std::string table(ks.plural);
+    // What an audience sees of the kind (audience_scope.h tests visibility
+    // and owner): its web pages count and list it from this index instead of
+    // reading every record.
+    if (!ks.default_visibility.empty())
+      out.emplace_back(table + "_seen", "CREATE INDEX IF NOT EXISTS " + table + "_seen ON " + table +
+                                            "(visibility, " + quoted(ks.owner_field) + ", id)");
     for (const auto* f : scalar_columns(ks))
       if (f->type == ValueType::Ref || f->type == ValueType::State || f->name == "status") {
         if (kind == Kind::Contact && f->name == "org") continue;  // contacts_listed starts with org

@@ -48,7 +48,7 @@ std::string fts_prepare(std::string_view text);
 std::string fts_prepare_query(std::string_view word);
 
 // The version of the table layout; a view of another layout is rebuilt.
-inline constexpr int kViewLayoutVersion = 5;
+inline constexpr int kViewLayoutVersion = 6;
 
 // A record's row in the view: its id, column values, set members and
 // full-text body, taken from the record alone. Making it walks the record's
