@@ -1,8 +1,9 @@
-// The web pages as a visitor without sign-in gets them, kept by the view's
-// head, the language and the request target: every such visitor of one head
-// gets the same bytes, so many donors loading the overview cost one
-// rendering, and a new head makes every older entry unreachable (they age
-// out). Bounded by the bytes of the bodies held; the least recently used
+// The web pages as made, each kept under a key naming everything it depends
+// on (web_routes.cc: what its visitor may see and as of which commit, the
+// day, the language, the target), so every visitor asking the same gets the
+// same bytes: many donors loading the overview cost one rendering, and a
+// change to what an audience sees makes its older entries unreachable (they
+// age out). Bounded by the bytes of the bodies held; the least recently used
 // goes first. A page asked for by many at once is made once: the others
 // wait for it (after a push, every donor asks for the new overview at the
 // same moment). Thread-safe.

@@ -36,9 +36,13 @@ namespace {
 // Secondary indexes, as (name, CREATE statement).
 std::vector<std::pair<std::string, std::string>> secondary_indexes() {
   std::vector<std::pair<std::string, std::string>> out;
-  // Covering indexes for the matrix and gaps, which read only these columns.
-  out.emplace_back("needs_matrix",
-                   "CREATE INDEX IF NOT EXISTS needs_matrix ON needs(status, area, state, org, priority, raised, id)");
+  // Covering indexes for the matrix and gaps, which read only these columns
+  // (visibility too, when an audience's views test it), and for the count
+  // of stale contact points.
+  out.emplace_back("needs_matrix", "CREATE INDEX IF NOT EXISTS needs_matrix ON needs(status, area, state, org, priority,"
+                                   " raised, id, visibility)");
+  out.emplace_back("contacts_stale",
+                   "CREATE INDEX IF NOT EXISTS contacts_stale ON contacts(status, last_verified, visibility, org)");
   out.emplace_back("offers_cover", "CREATE INDEX IF NOT EXISTS offers_cover ON offers(id, status, provider)");
   // Contacts in list order (query.cc): `list --area X --limit 50` reads the
   // first matches in order instead of sorting every match.

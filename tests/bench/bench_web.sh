@@ -2,7 +2,8 @@
 # Benchmark of liaisond's web pages. Usage: bench_web.sh BUILD_DIR [CONTACTS
 # NEEDS OFFERS CLIENTS] (default 100000 20000 10000 200). Prints, in one run:
 #   - each page's server time (the server's log: request in to answer
-#     ready), median of 11, for a visitor without sign-in and for an admin,
+#     ready), median of 11 (so: as kept), for a visitor without sign-in and
+#     for an admin, and as made again after a push,
 #     beside the same question asked of the CLI (`liaison matrix`, `list`)
 #     on a copy of the same data;
 #   - CLIENTS concurrent clients loading pages: latency p50 / p99;
@@ -53,6 +54,21 @@ say "a need's page with its history" "$(page x "/needs/$NEED")"
 say "a contact's page, admin" "$(page x "/contacts/$CONTACT" -H "Cookie: liaison_session=$SESSION")"
 say "search" "$(page x "/search?q=border")"
 say "gaps" "$(page x "/gaps")"
+
+# A page as made, not kept: the first request after a push that changed a
+# need (median of 5).
+made() {  # TARGET [CURL ARGS]
+  local target=$1; shift
+  for _ in $(seq 5); do
+    "$LIAISON" -C "$WORK/admin" need edit "$NEED" --title "Made $RANDOM" >/dev/null
+    "$LIAISON" -C "$WORK/admin" push >/dev/null
+    curl -s -o /dev/null "$@" "$URL$target"
+    grep -F " GET $target 200 " "$WORK/server.log" | tail -1 | sed 's/.* \([0-9.]*\)ms$/\1/'
+  done | median
+}
+say "overview made after a push, no sign-in" "$(made "/")"
+say "overview made after a push, admin" "$(made "/" -H "Cookie: liaison_session=$SESSION")"
+say "needs list page 300 made after a push" "$(made "/needs?page=300")"
 
 # One-record rounds: edit, push, pull by a second copy; then the same while
 # CLIENTS clients load pages. The edits are of a contact point (which the

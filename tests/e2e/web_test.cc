@@ -153,6 +153,45 @@ TEST_F(WebTest, SigningInShowsTheTokensSegmentAndSigningOutEndsIt) {
   EXPECT_EQ(http("/needs/" + hidden, with(session)).status, 404);
 }
 
+// Pages are kept by what their visitor may see: each session of one token
+// gets the kept page with its own form token; another audience never gets
+// it; a push the public cannot see leaves the public's page as it was, and
+// one it can see shows at once.
+TEST_F(WebTest, KeptPagesCarryEachSessionsFormTokenAndFollowWhatTheirVisitorSees) {
+  auto hidden = start_with_canaries();
+  auto form_token = [](const std::string& body) {
+    auto at = body.find("name=\"csrf\" value=\"");
+    return at == std::string::npos ? std::string() : body.substr(at + 19, 64);
+  };
+  auto first = sign_in(osce), second = sign_in(osce);
+  auto a = http("/needs/" + hidden, with(first)), b = http("/needs/" + hidden, with(second));
+  ASSERT_EQ(a.status, 200);
+  ASSERT_EQ(b.status, 200);
+  EXPECT_NE(form_token(a.body), form_token(b.body));
+  EXPECT_EQ(form_token(a.body).size(), 64u);
+  // The kept page differs from the other session's by the token alone.
+  auto b_as_a = b.body;
+  b_as_a.replace(b_as_a.find(form_token(b.body)), 64, form_token(a.body));
+  EXPECT_EQ(b_as_a, a.body);
+  EXPECT_EQ(http("/needs/" + hidden).status, 404) << "the public never gets the editor's kept page";
+  EXPECT_EQ(http("/needs/" + hidden, with(sign_in(token("eu", "editor")))).status, 404);
+  EXPECT_EQ(post("/sign-out", "csrf=" + form_token(b.body), with(second)).status, 303);
+  EXPECT_EQ(http("/needs/" + hidden, with(second)).status, 404);
+  EXPECT_EQ(http("/needs/" + hidden, with(first)).status, 200) << "the other session goes on";
+
+  auto before = http("/needs");
+  // A contact point's role is partners' only: the public's list is the same.
+  std::string contact = json({"contact", "add", "--org", "cis-atc", "--role", "Night desk"}, "hq")["id"];
+  ok({"push"}, "hq");
+  EXPECT_EQ(http("/needs").body, before.body);
+  EXPECT_NE(http("/contacts", with(first)).body.find("Night desk"), std::string::npos);
+  // A public need's new title is on the next page.
+  json({"need", "add", "--org", "cis-atc", "--area", "border", "--state", "KG", "--title", "Freshly raised need"}, "hq");
+  ok({"push"}, "hq");
+  EXPECT_NE(http("/needs").body.find("Freshly raised need"), std::string::npos);
+  EXPECT_NE(http("/needs", with(first)).body.find("Freshly raised need"), std::string::npos);
+}
+
 TEST_F(WebTest, AnotherSitesFormFailedSignInsARevokedTokenAndABigFormAreRefused) {
   auto hidden = start_with_canaries();
   auto foreign = post("/sign-in", "token=" + osce, {"-H", "Origin: http://attacker.example.org"});

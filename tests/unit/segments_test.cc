@@ -207,10 +207,37 @@ TEST_P(SegmentsProperty, EveryProjectionHoldsWhatItsAudienceMaySeeAndNothingElse
       }
     }
   }
+  // Pages are kept by the last commit that changed what the audience sees:
+  // going back along first parents, the last whose projection's tree differs
+  // from its parent's (or the root), worked out here without the cache.
+  auto tree = [&](const Audience& audience, const CommitId& c) {
+    return history_->commit_info(first.at(audience, c)).tree;
+  };
+  int unchanged = 0;  // commits that changed nothing an audience sees
+  for (const auto& audience : kAudiences) {
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      SCOPED_TRACE(audience.name() + " at " + short_commit(*it));
+      CommitId expected_change = *it;
+      for (;;) {
+        auto parents = history_->commit_info(expected_change).parents;
+        if (parents.empty() || tree(audience, parents.front()) != tree(audience, expected_change)) break;
+        expected_change = parents.front();
+      }
+      unchanged += expected_change != *it;
+      EXPECT_EQ(first.last_visible_change(audience, *it), expected_change);
+      EXPECT_EQ(first.known_last_visible_change(audience, *it), expected_change);
+    }
+  }
+  EXPECT_GT(unchanged, 0) << "the history should hold changes some audience does not see";
+  EXPECT_EQ(first.last_visible_change(Audience::all(), all.back()), all.back());
   // Derived again from nothing, newest heads first: the same commits.
   Segments second(dir_ / "history.git", dir_ / "second.db");
   for (const auto& audience : kAudiences)
     for (auto it = all.rbegin(); it != all.rend(); ++it) EXPECT_EQ(second.at(audience, *it), first.at(audience, *it));
+  // Asked oldest first, each answer builds on its parent's: the same.
+  for (const auto& audience : kAudiences)
+    for (const auto& commit : all)
+      EXPECT_EQ(second.last_visible_change(audience, commit), first.last_visible_change(audience, commit));
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SegmentsProperty, ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u));

@@ -2,12 +2,16 @@
 // decoding and its bounds, the sessions, and pages that escape hostile
 // record text and never show what the visitor's audience may not see.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "base/error.h"
 #include "server/page_cache.h"
+#include "server/page_threads.h"
 #include "server/web_sessions.h"
 #include "store/store.h"
 #include "view/audience_scope.h"
@@ -98,6 +102,27 @@ TEST(PageCacheTest, KeepsPagesWithinItsBytesLeastRecentlyUsedFirstOut) {
   cache.put("huge", page(200, 'h'));  // larger than the bound: not kept
   EXPECT_FALSE(cache.find("huge"));
   EXPECT_TRUE(cache.find("a"));
+}
+
+// Pages are made on threads of their own, nicer than the caller's, and
+// every job posted runs, the queued ones too when the threads go.
+TEST(PageThreadsTest, JobsRunOnTheirOwnLowerPriorityThreadsAndAllRunBeforeTheyGo) {
+  int mine = ::getpriority(PRIO_PROCESS, 0);
+  std::atomic<int> ran{0};
+  std::promise<std::pair<int, pid_t>> first;
+  {
+    server::PageThreads threads(2, 5);
+    threads.post([&] {
+      first.set_value({::getpriority(PRIO_PROCESS, 0), ::gettid()});
+      ++ran;
+    });
+    for (int i = 0; i < 50; ++i) threads.post([&] { ++ran; });
+    auto [nice, tid] = first.get_future().get();
+    EXPECT_EQ(nice, std::min(19, mine + 5));
+    EXPECT_NE(tid, ::gettid());
+  }
+  EXPECT_EQ(ran.load(), 51);
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), mine) << "the caller keeps its priority";
 }
 
 TEST(PageCacheTest, APageAskedForByManyAtOnceIsMadeOnceAndAFailedMakingIsNotKept) {
