@@ -185,17 +185,14 @@ std::string page_key(const std::string& state, const Visit& v, const std::string
          who.role + "\n" + target;
 }
 
-// The audience's state, when it is known without reading history.
-std::optional<std::string> known_state(Central& central, const Visit& v) {
+// The audience's state as of the published head; without `derive`, only
+// when it is known without reading history (nullopt otherwise).
+std::optional<std::string> state(Central& central, const Visit& v, bool derive) {
   auto head = central.published_head();
   if (!head) return "";
-  return central.segments().known_last_visible_change(v.page.visitor.audience, *head);
-}
-
-std::string state(Central& central, const Visit& v) {
-  auto head = central.published_head();
-  if (!head) return "";
-  return central.segments().last_visible_change(v.page.visitor.audience, *head);
+  auto& segments = central.segments();
+  if (derive) return segments.last_visible_change(v.page.visitor.audience, *head);
+  return segments.known_last_visible_change(v.page.visitor.audience, *head);
 }
 
 // A kept page as this visitor is sent it: its own form token in place of
@@ -267,7 +264,7 @@ void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const R
     } else if (path == "/sign-in") {
       r = from_page(web::sign_in_page(v.page));
     } else {
-      auto known = known_state(central, v);
+      auto known = state(central, v, false);
       std::shared_ptr<const Response> kept;
       if (known) kept = site.pages.find(page_key(*known, v, req.target));
       if (kept) {
@@ -278,7 +275,7 @@ void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const R
           Response made;
           std::string failure;
           try {
-            made = make_page(central, site, v, page_key(known ? *known : state(central, v), v, req.target));
+            made = make_page(central, site, v, page_key(known ? *known : *state(central, v, true), v, req.target));
           } catch (const UserError& e) {
             made = bad_request(e);
           } catch (const std::exception& e) {
