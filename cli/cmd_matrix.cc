@@ -15,6 +15,7 @@
 #include "model/record.h"
 #include "store/record_history.h"
 #include "io/report_html.h"
+#include "web/catalogue.h"
 
 namespace liaison::cli {
 namespace {
@@ -123,14 +124,22 @@ std::string write_or_print(const std::string& out, const std::string& text) {
 
 std::optional<CommitId> commit_before(Store& store, const std::string& since) {
   if (since.size() == 10 && since[4] == '-' && since[7] == '-') {
-    std::tm tm{};
-    if (!strptime(since.c_str(), "%Y-%m-%d", &tm)) throw UserError("--since: '" + since + "' is not a date");
-    auto limit = static_cast<std::int64_t>(timegm(&tm));
-    for (const auto& c : store.history().log())
-      if (c.time < limit) return c.id;
-    return std::nullopt;  // everything is newer
+    auto head = store.history().head();
+    return head ? commit_before_date(store.history(), *head, since, "--since") : std::nullopt;
   }
   return store.history().resolve(since);
+}
+
+// The HTML pages' text in `language` (--lang), from the web pages' catalogue.
+PageText page_text(const std::string& language) {
+  const auto& all = web::Catalogue::languages();
+  if (std::find(all.begin(), all.end(), language) == all.end()) {
+    std::string known;
+    for (const auto& l : all) known += (known.empty() ? "" : ", ") + l;
+    throw UserError("--lang: '" + language + "' is not one of " + known);
+  }
+  const auto& catalogue = web::Catalogue::of(language);
+  return PageText{language, [&catalogue](std::string_view key) { return catalogue[key]; }};
 }
 
 }  // namespace
@@ -138,29 +147,31 @@ std::optional<CommitId> commit_before(Store& store, const std::string& since) {
 void register_matrix(CLI::App& app, Context& ctx) {
   struct MatrixArgs {
     MatrixOptions options;
-    std::string format = "table", out;
+    std::string format = "table", out, language = "en";
   };
   auto m = std::make_shared<MatrixArgs>();
   auto* matrix = app.add_subcommand("matrix", "Needs by state (or region, org) and thematic area: open, covered, gap");
   add_matrix_filters(matrix, m->options, true);
   matrix->add_option("--format", m->format, "table (default), csv, json or html");
   matrix->add_option("-o,--out", m->out, "write to FILE");
+  matrix->add_option("--lang", m->language, "the language of an html page: en (default) or ru");
   matrix->callback([&ctx, m] {
     auto& store = ctx.open();
     std::string format = ctx.json ? "json" : m->format;
     if (format != "table" && format != "csv" && format != "json" && format != "html")
       throw UserError("--format: must be table, csv, json or html");
+    auto text = page_text(m->language);
     auto built = build_matrix(store.view(), m->options);
     if (format == "json" || format == "html") add_drill_down(store.view(), built, m->options);
-    std::string text;
+    std::string out;
     if (format == "table") {
       if (m->out.empty()) return print_matrix_table(built);
       throw UserError("--out: use --format csv, json or html to write a file");
     }
-    if (format == "csv") text = matrix_csv(built);
-    if (format == "json") text = matrix_json(built).dump(2) + "\n";
-    if (format == "html") text = matrix_page(built, "Matrix of assistance needs, " + Store::today());
-    auto file = write_or_print(m->out, text);
+    if (format == "csv") out = matrix_csv(built);
+    if (format == "json") out = matrix_json(built).dump(2) + "\n";
+    if (format == "html") out = matrix_page(built, text.text("matrix.title") + ", " + Store::today(), text);
+    auto file = write_or_print(m->out, out);
     if (!file.empty()) std::cerr << "Wrote " << file << "\n";
   });
 }
@@ -236,7 +247,7 @@ void register_coverage(CLI::App& app, Context& ctx) {
 
 void register_report(CLI::App& app, Context& ctx) {
   struct ReportArgs {
-    std::string out, since;
+    std::string out, since, language = "en";
     int stale_days = 365;
   };
   auto r = std::make_shared<ReportArgs>();
@@ -244,10 +255,12 @@ void register_report(CLI::App& app, Context& ctx) {
   report->add_option("--out", r->out, "the HTML file to write")->required();
   report->add_option("--since", r->since, "also list what changed since a date (YYYY-MM-DD) or commit");
   report->add_option("--older-than", r->stale_days, "stale threshold in days (default 365)");
+  report->add_option("--lang", r->language, "the page's language: en (default) or ru");
   report->callback([&ctx, r] {
+    auto text = page_text(r->language);
     auto& store = ctx.open();
     ReportData data;
-    data.title = "Directory and assistance needs: " + store.org();
+    data.title = text.text("report.title") + ": " + store.org();
     data.generated = Store::today();
     for (Kind k : kAllKinds) data.counts.emplace_back(std::string(spec(k).plural), store.view().count(k));
     MatrixOptions options;
@@ -263,7 +276,7 @@ void register_report(CLI::App& app, Context& ctx) {
       auto head = store.history().head();
       if (head) data.changes = diff_commits(store.history(), commit_before(store, r->since), *head);
     }
-    write_or_print(r->out, report_page(data));
+    write_or_print(r->out, report_page(data, text));
     if (ctx.json) print_json({{"out", r->out}, {"gaps", data.gaps.size()}, {"stale", data.stale.size()},
                               {"changes", data.changes.size()}});
     else std::cerr << "Wrote " << r->out << "\n";  // stdout is for data, as with matrix -o

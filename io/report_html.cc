@@ -39,58 +39,92 @@ std::string gap_class(const MatrixCell& c) {
   return gap <= 0 ? "g0" : gap == 1 ? "g1" : gap <= 3 ? "g2" : "g3";
 }
 
-std::string need_item(const Json& n) {
+std::string need_item(const Json& n, const PageText& t) {
   std::string text = "<li>" + html_escape(n.value("title", "")) + " <span class=muted>(" +
                      html_escape(n.value("priority", "")) + ", " + html_escape(n.value("status", "")) + ", " +
                      html_escape(n.value("raised", "")) + ", " + html_escape(short_id(n.value("id", ""))) + ")";
-  if (n.value("covered", false)) text += " &#10003; covered";
+  if (n.value("covered", false)) text += " &#10003; " + html_escape(t.text("report.covered"));
   return text + "</span></li>";
 }
 
-std::string cell_html(const MatrixCell& c) {
+std::string cell_html(const MatrixCell& c, const PageText& t) {
   std::string out = "<td class=" + gap_class(c) + ">" + std::to_string(c.open) + " / " + std::to_string(c.covered);
   if (!c.needs.empty()) {
-    out += "<details><summary>gap " + std::to_string(c.gap()) + "</summary></details><ul class=needs>";
-    for (const auto& n : c.needs) out += need_item(n);
+    out += "<details><summary>" + html_escape(t.format("report.gap", std::to_string(c.gap()))) +
+           "</summary></details><ul class=needs>";
+    for (const auto& n : c.needs) out += need_item(n, t);
     out += "</ul>";
   }
   return out + "</td>";
 }
 
-std::string matrix_table(const Matrix& m) {
-  std::string out =
-      "<p class=legend>Each cell: open needs / covered by an offer; colour by the gap: <span class=g0>none</span>"
-      "<span class=g1>1</span><span class=g2>2-3</span><span class=g3>4+</span></p>";
-  out += "<table class=matrix><thead><tr><th class=label>" + html_escape(m.by) + "</th>";
+std::string matrix_table(const Matrix& m, const PageText& t) {
+  std::string out = "<p class=legend>" + html_escape(t.text("report.legend")) + " <span class=g0>" +
+                    html_escape(t.text("report.gap_none")) +
+                    "</span><span class=g1>1</span><span class=g2>2-3</span><span class=g3>4+</span></p>";
+  std::string total_label = html_escape(t.text("matrix.total"));
+  out += "<table class=matrix><thead><tr><th class=label>" + html_escape(t.text("matrix.by_" + m.by)) + "</th>";
   for (const auto& [code, name] : m.columns)
     out += "<th title=\"" + html_escape(name) + "\">" + html_escape(code) + "</th>";
-  out += "<th>Total</th></tr></thead><tbody>";
+  out += "<th>" + total_label + "</th></tr></thead><tbody>";
   for (const auto& [key, label] : m.rows) {
     out += "<tr><td class=label>" + html_escape(label) + "</td>";
     for (const auto& [code, name] : m.columns) {
       auto it = m.cells.find({key, code});
-      out += it == m.cells.end() ? std::string("<td></td>") : cell_html(it->second);
+      out += it == m.cells.end() ? std::string("<td></td>") : cell_html(it->second, t);
     }
     auto total = m.row_totals.at(key);
     total.needs.clear();
-    out += cell_html(total) + "</tr>";
+    out += cell_html(total, t) + "</tr>";
   }
-  out += "</tbody><tfoot><tr><th class=label>Total</th>";
+  out += "</tbody><tfoot><tr><th class=label>" + total_label + "</th>";
   for (const auto& [code, name] : m.columns) {
     auto it = m.column_totals.find(code);
-    MatrixCell t = it == m.column_totals.end() ? MatrixCell{} : it->second;
-    t.needs.clear();
-    out += cell_html(t);
+    MatrixCell total = it == m.column_totals.end() ? MatrixCell{} : it->second;
+    total.needs.clear();
+    out += cell_html(total, t);
   }
   MatrixCell total = m.total;
   total.needs.clear();
-  out += cell_html(total) + "</tr></tfoot></table>";
+  out += cell_html(total, t) + "</tr></tfoot></table>";
   return out;
 }
 
-std::string page(const std::string& title, const std::string& body) {
-  return "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" + html_escape(title) + "</title>" +
-         kStyle + "</head><body><h1>" + html_escape(title) + "</h1>\n" + body + "\n</body></html>\n";
+std::string page(const std::string& title, const std::string& body, const PageText& t) {
+  return "<!DOCTYPE html>\n<html lang=" + html_escape(t.language) + "><head><meta charset=utf-8><title>" +
+         html_escape(title) + "</title>" + kStyle + "</head><body><h1>" + html_escape(title) + "</h1>\n" + body +
+         "\n</body></html>\n";
+}
+
+std::string head_cells(const PageText& t, std::initializer_list<std::pair<const char*, bool>> keys) {
+  std::string out = "<thead><tr>";
+  for (const auto& [key, label] : keys)
+    out += std::string(label ? "<th class=label>" : "<th>") + html_escape(t.text(key)) + "</th>";
+  return out + "</tr></thead>";
+}
+
+std::string changes_list(const ReportData& d, const PageText& t) {
+  std::string out = "<h2>" + html_escape(t.format("report.changes_since", d.since)) + " (" +
+                    std::to_string(std::max(d.changes_total, d.changes.size())) + ")</h2>";
+  if (d.changes_total > d.changes.size())
+    out += "<p class=muted>" + html_escape(t.format("report.first_listed", std::to_string(d.changes.size()))) + "</p>";
+  out += "<ul>";
+  for (const auto& c : d.changes) {
+    const Json& rec = c.after ? *c.after : *c.before;
+    const char* what = c.type == RecordDiff::Type::Added     ? "report.added"
+                       : c.type == RecordDiff::Type::Removed ? "report.removed"
+                                                             : "report.changed";
+    auto id = record_id(c.kind, rec), label = record_label(c.kind, rec);
+    out += "<li>" + html_escape(t.text("kind." + std::string(kind_name(c.kind))) + " " + short_id(id)) +
+           (label.empty() || label == id ? "" : " (" + html_escape(label) + ")") + " " + html_escape(t.text(what));
+    if (c.type == RecordDiff::Type::Changed) {
+      std::string fields;
+      for (const auto& f : c.fields) fields += (fields.empty() ? "" : ", ") + t.text("field." + f.field);
+      out += ": " + html_escape(fields);
+    }
+    out += "</li>";
+  }
+  return out + "</ul>";
 }
 
 }  // namespace
@@ -111,49 +145,48 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string matrix_page(const Matrix& matrix, const std::string& title) { return page(title, matrix_table(matrix)); }
+std::string PageText::format(std::string_view key, std::string_view value) const {
+  std::string out = text(key);
+  if (auto at = out.find("{}"); at != std::string::npos) out.replace(at, 2, value);
+  return out;
+}
 
-std::string report_page(const ReportData& d) {
-  std::string body = "<p class=muted>Generated " + html_escape(d.generated) + "</p><h2>The directory</h2><table>";
+std::string matrix_page(const Matrix& matrix, const std::string& title, const PageText& text) {
+  return page(title, matrix_table(matrix, text), text);
+}
+
+std::string report_page(const ReportData& d, const PageText& t) {
+  std::string body = "<p class=muted>" + html_escape(t.format("report.generated", d.generated)) + "</p><h2>" +
+                     html_escape(t.text("report.directory")) + "</h2><table>";
   for (const auto& [name, count] : d.counts)
-    body += "<tr><td class=label>" + html_escape(name) + "</td><td>" + std::to_string(count) + "</td></tr>";
-  body += "</table><h2>Matrix of assistance needs</h2>" + matrix_table(d.matrix);
-  body += "<h2>Gaps: open needs no offer covers (" + std::to_string(d.gaps.size()) + ")</h2><table><thead><tr>"
-          "<th class=label>Need</th><th class=label>State</th><th class=label>Area</th><th>Priority</th><th>Raised</th>"
-          "</tr></thead><tbody>";
+    body += "<tr><td class=label>" + html_escape(t.text("report.count." + name)) + "</td><td>" +
+            std::to_string(count) + "</td></tr>";
+  body += "</table><h2>" + html_escape(t.text("matrix.title")) + "</h2>" + matrix_table(d.matrix, t);
+  body += "<h2>" + html_escape(t.text("title.gaps")) + " (" + std::to_string(d.gaps.size()) + ")</h2><table>" +
+          head_cells(t, {{"kind.need", true}, {"field.state", true}, {"field.area", true}, {"field.priority", false},
+                         {"field.raised", false}}) +
+          "<tbody>";
   for (const auto& n : d.gaps)
     body += "<tr><td class=label>" + html_escape(n.value("title", "")) + "</td><td class=label>" +
             html_escape(n.value("state", "")) + "</td><td class=label>" + html_escape(n.value("area", "")) +
             "</td><td>" + html_escape(n.value("priority", "")) + "</td><td>" + html_escape(n.value("raised", "")) +
             "</td></tr>";
-  body += "</tbody></table><h2>Contact points not verified for " + std::to_string(d.stale_days) + " days (" +
+  body += "</tbody></table><h2>" + html_escape(t.format("report.stale", std::to_string(d.stale_days))) + " (" +
           std::to_string(std::max(d.stale_total, d.stale.size())) + ")</h2>";
   if (d.stale_total > d.stale.size())
-    body += "<p class=muted>The " + std::to_string(d.stale.size()) + " oldest are listed; 'liaison stale' lists all.</p>";
-  body += "<table><thead><tr><th class=label>Organization</th>"
-          "<th class=label>Name or role</th><th class=label>Email</th><th>Last verified</th></tr></thead><tbody>";
+    body += "<p class=muted>" + html_escape(t.format("report.oldest_listed", std::to_string(d.stale.size()))) + "</p>";
+  body += "<table>" +
+          head_cells(t, {{"field.org", true}, {"report.name_or_role", true}, {"field.emails", true},
+                         {"field.last_verified", false}}) +
+          "<tbody>";
   for (const auto& c : d.stale)
     body += "<tr><td class=label>" + html_escape(c.value("org", "")) + "</td><td class=label>" +
             html_escape(record_label(Kind::Contact, c)) + "</td><td class=label>" +
             html_escape(c.contains("emails") ? c["emails"][0].get<std::string>() : "") + "</td><td>" +
-            html_escape(c.value("last_verified", "never")) + "</td></tr>";
+            html_escape(c.value("last_verified", t.text("report.never"))) + "</td></tr>";
   body += "</tbody></table>";
-  if (!d.since.empty()) {
-    body += "<h2>Changes since " + html_escape(d.since) + " (" + std::to_string(d.changes.size()) + " records)</h2><ul>";
-    for (const auto& c : d.changes) {
-      const Json& rec = c.after ? *c.after : *c.before;
-      std::string what = c.type == RecordDiff::Type::Added ? "added" : c.type == RecordDiff::Type::Removed ? "removed" : "changed";
-      body += "<li>" + html_escape(describe_record(c.kind, rec)) + " " + what;
-      if (c.type == RecordDiff::Type::Changed) {
-        std::string fields;
-        for (const auto& f : c.fields) fields += (fields.empty() ? "" : ", ") + f.field;
-        body += ": " + html_escape(fields);
-      }
-      body += "</li>";
-    }
-    body += "</ul>";
-  }
-  return page(d.title, body);
+  if (!d.since.empty()) body += changes_list(d, t);
+  return page(d.title, body, t);
 }
 
 }  // namespace liaison

@@ -1,6 +1,7 @@
 #include "store/record_history.h"
 
 #include <algorithm>
+#include <ctime>
 #include <map>
 
 #include "base/error.h"
@@ -10,6 +11,19 @@
 namespace liaison {
 
 std::string commit_summary(const CommitInfo& info) { return info.message.substr(0, info.message.find('\n')); }
+
+std::optional<CommitId> commit_before_date(const History& history, const CommitId& head, std::string_view date,
+                                           std::string_view what) {
+  std::tm tm{};
+  std::string text(date);
+  const char* end = text.size() == 10 && text[4] == '-' && text[7] == '-' ? strptime(text.c_str(), "%Y-%m-%d", &tm)
+                                                                          : nullptr;
+  if (!end || *end != '\0') throw UserError(std::string(what) + ": '" + text + "' is not a date (YYYY-MM-DD)");
+  auto limit = static_cast<std::int64_t>(timegm(&tm));
+  for (const auto& c : history.log(std::nullopt, 0, head))
+    if (c.time < limit) return c.id;
+  return std::nullopt;
+}
 
 std::vector<RecordDiff> diff_commits(const History& history, const std::optional<CommitId>& from, const CommitId& to) {
   std::vector<RecordDiff> out;

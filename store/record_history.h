@@ -15,6 +15,11 @@ namespace liaison {
 
 // Record differences from `from` (nullopt: empty) to `to`, in path order.
 std::vector<RecordDiff> diff_commits(const History& history, const std::optional<CommitId>& from, const CommitId& to);
+// The newest commit reachable from `head` that is older than `date`
+// (YYYY-MM-DD, UTC midnight); nullopt when every one is newer. Throws
+// UserError naming `what` (the flag or parameter) when `date` is not a date.
+std::optional<CommitId> commit_before_date(const History& history, const CommitId& head, std::string_view date,
+                                           std::string_view what);
 // What `commit` changed relative to its first parent.
 std::vector<RecordDiff> commit_changes(const History& history, const CommitId& commit);
 

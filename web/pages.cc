@@ -28,6 +28,8 @@ namespace {
 constexpr std::size_t kPageSize = 50;
 constexpr std::size_t kMaxSearchHits = 100;
 constexpr std::size_t kMaxRelated = 200;
+// The stale contacts and changes the meeting report lists: a page to read.
+constexpr std::size_t kReportListed = 500;
 
 // The kinds with list and record pages, by the path's first part.
 const std::map<std::string, Kind, std::less<>>& listed_kinds() {
@@ -619,11 +621,13 @@ PageAnswer coverage_page(View& view, const PageRequest& r, const Catalogue& text
 
 // The meeting report (io/report_html.h) as one page: what `liaison report`
 // writes, from the visitor's view, its contact points as the visitor may see
-// them. What changed since a date is left out: central's history would name
-// changes outside the visitor's segment.
-PageAnswer report_answer(View& view, const PageRequest& r) {
+// them, and with `since` (a date) what changed since then in the visitor's
+// segment. A date only: a commit named by id could be central's, whose tree
+// holds what the visitor may not see.
+PageAnswer report_answer(View& view, const History& history, const PageRequest& r, const Catalogue& text) {
+  PageText page_text{text.language(), [&text](std::string_view key) { return text[key]; }};
   ReportData data;
-  data.title = "Directory and assistance needs";
+  data.title = text["report.title"];
   data.generated = r.today;
   for (Kind k : kAllKinds) data.counts.emplace_back(std::string(spec(k).plural), view.count(k));
   MatrixOptions options;
@@ -631,15 +635,24 @@ PageAnswer report_answer(View& view, const PageRequest& r) {
   add_drill_down(view, data.matrix, options);
   data.gaps = gaps(view, options);
   for (auto& c : stale_contacts(view, data.stale_days, r.today, std::nullopt)) {
-    if (data.stale.size() == 500) {  // the oldest; a meeting page, not an export
+    if (data.stale.size() == kReportListed) {  // the oldest; a meeting page, not an export
       ++data.stale_total;
       continue;
     }
     if (auto seen = visible_record(view, r.visitor.audience, Kind::Contact, c)) data.stale.push_back(std::move(*seen));
     ++data.stale_total;
   }
+  if (auto since = r.query.find("since"); since != r.query.end() && !since->second.empty()) {
+    data.since = since->second;
+    if (r.segment_head) {
+      auto from = commit_before_date(history, *r.segment_head, since->second, "since");
+      data.changes = diff_commits(history, from, *r.segment_head);
+      data.changes_total = data.changes.size();
+      if (data.changes.size() > kReportListed) data.changes.resize(kReportListed);
+    }
+  }
   PageAnswer a;
-  a.body = report_page(data);
+  a.body = report_page(data, page_text);
   auto open = a.body.find("<style>"), close = a.body.find("</style>");
   if (open != std::string::npos && close != std::string::npos && close > open)
     a.inline_style = a.body.substr(open + 7, close - open - 7);
@@ -674,7 +687,7 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
   try {
     if (request.path == "/") return overview_page(view, request, text);
     if (request.path == "/gaps") return gaps_page(view, request, text);
-    if (request.path == "/report") return report_answer(view, request);
+    if (request.path == "/report") return report_answer(view, history, request, text);
     if (request.path == "/duplicates") return duplicates_page(view, request, text);
     if (request.path == "/coverage") return coverage_page(view, request, text);
     if (request.path == "/search") return search_page(view, request, text);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,10 @@ struct PageRequest {
   std::string language = "en";
   Visitor visitor;
   std::string today;  // YYYY-MM-DD, for stale contacts
+  // The head of the visitor's segment (server/segments.h), for what changed
+  // since a date (the report's `since`): that history holds nothing the
+  // visitor may not see. Unset, the report lists no changes.
+  std::optional<CommitId> segment_head;
 };
 
 struct PageAnswer {

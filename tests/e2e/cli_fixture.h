@@ -60,6 +60,11 @@ class CliTest : public ::testing::Test {
     std::ofstream(dir_ / name, std::ios::binary) << text;
   }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  // The whole of a file the test wrote or had written.
+  static std::string read(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
 
   static std::string join(const std::vector<std::string>& args) {
     std::string s;

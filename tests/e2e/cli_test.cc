@@ -337,6 +337,25 @@ TEST_F(CliTest, ReportAndMatrixSayWroteOnStderr) {
   EXPECT_EQ(counts["out"], path("report2.html"));
 }
 
+TEST_F(CliTest, ReportAndMatrixPagesInRussianAndAnUnknownLanguageRefused) {
+  init();
+  ok({"report", "--out", path("report.html"), "--lang", "ru", "--since", "2000-01-01"});
+  auto page = read(path("report.html"));
+  EXPECT_NE(page.find("<html lang=ru>"), std::string::npos);
+  EXPECT_NE(page.find("Справочник и потребности в помощи"), std::string::npos);
+  EXPECT_NE(page.find("Изменения с 2000-01-01"), std::string::npos);
+  EXPECT_EQ(page.find("Changes since"), std::string::npos);
+  ok({"matrix", "--format", "html", "--lang", "ru", "-o", path("matrix.html")});
+  EXPECT_NE(read(path("matrix.html")).find("Матрица потребностей в помощи"), std::string::npos);
+  auto refused = liaison({"report", "--out", path("other.html"), "--lang", "xx"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("--lang: 'xx' is not one of en, ru"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(path("other.html")));
+  auto bad_date = liaison({"report", "--out", path("other.html"), "--since", "2026-02-30x"});
+  EXPECT_NE(bad_date.exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(path("other.html")));
+}
+
 TEST_F(CliTest, ListFiltersSearchAndStale) {
   init();
   write("contacts.csv", kContactsCsv);

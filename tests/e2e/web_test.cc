@@ -268,5 +268,35 @@ TEST_F(WebTest, ADownloadHoldsTheRowsLiaisonListShowsAndTheLanguageFollowsTheVis
   EXPECT_NE(search.body.find("Кыргызстан: финансовая разведка"), std::string::npos) << search.body;
 }
 
+TEST_F(WebTest, TheReportsChangesSinceADateComeFromTheVisitorsSegmentInItsLanguage) {
+  auto hidden = start_with_canaries();
+  auto since = http("/report?since=2000-01-01");
+  ASSERT_EQ(since.status, 200) << since.body;
+  EXPECT_NE(since.body.find("Changes since 2000-01-01"), std::string::npos);
+  EXPECT_NE(since.body.find("Public border need) added"), std::string::npos) << since.body;
+  EXPECT_NE(since.body.find("Border duty desk"), std::string::npos);  // the public contact, as a functional point
+  EXPECT_EQ(since.body.find(kRestricted), std::string::npos);
+  EXPECT_EQ(since.body.find(hidden.substr(0, 8)), std::string::npos);
+  EXPECT_EQ(since.body.find(kPersonal), std::string::npos);
+  // The organization it is shared with sees it among the changes.
+  auto shared = http("/report?since=2000-01-01", with(sign_in(osce)));
+  EXPECT_NE(shared.body.find(std::string(kRestricted) + ") added"), std::string::npos) << shared.body;
+  // Nothing is newer than tomorrow; in Russian.
+  auto ru = http("/report?since=2099-01-01", {"-H", "Accept-Language: ru"});
+  EXPECT_NE(ru.body.find("<html lang=ru>"), std::string::npos);
+  EXPECT_NE(ru.body.find("Изменения с 2099-01-01 (0)"), std::string::npos);
+  EXPECT_NE(ru.body.find("Матрица потребностей в помощи"), std::string::npos);
+  EXPECT_EQ(ru.body.find("Changes since"), std::string::npos);
+  // Only a date: a commit of central's history would hold what the visitor
+  // may not see.
+  std::string id = json({"log", "-n", "1"}, "hq")[0]["id"];
+  for (const std::string& bad : {id, std::string("2026-13-45"), std::string("HEAD~1")}) {
+    auto refused = http("/report?since=" + bad);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_NE(refused.body.find(bad + "&#39; is not a date (YYYY-MM-DD)"), std::string::npos) << refused.body;
+    EXPECT_EQ(refused.body.find(kRestricted), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace liaison::test

@@ -180,7 +180,8 @@ TEST_F(AssistanceTest, HtmlEscapesAndKeepsEveryScript) {
   MatrixOptions o;
   auto m = build_matrix(store->view(), o);
   add_drill_down(store->view(), m, o);
-  auto html = matrix_page(m, "Matrix <test> & co");
+  PageText keys{"en", [](std::string_view key) { return std::string(key); }};
+  auto html = matrix_page(m, "Matrix <test> & co", keys);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("<title>Matrix &lt;test&gt; &amp; co</title>"), std::string::npos);
   EXPECT_NE(html.find("Диалог &lt;b&gt; &amp; &quot;حوار&quot; &#39;对话&#39;"), std::string::npos);

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "web/catalogue.h"
+
 namespace liaison {
 namespace {
 
@@ -72,6 +74,11 @@ bool matches_legend_swatch(std::string selector, const std::string& gap_class) {
   return true;
 }
 
+PageText text_in(const std::string& language) {
+  const auto& catalogue = web::Catalogue::of(language);
+  return PageText{language, [&catalogue](std::string_view key) { return catalogue[key]; }};
+}
+
 Json need(const std::string& id, const std::string& title) {
   return {{"id", id}, {"title", title}, {"priority", "high"}, {"status", "open"}, {"raised", "2026-01-15"}};
 }
@@ -94,7 +101,7 @@ Matrix sample_matrix() {
 }
 
 TEST(ReportHtmlTest, LegendSwatchesGetTheGapColours) {
-  auto html = matrix_page(sample_matrix(), "Matrix");
+  auto html = matrix_page(sample_matrix(), "Matrix", text_in("en"));
   auto rules = css_rules(html);
   ASSERT_FALSE(rules.empty());
   for (std::string gap : {"g0", "g1", "g2", "g3"}) {
@@ -108,7 +115,7 @@ TEST(ReportHtmlTest, LegendSwatchesGetTheGapColours) {
 }
 
 TEST(ReportHtmlTest, DrillDownListsAreOutsideClosedDetailsAndPrint) {
-  auto html = matrix_page(sample_matrix(), "Matrix");
+  auto html = matrix_page(sample_matrix(), "Matrix", text_in("en"));
   // Each need of a cell is in the page, and not inside a <details> element,
   // whose content browsers neither show nor print while it is closed.
   for (const char* title : {"Document examination lab", "Canine unit training", "Export control licensing"}) {
@@ -153,10 +160,39 @@ TEST(ReportHtmlTest, ReportCarriesTheSameMatrix) {
   data.title = "Report";
   data.generated = "2026-11-22";
   data.matrix = sample_matrix();
-  auto html = report_page(data);
+  auto html = report_page(data, text_in("en"));
   EXPECT_NE(html.find("<table class=matrix>"), std::string::npos);
   EXPECT_NE(html.find("Export control licensing"), std::string::npos);
   EXPECT_NE(html.find("@media print"), std::string::npos);
+}
+
+TEST(ReportHtmlTest, TheReportIsWrittenInItsReadersLanguage) {
+  ReportData data;
+  data.title = "Отчёт";
+  data.generated = "2026-11-22";
+  data.counts = {{"needs", 3}};
+  data.matrix = sample_matrix();
+  data.since = "2026-01-01";
+  RecordDiff added;
+  added.kind = Kind::Need;
+  added.type = RecordDiff::Type::Added;
+  added.after = need("c1", "Canine unit training");
+  data.changes = {added};
+  data.changes_total = 7;  // more than are listed
+  auto ru = report_page(data, text_in("ru"));
+  EXPECT_NE(ru.find("<html lang=ru>"), std::string::npos);
+  for (const char* russian : {"Справочник", "Потребности в помощи", "Итого", "Изменения с 2026-01-01 (7)",
+                              "Показаны первые 1", "Пробелы", "Потребность c1", "добавлено", "Государство"})
+    EXPECT_NE(ru.find(russian), std::string::npos) << russian;
+  // No English interface text is left (record text, such as titles, is the
+  // records' own).
+  for (const char* english : {"Generated", "The directory", "Total", "Changes since", "Gaps", "Contact points",
+                              "Each cell", "added", "report."})
+    EXPECT_EQ(ru.find(english), std::string::npos) << english;
+  auto en = report_page(data, text_in("en"));
+  EXPECT_NE(en.find("<html lang=en>"), std::string::npos);
+  EXPECT_NE(en.find("Changes since 2026-01-01 (7)"), std::string::npos);
+  EXPECT_NE(en.find("Assistance needs"), std::string::npos);
 }
 
 }  // namespace
