@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SECONDS_PER_TARGET="${1:-60}"
 BUILD_DIR="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 CLANGXX="${CLANGXX:-clang++-14}"
-TARGETS=(${FUZZ_TARGETS:-fuzz_push_body fuzz_bundle fuzz_record fuzz_csv_import fuzz_view_snapshot fuzz_http_handler})
+TARGETS=(${FUZZ_TARGETS:-fuzz_push_body fuzz_bundle fuzz_record fuzz_csv_import fuzz_view_snapshot fuzz_http_handler fuzz_web_routes})
 
 if [ "${FUZZ_SKIP_BUILD:-0}" != "1" ]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$CLANGXX" \

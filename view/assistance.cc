@@ -23,8 +23,13 @@ std::string tree_cte(bool filtered) {
          " UNION ALL SELECT a.id, tree.top FROM areas a JOIN tree ON a.parent = tree.code WHERE tree.code != :area)";
 }
 
+// The needs an offer covers. Its links are read from main's table, not from
+// an audience's view of it (view/audience_scope.h), which would test each
+// linked need's visibility: every use asks only whether a need it already
+// holds, a visible one, is covered, while the offers joined are the
+// audience's, so an offer it may not see covers nothing.
 const char* kCoverCte =
-    "cover(need) AS (SELECT DISTINCT l.value FROM offers_needs l JOIN offers o ON o.rid = l.rid"
+    "cover(need) AS (SELECT DISTINCT l.value FROM main.offers_needs l JOIN offers o ON o.rid = l.rid"
     " WHERE o.status != 'cancelled' AND (:provider IS NULL OR o.provider = :provider OR o.funder = :provider))";
 
 // The members of a group_concat() list, sorted.
@@ -58,10 +63,12 @@ void check_filters(View& view, const MatrixOptions& o) {
     if (!statuses.count(s)) throw UserError("--status: '" + s + "' is not a need status");
 }
 
-std::string need_filters(const MatrixOptions& o) {
+// The filters on needs n (joined with states s for the region, unless
+// `with_region` is false: the caller filters by region itself).
+std::string need_filters(const MatrixOptions& o, bool with_region = true) {
   std::string sql;
   if (o.state) sql += " AND n.state = :state";
-  if (o.region) sql += " AND (s.region = :region OR s.subregion = :region)";
+  if (o.region && with_region) sql += " AND (s.region = :region OR s.subregion = :region)";
   if (o.priority) sql += " AND n.priority = :priority";
   if (!o.statuses.empty()) {
     sql += " AND n.status IN (";
@@ -114,25 +121,39 @@ Matrix build_matrix(View& view, const MatrixOptions& options) {
     while (st.step()) m.columns.emplace_back(st.text(0), st.text(1));
   }
   auto [key, label] = row_expr(o.by);
-  std::string sql = "WITH RECURSIVE " + tree_cte(o.area.has_value()) + ", " + kCoverCte + " SELECT " + key + ", " +
-                    label + ", tree.top, count(*), total(n.id IN (SELECT need FROM cover))" +
-                    " FROM needs n JOIN tree ON tree.code = n.area LEFT JOIN states s ON s.code = n.state"
+  // Counted per state (or organization) and area first, from the covering
+  // index alone, then put under the columns and rows: the joins then meet a
+  // few hundred cells instead of every need. The gaps (open needs no offer
+  // covers) are counted in the same pass when the filters are the gaps'.
+  bool counts_gaps = !o.provider && (o.statuses.empty() || std::find(o.statuses.begin(), o.statuses.end(), "open") !=
+                                                               o.statuses.end());
+  std::string sql = "WITH RECURSIVE " + tree_cte(o.area.has_value()) + ", " + kCoverCte +
+                    ", cells(state, org, area, open, covered, gaps) AS (SELECT n.state, " +
+                    (o.by == "org" ? "n.org" : "NULL") +
+                    ", n.area, count(*), total(n.id IN (SELECT need FROM cover)),"
+                    " total(n.status = 'open' AND n.id NOT IN (SELECT need FROM cover)) FROM needs n WHERE 1" +
+                    need_filters(o, false) + " GROUP BY 1, 2, 3) SELECT " + key + ", " + label +
+                    ", tree.top, sum(n.open), sum(n.covered), sum(n.gaps)"
+                    " FROM cells n JOIN tree ON tree.code = n.area LEFT JOIN states s ON s.code = n.state"
                     " LEFT JOIN orgs g ON g.id = n.org WHERE 1" +
-                    need_filters(o) + " GROUP BY 1, 3";
+                    (o.region ? " AND (s.region = :region OR s.subregion = :region)" : "") + " GROUP BY 1, 3";
   auto st = view.db().prepare(sql);
   bind_filters(st, o);
   std::map<std::string, std::string> labels;
+  std::size_t gaps = 0;
   while (st.step()) {
     std::string row = st.text(0), column = st.text(2);
     labels[row] = st.text(1);
     auto& cell = m.cells[{row, column}];
     cell.open = static_cast<int>(st.integer(3));
     cell.covered = static_cast<int>(st.real(4));
+    gaps += static_cast<std::size_t>(st.real(5));
     for (auto* total : {&m.row_totals[row], &m.column_totals[column], &m.total}) {
       total->open += cell.open;
       total->covered += cell.covered;
     }
   }
+  if (counts_gaps) m.open_gaps = gaps;
   for (const auto& [k, l] : labels) m.rows.emplace_back(k, l);
   std::sort(m.rows.begin(), m.rows.end(), [](const auto& a, const auto& b) {
     bool a_none = a.first == "(no state)", b_none = b.first == "(no state)";

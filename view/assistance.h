@@ -47,6 +47,9 @@ struct Matrix {
   std::map<std::pair<std::string, std::string>, MatrixCell> cells;  // (row, column)
   std::map<std::string, MatrixCell> row_totals, column_totals;
   MatrixCell total;
+  // What count_gaps() would say for the same filters, counted with the
+  // matrix when they allow (no provider, and open needs among the counted).
+  std::optional<std::size_t> open_gaps;
 };
 
 // Throws UserError for an unknown --by, area, region or state.

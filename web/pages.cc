@@ -509,7 +509,7 @@ PageAnswer overview_page(View& view, const PageRequest& r, const Catalogue& text
   for (const auto& [plural, kind] : listed_kinds())
     counts += "<li><a href=\"/" + plural + "\">" + html_escape(text["title." + plural]) + "</a>: " +
               std::to_string(view.count(kind)) + "</li>";
-  auto gap_count = count_gaps(view, options);
+  auto gap_count = matrix.open_gaps ? *matrix.open_gaps : count_gaps(view, options);
   auto stale = count_stale_contacts(view, 365, r.today);
   counts += "<li><a href=\"/gaps\">" + html_escape(text["nav.gaps"]) + "</a>: " + std::to_string(gap_count) + "</li>";
   counts += "<li>" + html_escape(text["overview.stale"]) + ": " + std::to_string(stale) + "</li></ul>";

@@ -133,6 +133,24 @@ int main(int argc, char** argv) {
     request("submission", "GET", "/v1/submissions/1", "editor");
     request("accept", "POST", "/v1/submissions/1/accept", "admin", "{\"resolve\":\"ours\"}");
     request("reject", "POST", "/v1/submissions/1/reject", "admin", "{\"reason\":\"duplicate\"}");
+
+    // Web requests: METHOD, target, session ("editor" stands for a signed-in
+    // editor's), Accept-Language, Origin, then the body.
+    auto page = [](const std::string& name, const std::string& method, const std::string& target,
+                   const std::string& session = "", const std::string& body = "", const std::string& origin = "") {
+      seed("web_routes", name, method + "\n" + target + "\n" + session + "\nru-RU,ru;q=0.9,en;q=0.5\n" + origin + "\n" + body);
+    };
+    page("overview", "GET", "/?by=region&area=border&priority=high");
+    page("needs", "GET", "/needs?state=KZ&sort=title&page=2&lang=ru", "editor");
+    page("needs-csv", "GET", "/needs.csv?open=1&region=143", "editor");
+    page("record", "GET", "/needs/0123456789abcdef");
+    page("org", "GET", "/orgs/cis-atc", "editor");
+    page("search", "GET", "/search?q=%3Cfuzzmarkup%3E+%D0%B3%D1%80%D0%B0%D0%BD%D0%B8%D1%86%D0%B0");
+    page("report", "GET", "/report?since=2026-01-01");
+    page("gaps", "GET", "/gaps?subregion=143");
+    page("sign-in", "POST", "/sign-in", "", "token=lz_not-a-token", "http://127.0.0.1");
+    page("sign-out", "POST", "/sign-out", "editor", "csrf=0000", "http://127.0.0.1");
+    page("foreign-form", "POST", "/sign-in", "", "token=x", "https://elsewhere.example.org");
   } catch (const std::exception& e) {
     std::cerr << "make_seeds: " << e.what() << "\n";
     return 1;

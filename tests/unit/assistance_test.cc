@@ -127,6 +127,36 @@ TEST_F(AssistanceTest, GapsAreOpenUncoveredNeedsHighPriorityFirst) {
   EXPECT_EQ(count_gaps(store->view(), kz), 1u);
 }
 
+TEST_F(AssistanceTest, TheMatrixCountsTheGapsAsCountGapsDoesWhenTheFiltersAllow) {
+  std::vector<MatrixOptions> filters(7);
+  filters[1].state = "kz";
+  filters[2].area = "border";
+  filters[3].by = "region";
+  filters[3].region = "Central Asia";  // KZ, KG, UZ
+  filters[4].by = "org";
+  filters[5].priority = "high";
+  filters[6].statuses = {"open", "fulfilled"};
+  for (const auto& f : filters) {
+    auto m = build_matrix(store->view(), f);
+    ASSERT_TRUE(m.open_gaps.has_value());
+    EXPECT_EQ(*m.open_gaps, count_gaps(store->view(), f)) << f.by << " " << f.state.value_or("") << " "
+                                                          << f.area.value_or("") << " " << f.priority.value_or("");
+  }
+  EXPECT_EQ(*build_matrix(store->view(), filters[0]).open_gaps, 2u);
+  EXPECT_EQ(*build_matrix(store->view(), filters[1]).open_gaps, 1u);
+  // The region's figures are the region's: need e has no state.
+  EXPECT_EQ(*build_matrix(store->view(), filters[3]).open_gaps, 1u);
+  EXPECT_EQ(build_matrix(store->view(), filters[3]).total.open, 4);
+  // A provider changes what covers, and matched needs alone hold no open one:
+  // then the gaps are count_gaps' to count.
+  MatrixOptions osce;
+  osce.provider = "osce";
+  EXPECT_FALSE(build_matrix(store->view(), osce).open_gaps.has_value());
+  MatrixOptions matched;
+  matched.statuses = {"matched"};
+  EXPECT_FALSE(build_matrix(store->view(), matched).open_gaps.has_value());
+}
+
 TEST_F(AssistanceTest, DuplicatesFindNeedsCoveredTwiceAndLookAlikeOffers) {
   auto d = duplicates(store->view());
   ASSERT_EQ(d.covered_twice.size(), 1u);

@@ -39,6 +39,11 @@ class AudienceScopeTest : public ::testing::Test {
                          Json{{"id", id('1')}, {"provider", "eu"}, {"title", "Offer covering two"}, {"kind", "training"},
                               {"areas", {"border"}}, {"recipients", {"KZ"}}, {"status", "planned"},
                               {"needs", {id('a'), id('c')}}}},
+            // OSCE's own restricted offer covers the partners' need.
+            RecordChange{Kind::Offer, id('2'),
+                         Json{{"id", id('2')}, {"provider", "osce"}, {"title", "Hidden offer"}, {"kind", "training"},
+                              {"areas", {"border"}}, {"recipients", {"KZ"}}, {"status", "planned"},
+                              {"visibility", "restricted"}, {"needs", {id('b')}}}},
             RecordChange{Kind::Contact, id('e'),
                          Json{{"id", id('e')}, {"org", "cis-atc"}, {"role", "Border duty desk"}, {"status", "active"}, {"visibility", "public"},
                               {"emails", {kPersonal}}, {"name", "Ivan Testov"}}},
@@ -105,6 +110,20 @@ TEST_F(AudienceScopeTest, SearchAndTheMatrixCountOnlyWhatTheAudienceSees) {
   EXPECT_EQ(full.total.open, 3);
   auto other = limited(Audience::of_org("eu"));
   EXPECT_EQ(build_matrix(other, {}).total.open, 2);
+  // An offer the audience may not see covers nothing it sees: need b is a
+  // gap for the partners, covered for OSCE, whose offer it is.
+  auto partners = limited(Audience::partners());
+  auto pm = build_matrix(partners, {});
+  EXPECT_EQ(pm.total.covered, 1);
+  EXPECT_EQ(pm.open_gaps, std::optional<std::size_t>(1));
+  EXPECT_EQ(count_gaps(partners, {}), 1u);
+  EXPECT_EQ(gaps(partners, {}).at(0)["id"], id('b'));
+  auto osce = limited(Audience::of_org("osce"));
+  auto om = build_matrix(osce, {});
+  EXPECT_EQ(om.total.covered, 3);
+  EXPECT_EQ(om.open_gaps, std::optional<std::size_t>(0));
+  EXPECT_EQ(count_gaps(osce, {}), 0u);
+  EXPECT_EQ(full.total.covered, 3);
 }
 
 TEST_F(AudienceScopeTest, AReferenceToAHiddenRecordAndPersonalFieldsAreLeftOut) {
