@@ -30,23 +30,15 @@ Server& the_server() {
   return s;
 }
 
-// The next line of `text`, taken off it.
-std::string_view line(std::string_view& text) {
-  auto eol = text.find('\n');
-  auto out = text.substr(0, eol);
-  text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
-  return out;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto& s = the_server();
   auto text = fuzz::as_text(data, size);
   Request req;
-  req.method = line(text);
-  req.target = line(text);
-  std::string auth(line(text));
+  req.method = fuzz::take_line(text);
+  req.target = fuzz::take_line(text);
+  std::string auth(fuzz::take_line(text));
   if (auth == "admin") auth = "Bearer " + s.admin;
   else if (auth == "editor") auth = "Bearer " + s.editor;
   else if (auth == "reader") auth = "Bearer " + s.reader;

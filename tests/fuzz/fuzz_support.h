@@ -42,6 +42,14 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
+// The next line of `text`, taken off it (the fields of a request input).
+inline std::string_view take_line(std::string_view& text) {
+  auto eol = text.find('\n');
+  auto out = text.substr(0, eol);
+  text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+  return out;
+}
+
 // A property a target checks; failing it is a finding like a crash.
 inline void require(bool ok) {
   if (!ok) std::abort();

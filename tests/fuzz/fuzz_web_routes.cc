@@ -52,13 +52,6 @@ Server& the_server() {
   return s;
 }
 
-std::string_view line(std::string_view& text) {
-  auto eol = text.find('\n');
-  auto out = text.substr(0, eol);
-  text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
-  return out;
-}
-
 bool contains_folded(std::string_view text, std::string_view lower) {
   for (std::size_t at = 0; at + lower.size() <= text.size(); ++at) {
     std::size_t i = 0;
@@ -74,13 +67,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto& s = the_server();
   auto text = fuzz::as_text(data, size);
   Request req;
-  req.method = line(text);
-  req.target = line(text);
-  std::string session(line(text));
+  req.method = fuzz::take_line(text);
+  req.target = fuzz::take_line(text);
+  std::string session(fuzz::take_line(text));
   if (session == "editor") session = s.editor_session;
   req.cookie = "liaison_session=" + session;
-  req.accept_language = line(text);
-  req.origin = line(text);
+  req.accept_language = fuzz::take_line(text);
+  req.origin = fuzz::take_line(text);
   req.host = "127.0.0.1";
   req.body = text;
   req.client_address = "127.0.0.1";
