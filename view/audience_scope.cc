@@ -13,17 +13,28 @@ std::string literal(std::string_view text) {
   return out + "'";
 }
 
+// r.visibility in `levels`, a record without one taking its kind's default:
+// written without coalesce(), so that an index on visibility can seek.
+std::string visibility_in(std::initializer_list<std::string_view> levels, std::string_view default_level) {
+  std::string list;
+  bool takes_default = false;
+  for (auto level : levels) {
+    list += (list.empty() ? "" : ", ") + literal(level);
+    takes_default |= level == default_level;
+  }
+  return "(r.visibility IN (" + list + ")" + (takes_default ? " OR r.visibility IS NULL)" : ")");
+}
+
 // The SQL condition, over main.<plural> aliased r, of may_see().
 std::string sees_condition(const Audience& audience, Kind kind) {
   const auto& ks = spec(kind);
-  std::string v = "coalesce(r.visibility, " + literal(ks.default_visibility) + ")";
   switch (audience.level) {
     case Audience::Level::All:
       return "1";
     case Audience::Level::Public:
-      return v + " = 'public'";
+      return visibility_in({"public"}, ks.default_visibility);
     case Audience::Level::Partners:
-      return v + " IN ('public', 'partners')";
+      return visibility_in({"public", "partners"}, ks.default_visibility);
     case Audience::Level::Org:
       break;
   }
@@ -32,7 +43,8 @@ std::string sees_condition(const Audience& audience, Kind kind) {
   for (const auto& f : ks.fields)
     if (f.name == "shared_with" && has_set_table(f))
       shared = " OR EXISTS (SELECT 1 FROM main." + set_table(kind, f) + " s WHERE s.rid = r.rid AND s.value = " + org + ")";
-  return v + " IN ('public', 'partners') OR r.\"" + std::string(ks.owner_field) + "\" = " + org + shared;
+  return visibility_in({"public", "partners"}, ks.default_visibility) + " OR r.\"" + std::string(ks.owner_field) +
+         "\" = " + org + shared;
 }
 
 }  // namespace
