@@ -222,6 +222,13 @@ def main():
         driver.get(url + "/")
         check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru", "Russian is kept")
         shot(driver, "overview-ru")
+        # The meeting report follows, with what changed since a date in the
+        # public segment.
+        driver.get(url + "/report?since=2000-01-01")
+        check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru", "the report in Russian")
+        check("Изменения с 2000-01-01" in driver.page_source, "the report's changes since a date, in Russian")
+        check(CANARY not in driver.page_source, "the public report's changes hold the restricted need")
+        shot(driver, "report-ru")
         print("browser checks passed; screenshots in", ARTIFACTS)
     finally:
         if driver:
