@@ -1,10 +1,10 @@
 #include "store/record_history.h"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 
 #include "base/error.h"
+#include "base/utc_time.h"
 #include "model/ids.h"
 #include "model/record.h"
 
@@ -14,14 +14,13 @@ std::string commit_summary(const CommitInfo& info) { return info.message.substr(
 
 std::optional<CommitId> commit_before_date(const History& history, const CommitId& head, std::string_view date,
                                            std::string_view what) {
-  std::tm tm{};
-  std::string text(date);
-  const char* end = text.size() == 10 && text[4] == '-' && text[7] == '-' ? strptime(text.c_str(), "%Y-%m-%d", &tm)
-                                                                          : nullptr;
-  if (!end || *end != '\0') throw UserError(std::string(what) + ": '" + text + "' is not a date (YYYY-MM-DD)");
-  auto limit = static_cast<std::int64_t>(timegm(&tm));
-  for (const auto& c : history.log(std::nullopt, 0, head))
-    if (c.time < limit) return c.id;
+  auto limit = utc_midnight(date);
+  if (!limit) throw UserError(std::string(what) + ": '" + std::string(date) + "' is not a date (YYYY-MM-DD)");
+  for (std::optional<CommitId> at = head; at;) {
+    auto info = history.commit_info(*at);
+    if (info.time < *limit) return info.id;
+    at = info.parents.empty() ? std::nullopt : std::optional(info.parents[0]);
+  }
   return std::nullopt;
 }
 
@@ -33,6 +32,22 @@ std::vector<RecordDiff> diff_commits(const History& history, const std::optional
     std::optional<Json> before, after;
     if (d.old_content) before = parse_json(*d.old_content, d.path);
     if (d.new_content) after = parse_json(*d.new_content, d.path);
+    out.push_back(diff_record(key->kind, key->id, before, after));
+  }
+  return out;
+}
+
+std::vector<RecordDiff> diff_commits(const History& history, const std::optional<CommitId>& from, const CommitId& to,
+                                     std::size_t limit, std::size_t& total) {
+  std::vector<RecordDiff> out;
+  total = 0;
+  for (const auto& d : history.diff_blobs(from, to)) {
+    auto key = parse_record_path(d.path);
+    if (!key) continue;
+    if (total++ >= limit) continue;
+    std::optional<Json> before, after;
+    if (d.old_blob) before = parse_json(history.read_blob(*d.old_blob), d.path);
+    if (d.new_blob) after = parse_json(history.read_blob(*d.new_blob), d.path);
     out.push_back(diff_record(key->kind, key->id, before, after));
   }
   return out;

@@ -15,8 +15,13 @@ namespace liaison {
 
 // Record differences from `from` (nullopt: empty) to `to`, in path order.
 std::vector<RecordDiff> diff_commits(const History& history, const std::optional<CommitId>& from, const CommitId& to);
-// The newest commit reachable from `head` that is older than `date`
-// (YYYY-MM-DD, UTC midnight); nullopt when every one is newer. Throws
+// The first `limit` of them, reading only those; `total` is set to how many
+// there are.
+std::vector<RecordDiff> diff_commits(const History& history, const std::optional<CommitId>& from, const CommitId& to,
+                                     std::size_t limit, std::size_t& total);
+// The newest commit older than `date` (YYYY-MM-DD, UTC midnight) going
+// back from `head` along first parents (the main line, so the walk stops
+// there); nullopt when every one is newer. Throws
 // UserError naming `what` (the flag or parameter) when `date` is not a date.
 std::optional<CommitId> commit_before_date(const History& history, const CommitId& head, std::string_view date,
                                            std::string_view what);

@@ -644,11 +644,10 @@ PageAnswer report_answer(View& view, const History& history, const PageRequest& 
   }
   if (auto since = r.query.find("since"); since != r.query.end() && !since->second.empty()) {
     data.since = since->second;
+    if (!utc_midnight(since->second)) throw UserError("since: '" + since->second + "' is not a date (YYYY-MM-DD)");
     if (r.segment_head) {
       auto from = commit_before_date(history, *r.segment_head, since->second, "since");
-      data.changes = diff_commits(history, from, *r.segment_head);
-      data.changes_total = data.changes.size();
-      if (data.changes.size() > kReportListed) data.changes.resize(kReportListed);
+      data.changes = diff_commits(history, from, *r.segment_head, kReportListed, data.changes_total);
     }
   }
   PageAnswer a;

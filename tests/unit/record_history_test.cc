@@ -217,5 +217,35 @@ TEST(CommitSummary, FirstLineOfTheMessage) {
   EXPECT_EQ(commit_summary(info), "single line");
 }
 
+TEST_F(RecordHistoryTest, ALimitedDiffReadsTheFirstRecordsAndCountsThemAll) {
+  commit(Json{{"id", kD}, {"org", "cis-atc"}, {"role", "Second desk"}, {"status", "active"}}, "D: add a desk");
+  auto head = *store->history().head();
+  auto all = diff_commits(store->history(), base, head);
+  ASSERT_EQ(all.size(), 2u);
+  std::size_t total = 0;
+  auto first = diff_commits(store->history(), base, head, 1, total);
+  EXPECT_EQ(total, 2u);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, all[0].id);
+  EXPECT_EQ(diff_commits(store->history(), base, head, 5, total).size(), 2u);
+  EXPECT_EQ(total, 2u);
+}
+
+TEST_F(RecordHistoryTest, TheCommitBeforeADateIsTheNewestOlderOneOnTheMainLine) {
+  auto head = *store->history().head();
+  // Every commit here is of today: newer than 2000-01-01, older than
+  // 2999-01-01, so the head is the newest older one.
+  EXPECT_EQ(commit_before_date(store->history(), head, "2000-01-01", "--since"), std::nullopt);
+  EXPECT_EQ(commit_before_date(store->history(), head, "2999-01-01", "--since"), std::optional<CommitId>(head));
+  for (const char* bad : {"2026-02-30x", "2026-13-01", "yesterday", "20260101", "c0ffee"}) {
+    try {
+      commit_before_date(store->history(), head, bad, "since");
+      ADD_FAILURE() << bad;
+    } catch (const UserError& e) {
+      EXPECT_EQ(std::string(e.what()), "since: '" + std::string(bad) + "' is not a date (YYYY-MM-DD)");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace liaison

@@ -182,7 +182,7 @@ TEST(ReportHtmlTest, TheReportIsWrittenInItsReadersLanguage) {
   auto ru = report_page(data, text_in("ru"));
   EXPECT_NE(ru.find("<html lang=ru>"), std::string::npos);
   for (const char* russian : {"Справочник", "Потребности в помощи", "Итого", "Изменения с 2026-01-01 (7)",
-                              "Показаны первые 1", "Пробелы", "Потребность c1", "добавлено", "Государство"})
+                              "Показаны первые 1", "Пробелы", "Потребность c1", "новая запись", "Государство"})
     EXPECT_NE(ru.find(russian), std::string::npos) << russian;
   // No English interface text is left (record text, such as titles, is the
   // records' own).
