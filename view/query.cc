@@ -33,10 +33,10 @@ FilterColumns filter_columns(Kind kind) {
               "EXISTS (SELECT 1 FROM contacts_areas ca WHERE ca.rid = t.rid AND ca.value IN " + areas_cte + ")"};
     case Kind::Need:
       return {"t.org", "t.area IN " + areas_cte, "t.state=:state",
-              "CASE t.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, t.raised, t.id"};
+              kNeedsListOrder};
     case Kind::Offer:
       return {"t.provider", "t.rid IN (SELECT rid FROM offers_areas WHERE value IN " + areas_cte + ")",
-              "t.rid IN (SELECT rid FROM offers_recipients WHERE value=:state)", "t.provider, t.title, t.id"};
+              "t.rid IN (SELECT rid FROM offers_recipients WHERE value=:state)", kOffersListOrder};
   }
   return {};
 }

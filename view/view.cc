@@ -44,6 +44,12 @@ std::vector<std::pair<std::string, std::string>> secondary_indexes() {
   out.emplace_back("contacts_stale",
                    "CREATE INDEX IF NOT EXISTS contacts_stale ON contacts(status, last_verified, visibility, org)");
   out.emplace_back("offers_cover", "CREATE INDEX IF NOT EXISTS offers_cover ON offers(id, status, provider)");
+  // Lists in their order, with what an audience's views test (visibility,
+  // owner), so a page of the public's list reads neither records nor a sort.
+  out.emplace_back("needs_listed", std::string("CREATE INDEX IF NOT EXISTS needs_listed ON needs(") + kNeedsListOrder +
+                                       ", visibility, org)");
+  out.emplace_back("offers_listed", std::string("CREATE INDEX IF NOT EXISTS offers_listed ON offers(") +
+                                        kOffersListOrder + ", visibility)");
   // Contacts in list order (query.cc): `list --area X --limit 50` reads the
   // first matches in order instead of sorting every match.
   out.emplace_back("contacts_listed",

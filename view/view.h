@@ -48,7 +48,14 @@ std::string fts_prepare(std::string_view text);
 std::string fts_prepare_query(std::string_view word);
 
 // The version of the table layout; a view of another layout is rebuilt.
-inline constexpr int kViewLayoutVersion = 6;
+inline constexpr int kViewLayoutVersion = 7;
+
+// The order needs and offers are listed in (view/query.h), which an index
+// of each follows, so that a page of a list reads its rows in order and
+// stops instead of sorting every record.
+inline constexpr const char* kNeedsListOrder =
+    "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, raised, id";
+inline constexpr const char* kOffersListOrder = "provider, title, id";
 
 // A record's row in the view: its id, column values, set members and
 // full-text body, taken from the record alone. Making it walks the record's
