@@ -57,8 +57,10 @@ std::string words_to_fts_query(const std::string& text) {
     query += "\"" + escaped + "\"" + (spaced ? "" : "*");
     word.clear();
   };
+  // Control characters separate words too: a NUL inside a quoted phrase
+  // would end SQLite's reading of the query there.
   for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n') flush();
+    if (static_cast<unsigned char>(c) <= ' ' || c == '\x7f') flush();
     else word.push_back(c);
   }
   flush();

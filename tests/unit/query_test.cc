@@ -232,6 +232,9 @@ TEST_F(QueryTest, SearchRefusesAnEmptyQueryAndSurvivesQuotes) {
   EXPECT_THROW(search_records(view(), "   ", 0), UserError);
   EXPECT_TRUE(search("no\"such\"thing").empty());
   EXPECT_NO_THROW(search("AND OR NOT NEAR("));
+  // A control character (a web page's %00) separates words, as a space does.
+  EXPECT_EQ(search(std::string("олег\0примеров", 25)), (std::set<std::string>{kC1}));
+  EXPECT_EQ(search("олег\x01\x7fпримеров"), (std::set<std::string>{kC1}));
 }
 
 TEST_F(QueryTest, StaleContactsOldestFirstMissingDatesFirst) {
