@@ -13,8 +13,12 @@ std::string literal(std::string_view text) {
   return out + "'";
 }
 
-// r.visibility in `levels`, a record without one taking its kind's default:
-// written without coalesce(), so that an index on visibility can seek.
+// r.visibility in `levels`, a record without one taking its kind's default.
+// When the default is not among them, a plain IN lets the (visibility,
+// owner, id) index seek (the public's contact points); when it is, the
+// test stays one expression (coalesce), since "IN ... OR IS NULL" leads the
+// planner to gather rows through that index and sort them, where the kind's
+// list and matrix indexes read them in order.
 std::string visibility_in(std::initializer_list<std::string_view> levels, std::string_view default_level) {
   std::string list;
   bool takes_default = false;
@@ -22,7 +26,8 @@ std::string visibility_in(std::initializer_list<std::string_view> levels, std::s
     list += (list.empty() ? "" : ", ") + literal(level);
     takes_default |= level == default_level;
   }
-  return "(r.visibility IN (" + list + ")" + (takes_default ? " OR r.visibility IS NULL)" : ")");
+  if (!takes_default) return "r.visibility IN (" + list + ")";
+  return "coalesce(r.visibility, " + literal(default_level) + ") IN (" + list + ")";
 }
 
 // The SQL condition, over main.<plural> aliased r, of may_see().
