@@ -3,7 +3,8 @@
 // is "METHOD\nTARGET\nAUTHORIZATION\nBODY"; an authorization of "admin",
 // "editor" or "reader" stands for a valid token of that role. Property: the
 // handler answers every request with an HTTP status, and a 5xx only when the
-// server itself failed, never for what a client sent.
+// server itself failed, never for what a client sent. The change feed runs,
+// as in liaisond.
 #include "base/error.h"
 #include "server/central.h"
 #include "server/handlers.h"
@@ -19,6 +20,7 @@ struct Server {
     admin = central.tokens().create("un-ctc", Role::Admin);
     editor = central.tokens().create("cis-atc", Role::Editor);
     reader = central.tokens().create("osce", Role::Reader);
+    central.start_feed({});  // as liaisond runs: without it, /v1/events answers 503
   }
   static std::filesystem::path dir() { return fuzz::scratch_dir() / "data"; }
   Central central;
