@@ -7,11 +7,18 @@
 // parents, its tree and its message, so deriving the same thing twice, on
 // any machine, gives the same ids.
 //
+// An audience that sees a few files more (or fewer) than another can have
+// its trees made as the other's with those files set: tree_with() builds
+// only the directories holding them, and remembers each directory it built
+// by what it was built from, so the next commit with the same files in an
+// unchanged directory builds nothing there.
+//
 // Everything is written to memory first; write() adds the new objects to the
 // repository (loose when they are few, as one pack otherwise), so a failure
 // part-way leaves nothing behind.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,13 +58,25 @@ class DerivedCommits {
   CommitId commit(const History& sources, const CommitId& source, const std::vector<CommitId>& parents,
                   const std::optional<CommitId>& base, const std::vector<BlobUpdate>& updates,
                   const std::string& message);
-  // Adds every object made to the repository. Returns how many were new.
+  // The tree of `base` (nullopt: the empty tree) with `updates` applied,
+  // built directory by directory; a directory left empty is removed.
+  std::string tree_with(const std::optional<CommitId>& base, const std::vector<BlobUpdate>& updates);
+  // A commit as commit() makes it, with the tree `tree` (a tree id).
+  CommitId commit_with_tree(const History& sources, const CommitId& source, const std::vector<CommitId>& parents,
+                            const std::string& tree, const std::string& message);
+  // How many objects are made and not yet written.
+  std::size_t pending() const;
+  // Adds every object made to the repository, then reads them from there:
+  // the same DerivedCommits goes on deriving. Returns how many were new.
   std::size_t write(History& target);
 
  private:
   struct Made;
   std::unique_ptr<History> staged_;
   std::unique_ptr<Made> made_;
+  // tree_with()'s directories: what one was built from, and the tree made
+  // (nullopt: empty). Kept across write(), since what it names is written.
+  std::map<std::string, std::optional<ObjectId>> directories_;
 };
 
 }  // namespace liaison

@@ -95,6 +95,14 @@ bool may_see(const Audience& audience, Kind kind, const Json& record) {
   return std::find(shared.begin(), shared.end(), audience.org) != shared.end();
 }
 
+std::vector<std::string> orgs_beyond_partners(Kind kind, const Json& record) {
+  if (visibility_of(kind, record) != Visibility::Restricted) return {};
+  auto out = shared_with_of(record);
+  auto owner = record_owner(kind, record);
+  if (!owner.empty()) out.push_back(std::move(owner));
+  return out;
+}
+
 bool sees_field(const Audience& audience, Kind kind, std::string_view field, const Json& record) {
   if (audience.level == Audience::Level::All) return true;
   // With whom a record is shared matters only while it is restricted, and

@@ -63,6 +63,11 @@ struct Audience {
 
 // Whether the audience may see the record at all.
 bool may_see(const Audience& audience, Kind kind, const Json& record);
+// The organizations that may see the record although the partners may not:
+// its owner and those it is shared with, while it is restricted; none
+// otherwise. No organization's audience sees any record otherwise than the
+// partners do, but for these and the references to them.
+std::vector<std::string> orgs_beyond_partners(Kind kind, const Json& record);
 // Whether the audience sees `field` of a record it may see (a field of the
 // kind's spec, or one this version does not know).
 bool sees_field(const Audience& audience, Kind kind, std::string_view field, const Json& record);

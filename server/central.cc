@@ -118,13 +118,10 @@ void Central::derive_segments_in_background() {
   auto head = published_head();
   if (!head || segment_deriver_.joinable()) return;
   segment_deriver_ = std::thread([this, audiences = served_audiences(tokens_), head = *head] {
-    for (const auto& audience : audiences) {
-      if (stopping_) return;
-      try {
-        segments_.at(audience, head);
-      } catch (const std::exception& e) {
-        std::cerr << "liaisond: deriving the " << audience.name() << " segment failed: " << e.what() << "\n";
-      }
+    try {
+      segments_.derive_all(audiences, head, Segments::kLargeCommit, &stopping_);
+    } catch (const std::exception& e) {
+      std::cerr << "liaisond: deriving the segments failed: " << e.what() << "\n";
     }
   });
 }

@@ -1,11 +1,15 @@
 #include "server/segments.h"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "base/error.h"
 #include "git/derived_commits.h"
+#include "server/segment_deriver.h"
+#include "server/segment_overlay.h"
 #include "model/record.h"
 #include "store/store.h"
 
@@ -15,6 +19,9 @@ namespace {
 // Commits derived in memory before their objects and rows are written: a
 // bound on what one derivation holds.
 constexpr std::size_t kCommitsPerWrite = 500;
+constexpr std::size_t kObjectsPerWrite = 4096;
+// No commit is made through OrgOverlays: one audience is derived alone.
+constexpr std::size_t kNoLargeCommit = std::numeric_limits<std::size_t>::max();
 
 Database open_db(const std::filesystem::path& file) {
   auto db = Database::open(file);
@@ -26,186 +33,6 @@ Database open_db(const std::filesystem::path& file) {
   return db;
 }
 
-// The trailer lines of a central message a projection keeps (which
-// organization's copy made the commit).
-std::string kept_trailers(const std::string& message) {
-  std::string out;
-  std::size_t at = 0;
-  while (at < message.size()) {
-    auto end = message.find('\n', at);
-    if (end == std::string::npos) end = message.size();
-    auto line = message.substr(at, end - at);
-    if (line.starts_with("Liaison-Org: ")) out += line + "\n";
-    at = end + 1;
-  }
-  return out;
-}
-
-struct Shown {
-  Kind kind;
-  std::optional<Json> before, after;
-};
-
-std::string trailer_block(const std::string& message) {
-  auto trailers = kept_trailers(message);
-  return trailers.empty() ? "" : "\n" + trailers;
-}
-
-// `count` changes the audience sees, the first of them in `shown` when
-// there is one only.
-std::string projected_message(const CommitInfo& info, const std::vector<Shown>& shown, std::size_t count) {
-  std::string subject;
-  if (count == 1) subject = describe_change(shown[0].kind, shown[0].before, shown[0].after);
-  else if (count == 0) subject = "Changes outside this segment";
-  else subject = "Change " + std::to_string(count) + " records";
-  return subject + "\n" + trailer_block(info.message);
-}
-
-// Whether an organization's audience (or the partners') sees a stored
-// record exactly as stored, told from its canonical text without parsing
-// it: no visibility narrower than partners, no shared_with, no reference
-// to a record that can be hidden. Anything else is parsed and projected.
-bool shown_as_stored(const Audience& audience, Kind kind, std::string_view text) {
-  if (audience.level != Audience::Level::Org && audience.level != Audience::Level::Partners) return false;
-  if (text.find("\"shared_with\"") != std::string_view::npos) return false;
-  if (auto at = text.find("\"visibility\":\""); at != std::string_view::npos) {
-    auto word = text.substr(at + 14);
-    if (!word.starts_with("public\"") && !word.starts_with("partners\"")) return false;
-  }
-  for (const auto& f : spec(kind).fields)
-    if (f.ref && !spec(*f.ref).default_visibility.empty() &&
-        text.find("\"" + std::string(f.name) + "\":") != std::string_view::npos)
-      return false;
-  return true;
-}
-
-// Derives one commit at a time for one audience, reading central's records.
-class Deriver {
- public:
-  Deriver(const History& central, const Audience& audience) : central_(central), audience_(audience), made_(central) {}
-
-  CommitId derive(const CommitInfo& info, const std::vector<CommitId>& parents) {
-    const auto& c = info.id;
-    std::optional<CommitId> first = info.parents.empty() ? std::nullopt : std::optional(info.parents[0]);
-    std::optional<CommitId> base = parents.empty() ? std::nullopt : std::optional(parents[0]);
-    sees_cache_.clear();
-    auto sees = [&](Kind kind, const std::string& id) { return sees_at(c, kind, id); };
-    std::vector<BlobUpdate> updates;
-    std::vector<Shown> shown;
-    struct Stored {
-      Kind kind;
-      std::string path, before, after;  // texts, "" when absent
-    };
-    std::vector<Stored> as_stored;  // changes shown as stored, parsed only for a message
-    std::set<std::string> paths_done;
-    std::set<std::string> needs_turned;  // needs the audience sees on one side only
-    bool faithful = true;
-    for (const auto& d : central_.diff_blobs(first, c)) {
-      auto key = parse_record_path(d.path);
-      if (!key) continue;
-      paths_done.insert(d.path);
-      std::string before_text, after_text;
-      if (d.old_blob) before_text = central_.read_blob(*d.old_blob);
-      if (d.new_blob) after_text = central_.read_blob(*d.new_blob);
-      if ((!d.old_blob || shown_as_stored(audience_, key->kind, before_text)) &&
-          (!d.new_blob || shown_as_stored(audience_, key->kind, after_text))) {
-        // Shown as stored on both sides: central's blob, no parse.
-        updates.push_back({d.path, d.new_blob});
-        as_stored.push_back({key->kind, d.path, std::move(before_text), std::move(after_text)});
-        continue;
-      }
-      std::optional<Json> before, after;
-      if (d.old_blob) before = parse_json(before_text, d.path);
-      if (d.new_blob) after = parse_json(after_text, d.path);
-      auto shown_before = before && first ? project_at(*first, key->kind, *before) : std::nullopt;
-      auto shown_after = after ? project_record(audience_, key->kind, *after, sees) : std::nullopt;
-      if (shown_before != before || shown_after != after) faithful = false;
-      if (shown_before != shown_after) shown.push_back({key->kind, shown_before, shown_after});
-      bool seen_before = before && may_see(audience_, key->kind, *before);
-      bool seen_after = after && may_see(audience_, key->kind, *after);
-      // Only a need on both sides can be referred to by a record this
-      // commit leaves as it is: a new need's referrers are new, and a
-      // removed one has none.
-      if (key->kind == Kind::Need && before && after && seen_before != seen_after) needs_turned.insert(key->id);
-      updates.push_back(update_for(d.path, shown_after, after_text, d.new_blob));
-    }
-    if (!needs_turned.empty()) reproject_referrers(c, needs_turned, paths_done, updates);
-    // A merge's message lists decisions and resolved values of records on
-    // both sides, which the audience may not see: it is written anew.
-    std::string message;
-    if (parents.size() > 1) message = "Merge " + short_commit(parents[1]) + "\n" + trailer_block(info.message);
-    else if (faithful && !paths_done.empty()) message = info.message;
-    else {
-      auto count = shown.size() + as_stored.size();
-      if (count == 1 && shown.empty()) {
-        const auto& st = as_stored.front();
-        auto parse = [&](const std::string& text) {
-          return text.empty() ? std::nullopt : std::optional<Json>(parse_json(text, st.path));
-        };
-        shown.push_back({st.kind, parse(st.before), parse(st.after)});
-      }
-      message = projected_message(info, shown, count);
-    }
-    return made_.commit(central_, c, parents, base, updates, message);
-  }
-
-  std::size_t write(History& target) { return made_.write(target); }
-
- private:
-  BlobUpdate update_for(const std::string& path, const std::optional<Json>& shown, const std::string& stored_text,
-                        const std::optional<ObjectId>& stored_blob) {
-    if (!shown) return {path, std::nullopt};
-    auto text = canonical_json(*shown);
-    if (stored_blob && text == stored_text) return {path, stored_blob};
-    return {path, made_.blob(text)};
-  }
-
-  std::optional<Json> project_at(const CommitId& commit, Kind kind, const Json& record) {
-    return project_record(audience_, kind, record,
-                          [&](Kind k, const std::string& id) { return sees_uncached(commit, k, id); });
-  }
-
-  bool sees_uncached(const CommitId& commit, Kind kind, const std::string& id) {
-    auto text = central_.read_file(commit, record_path(kind, id));
-    return text && may_see(audience_, kind, parse_json(*text, id));
-  }
-
-  bool sees_at(const CommitId& commit, Kind kind, const std::string& id) {
-    RecordKey key{kind, id};
-    auto it = sees_cache_.find(key);
-    if (it != sees_cache_.end()) return it->second;
-    bool seen = sees_uncached(commit, kind, id);
-    sees_cache_.emplace(std::move(key), seen);
-    return seen;
-  }
-
-  // Records the commit did not change whose projection still changes: those
-  // referring to a need the audience now sees, or no longer sees.
-  void reproject_referrers(const CommitId& c, const std::set<std::string>& needs, const std::set<std::string>& done,
-                           std::vector<BlobUpdate>& updates) {
-    for (Kind kind : kAllKinds) {
-      if (!refers_to_hideable(kind)) continue;
-      central_.for_each_file(c, [&](const std::string& path, std::string_view content) {
-        auto key = parse_record_path(path);
-        if (!key || key->kind != kind || done.count(path)) return;
-        auto record = parse_json(content, path);
-        bool refers = false;
-        for (const auto& ref : references_of(kind, record))
-          if (ref.to == Kind::Need && needs.count(ref.id)) refers = true;
-        if (!refers) return;
-        auto shown = project_record(audience_, kind, record,
-                                    [&](Kind k, const std::string& id) { return sees_at(c, k, id); });
-        updates.push_back(update_for(path, shown, std::string(content), std::nullopt));
-      }, std::string(spec(kind).plural));
-    }
-  }
-
-  const History& central_;
-  const Audience& audience_;
-  DerivedCommits made_;
-  std::map<RecordKey, bool> sees_cache_;
-};
-
 std::optional<CommitId> mapped(Database& db, const std::string& audience, const CommitId& central) {
   auto st = db.prepare("SELECT projected FROM segment_commits WHERE audience=? AND central=?");
   st.bind(1, audience).bind(2, central);
@@ -213,47 +40,107 @@ std::optional<CommitId> mapped(Database& db, const std::string& audience, const 
   return st.text(0);
 }
 
-// Derives the audience's projection of every commit reachable from
-// `central` that it lacks, oldest first.
-void derive(History& history, Database& db, const Audience& audience, const std::string& ref, const CommitId& central) {
-  auto name = audience.name();
-  std::optional<CommitId> last = db.scalar("SELECT central FROM segment_heads WHERE audience=?", name);
+// The commit an audience's segment was last brought up to, when it is
+// still central's and an ancestor of `central`.
+std::optional<CommitId> segment_head(History& history, Database& db, const std::string& audience,
+                                     const CommitId& central) {
+  std::optional<CommitId> last = db.scalar("SELECT central FROM segment_heads WHERE audience=?", audience);
   if (last && (!history.has_commit(*last) || !history.is_ancestor(*last, central))) last.reset();
+  return last;
+}
+
+// How many records a commit changes (against its first parent).
+std::size_t records_changed(History& history, const CommitInfo& info) {
+  std::optional<CommitId> first = info.parents.empty() ? std::nullopt : std::optional(info.parents[0]);
+  std::size_t n = 0;
+  for (const auto& d : history.diff_blobs(first, info.id)) n += parse_record_path(d.path).has_value();
+  return n;
+}
+
+// Derives the audiences' projections of every commit reachable from
+// `central` they lack, oldest first, from `last` on (where each of them
+// was brought up to). Organizations' projections of a one-parent commit
+// changing `large_commit` records or more are made together, on the
+// partners' projection (which must be derived); everything else one
+// audience at a time.
+void derive(History& history, Database& db, const std::vector<Audience>& audiences,
+            const std::optional<CommitId>& last, const CommitId& central, std::size_t large_commit,
+            const std::atomic<bool>* stop) {
   auto todo = history.commits_between(central, last);
-  std::map<CommitId, CommitId> fresh;  // derived, not yet written
-  auto projection_of = [&](const CommitId& c) -> CommitId {
-    if (auto it = fresh.find(c); it != fresh.end()) return it->second;
+  DerivedCommits made(history);
+  std::map<std::string, std::map<CommitId, CommitId>> fresh;  // by audience: derived, not yet written
+  std::size_t fresh_count = 0;
+  auto projection_of = [&](const std::string& name, const CommitId& c) -> CommitId {
+    if (auto it = fresh[name].find(c); it != fresh[name].end()) return it->second;
     if (auto done = mapped(db, name, c)) return *done;
     throw Failure("the " + name + " segment lacks the parent " + short_commit(c));
   };
-  auto deriver = std::make_unique<Deriver>(history, audience);
   auto flush = [&] {
-    if (fresh.empty()) return;
-    deriver->write(history);
+    if (fresh_count == 0) return;
+    made.write(history);
     Transaction tx(db);
     auto insert = db.prepare("INSERT OR REPLACE INTO segment_commits(audience, central, projected) VALUES(?,?,?)");
-    for (const auto& [c, p] : fresh) insert.bind(1, name).bind(2, c).bind(3, p).run();
+    for (const auto& [name, commits] : fresh)
+      for (const auto& [c, p] : commits) insert.bind(1, name).bind(2, c).bind(3, p).run();
     tx.commit();
     fresh.clear();
-    deriver = std::make_unique<Deriver>(history, audience);
+    fresh_count = 0;
   };
+  std::map<std::string, Deriver> derivers;
+  std::set<std::string> orgs;
+  for (const auto& a : audiences) {
+    derivers.try_emplace(a.name(), history, a, made);
+    if (a.level == Audience::Level::Org) orgs.insert(a.org);
+  }
+  std::optional<OrgOverlays> overlays;
+  const auto partners = Audience::partners().name();
   for (const auto& c : todo) {
-    if (mapped(db, name, c)) continue;
+    if (stop && *stop) break;
+    std::vector<const Audience*> lacking;
+    for (const auto& a : audiences)
+      if (!fresh[a.name()].count(c) && !mapped(db, a.name(), c)) lacking.push_back(&a);
+    if (lacking.empty()) continue;
     auto info = history.commit_info(c);
-    std::vector<CommitId> parents;
-    for (const auto& p : info.parents) {
-      auto projected = projection_of(p);
-      if (std::find(parents.begin(), parents.end(), projected) == parents.end()) parents.push_back(projected);
+    std::optional<OrgOverlays::Views> views;
+    std::optional<CommitId> partners_c;
+    if (!orgs.empty() && info.parents.size() <= 1 && std::max<std::size_t>(large_commit, 1) <= records_changed(history, info)) {
+      if (!overlays) overlays.emplace(history);
+      views = overlays->views(info, orgs, made);
+      partners_c = projection_of(partners, c);
     }
-    fresh[c] = deriver->derive(info, parents);
-    if (fresh.size() >= kCommitsPerWrite) flush();
+    for (const auto* a : lacking) {
+      auto name = a->name();
+      std::vector<CommitId> parents;
+      for (const auto& p : info.parents) {
+        auto projected = projection_of(name, p);
+        if (std::find(parents.begin(), parents.end(), projected) == parents.end()) parents.push_back(projected);
+      }
+      const OrgOverlays::View* view = nullptr;
+      if (views && a->level == Audience::Level::Org) {
+        auto it = views->orgs.find(a->org);
+        view = it != views->orgs.end() ? &it->second : &views->partners;
+      }
+      // A message naming the one record changed is left to the Deriver,
+      // which has it at hand.
+      if (view && (view->faithful || view->count != 1)) {
+        auto tree = made.tree_with(partners_c, view->overlay);
+        auto message = projected_message(info, view->faithful, view->count, std::nullopt);
+        fresh[name][c] = made.commit_with_tree(history, c, parents, tree, message);
+      } else {
+        fresh[name][c] = derivers.at(name).derive(info, parents);
+      }
+      ++fresh_count;
+      if (fresh_count >= kCommitsPerWrite || made.pending() >= kObjectsPerWrite) flush();
+    }
   }
   flush();
-  auto head = mapped(db, name, central);
-  if (!head) return;
-  history.set_ref(ref, *head);
-  auto st = db.prepare("INSERT OR REPLACE INTO segment_heads(audience, central) VALUES(?,?)");
-  st.bind(1, name).bind(2, central).run();
+  for (const auto& a : audiences) {
+    auto head = mapped(db, a.name(), central);
+    if (!head) continue;
+    history.set_ref(Segments::ref_name(a), *head);
+    auto st = db.prepare("INSERT OR REPLACE INTO segment_heads(audience, central) VALUES(?,?)");
+    st.bind(1, a.name()).bind(2, central).run();
+  }
 }
 
 }  // namespace
@@ -286,9 +173,34 @@ CommitId Segments::at(const Audience& audience, const CommitId& central) {
   if (auto done = lookup(name, central)) return *done;  // derived while this one waited
   auto history = History::open(history_dir_);
   auto db = open_db(db_file_);
-  derive(history, db, audience, ref_name(audience), central);
+  derive(history, db, {audience}, segment_head(history, db, name, central), central, kNoLargeCommit, nullptr);
   if (auto done = lookup(name, central)) return *done;
   throw Failure("the " + name + " segment of " + short_commit(central) + " could not be derived");
+}
+
+void Segments::derive_all(const std::vector<Audience>& audiences, const CommitId& central, std::size_t large_commit,
+                          const std::atomic<bool>* stop) {
+  std::map<std::string, Audience> orgs;  // by name, the order their locks are taken in
+  for (const auto& a : audiences) {
+    if (a.level == Audience::Level::Org) orgs.emplace(a.name(), a);
+    else at(a, central);
+  }
+  if (orgs.empty()) return;
+  at(Audience::partners(), central);
+  std::vector<std::unique_lock<std::mutex>> deriving;
+  for (const auto& [name, a] : orgs) deriving.emplace_back(derivation_lock(name));
+  auto history = History::open(history_dir_);
+  auto db = open_db(db_file_);
+  // Organizations brought up to the same commit are derived together.
+  std::map<std::optional<CommitId>, std::vector<Audience>> by_head;
+  for (const auto& [name, a] : orgs) {
+    if (mapped(db, name, central)) continue;
+    by_head[segment_head(history, db, name, central)].push_back(a);
+  }
+  for (const auto& [last, group] : by_head) {
+    if (stop && *stop) return;
+    derive(history, db, group, last, central, large_commit, stop);
+  }
 }
 
 std::optional<CommitId> Segments::known_last_visible_change(const Audience& audience, const CommitId& central) {

@@ -27,12 +27,14 @@
 // audience holds up no other; it never waits for the central lock.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "git/history.h"
 #include "model/visibility.h"
@@ -47,6 +49,16 @@ class Segments {
   // The audience's projection of central commit `central`, derived now if it
   // is not yet. For Audience::all(), `central` itself.
   CommitId at(const Audience& audience, const CommitId& central);
+  // Derives every audience's segment up to central commit `central`, as
+  // at() does, but organizations together: a commit changing `large_commit`
+  // records or more is read once for all of them, and each one's tree made
+  // as the partners' with its own few records set (server/segment_overlay.h),
+  // so a bulk import or a server's first start costs each organization
+  // little. The commits made are at()'s. Returns early, with what is done
+  // kept, once `stop` is set.
+  static constexpr std::size_t kLargeCommit = 64;
+  void derive_all(const std::vector<Audience>& audiences, const CommitId& central,
+                  std::size_t large_commit = kLargeCommit, const std::atomic<bool>* stop = nullptr);
   // The central commit whose projection for the audience is `projected`;
   // nullopt when `projected` is no commit of the audience's segment.
   std::optional<CommitId> source_of(const Audience& audience, const CommitId& projected);

@@ -82,6 +82,7 @@ class SegmentsProperty : public ::testing::TestWithParam<unsigned> {
       if (key->kind == Kind::Offer) offers.emplace_back(key->kind, record);
     }
     auto owner = kOrgs[pick(kOrgs.size())];
+    if (chance(0.15)) return bulk(tip, needs);
     switch (pick(6)) {
       case 0: {
         Json c = {{"id", random_id()}, {"org", owner}, {"role", "Desk " + std::to_string(pick(1000))},
@@ -121,6 +122,55 @@ class SegmentsProperty : public ::testing::TestWithParam<unsigned> {
         return write({tip}, {{record_path(kind, record_id(kind, record)), std::nullopt}}, "Remove a record");
       }
     }
+  }
+
+  // Several records at once, as an import makes them: new ones, and
+  // existing needs made visible to others or hidden from them.
+  CommitId bulk(const CommitId& tip, const std::vector<std::pair<Kind, Json>>& needs) {
+    std::vector<FileChange> changes;
+    std::vector<Json> linkable;
+    for (const auto& [kind, need] : needs) linkable.push_back(need);
+    for (std::size_t i = 0, n = 2 + pick(8); i < n; ++i) {
+      auto owner = kOrgs[pick(kOrgs.size())];
+      switch (pick(4)) {
+        case 0: {
+          Json c = {{"id", random_id()}, {"org", owner}, {"role", "Desk"}, {"name", "Person " + std::to_string(i)}};
+          set_visibility(c);
+          changes.push_back(file(Kind::Contact, c));
+          break;
+        }
+        case 1: {
+          Json n = {{"id", random_id()}, {"org", owner}, {"area", "border"}, {"title", "Bulk need"}};
+          set_visibility(n);
+          linkable.push_back(n);
+          changes.push_back(file(Kind::Need, n));
+          break;
+        }
+        case 2: {
+          Json o = {{"id", random_id()}, {"provider", owner}, {"title", "Bulk offer"}};
+          Json linked = Json::array();
+          for (const auto& need : linkable)
+            if (chance(0.4)) linked.push_back(need["id"]);
+          if (!linked.empty()) o["needs"] = linked;
+          set_visibility(o);
+          changes.push_back(file(Kind::Offer, o));
+          break;
+        }
+        default: {
+          if (needs.empty()) break;
+          auto need = needs[pick(needs.size())].second;
+          set_visibility(need);
+          changes.push_back(file(Kind::Need, need));
+        }
+      }
+    }
+    // One version of each record: the last.
+    std::map<std::string, FileChange> by_path;
+    for (auto& c : changes) by_path[c.path] = std::move(c);
+    changes.clear();
+    for (auto& [path, c] : by_path) changes.push_back(std::move(c));
+    if (changes.empty()) return change(tip);
+    return write({tip}, changes, "Import " + std::to_string(changes.size()) + " records");
   }
 
   // A merge of `b` into `a`: a's records, with what b changed since their base.
@@ -234,6 +284,17 @@ TEST_P(SegmentsProperty, EveryProjectionHoldsWhatItsAudienceMaySeeAndNothingElse
   Segments second(dir_ / "history.git", dir_ / "second.db");
   for (const auto& audience : kAudiences)
     for (auto it = all.rbegin(); it != all.rend(); ++it) EXPECT_EQ(second.at(audience, *it), first.at(audience, *it));
+  // Derived together, organizations on the partners' trees, the commits
+  // changing more than one record (or every commit) through overlays: the
+  // same commits again.
+  for (std::size_t large : {std::size_t{1}, std::size_t{2}, Segments::kLargeCommit}) {
+    SCOPED_TRACE("large commits: " + std::to_string(large) + " records");
+    auto db = dir_ / ("together-" + std::to_string(large) + ".db");
+    Segments together(dir_ / "history.git", db);
+    for (const auto& tip : tips) together.derive_all(kAudiences, tip, large);
+    for (const auto& audience : kAudiences)
+      for (const auto& commit : all) EXPECT_EQ(together.at(audience, commit), first.at(audience, commit));
+  }
   // Asked oldest first, each answer builds on its parent's: the same.
   for (const auto& audience : kAudiences)
     for (const auto& commit : all)
