@@ -6,12 +6,21 @@
 #include <git2/sys/mempack.h>
 
 #include "git/git_handles.h"
+#include "git/tree_delta.h"
 #include "git/object_batch.h"
+#include "git/pack_writer.h"
 
 namespace liaison {
 
 struct DerivedCommits::Made {
   std::vector<std::pair<git_oid, git_object_t>> objects;
+  // Directories tree_with() made as deltas, not readable until written.
+  struct Delta {
+    git_oid id, base;
+    std::string delta;
+  };
+  std::vector<Delta> deltas;
+  std::set<std::string> delta_ids;  // hex
   git_odb_backend* memory = nullptr;  // owned by the object store
 };
 
@@ -128,97 +137,83 @@ CommitId DerivedCommits::commit(const History& sources, const CommitId& source, 
   return commit_with_tree(sources, source, parents, oid_hex(tree_id), message);
 }
 
+std::optional<ObjectId> DerivedCommits::edit_directory(const std::optional<ObjectId>& base,
+                                                       const std::vector<std::pair<std::string, const BlobUpdate*>>& updates) {
+  git_repository* repo = staged_->raw();
+  auto odb = object_store(repo);
+  std::vector<std::pair<std::string, const BlobUpdate*>> here;  // files in this directory
+  std::map<std::string, std::vector<std::pair<std::string, const BlobUpdate*>>> below;
+  for (const auto& [rest, u] : updates) {
+    auto slash = rest.find('/');
+    if (slash == std::string::npos) here.emplace_back(rest, u);
+    else below[rest.substr(0, slash)].emplace_back(rest.substr(slash + 1), u);
+  }
+  std::sort(here.begin(), here.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // A directory of files only is remembered by what it is built from: its
+  // base and each file's name and blob (or none), as raw bytes.
+  std::string key;
+  if (below.empty()) {
+    key = base ? "B" + std::string(reinterpret_cast<const char*>(base->bytes.data()), GIT_OID_RAWSZ) : "N";
+    for (const auto& [name, u] : here) {
+      key += std::to_string(name.size()) + ":" + name;
+      key += u->blob ? "+" + std::string(reinterpret_cast<const char*>(u->blob->bytes.data()), GIT_OID_RAWSZ) : "-";
+    }
+    if (auto known = directories_.find(key); known != directories_.end()) return known->second;
+  }
+  std::string base_bytes;
+  if (base) base_bytes = read_raw_object(odb.get(), to_git_oid(*base));
+  auto entries = tree_entries(base_bytes);
+  if (!entries) throw Failure("tree_with: a malformed tree");
+  std::vector<EntryEdit> edits;
+  for (const auto& [name, u] : here) {
+    if (!edits.empty() && edits.back().name == name) throw Failure("tree_with: " + u->path + " is set twice");
+    edits.push_back({name, std::nullopt, false});
+    if (u->blob) edits.back().id = to_git_oid(*u->blob);
+  }
+  for (const auto& [name, under] : below) {
+    std::optional<ObjectId> sub;
+    for (const auto& e : *entries)
+      if (e.name == name && e.directory) sub = to_object_id(e.id);
+    auto made = edit_directory(sub, under);
+    if (made == sub) continue;
+    edits.push_back({name, std::nullopt, true});
+    if (made) edits.back().id = to_git_oid(*made);
+  }
+  auto edited = edit_tree(base_bytes, std::move(edits));
+  if (!edited) throw Failure("tree_with: an entry set twice");
+  std::optional<ObjectId> out;
+  if (!edited->tree.empty()) {
+    auto id = object_id(GIT_OBJECT_TREE, edited->tree);
+    out = to_object_id(id);
+    if (!made_->delta_ids.count(oid_hex(id)) && !git_odb_exists(odb.get(), &id)) {
+      if (base) {
+        // Kept as a delta against its base: a few entries, not the whole
+        // directory again.
+        made_->delta_ids.insert(oid_hex(id));
+        made_->deltas.push_back({id, to_git_oid(*base), std::move(edited->delta)});
+      } else {
+        git_oid written;
+        git_check(git_odb_write(&written, odb.get(), edited->tree.data(), edited->tree.size(), GIT_OBJECT_TREE),
+                  "writing tree");
+        made_->objects.emplace_back(written, GIT_OBJECT_TREE);
+      }
+    }
+  }
+  if (below.empty()) {
+    if (directories_.size() >= kDirectoriesKept) directories_.clear();
+    directories_.emplace(std::move(key), out);
+  }
+  return out;
+}
+
 std::string DerivedCommits::tree_with(const std::optional<CommitId>& base, const std::vector<BlobUpdate>& updates) {
-  // Bounds what directories_ holds; forgetting only costs building again.
-  constexpr std::size_t kDirectoriesKept = 1 << 16;
   git_repository* repo = staged_->raw();
   auto base_tree = tree_of_commit(repo, base);
-  std::map<std::string, std::vector<const BlobUpdate*>> by_directory;
-  for (const auto& u : updates) {
-    auto slash = u.path.rfind('/');
-    if (slash == std::string::npos) throw Failure("tree_with: " + u.path + " is not in a directory");
-    by_directory[u.path.substr(0, slash)].push_back(&u);
-  }
-  if (directories_.size() > kDirectoriesKept) directories_.clear();
-  const git_oid empty = empty_tree_id(repo);
-  std::vector<std::pair<std::string, std::optional<git_oid>>> made_directories;  // nullopt: remove
-  for (auto& [dir, files] : by_directory) {
-    std::optional<git_oid> base_dir;
-    git_tree_entry* found = nullptr;
-    if (git_tree_entry_bypath(&found, base_tree.get(), dir.c_str()) == 0) {
-      GitTreeEntry guard(found);
-      if (git_tree_entry_type(found) == GIT_OBJECT_TREE) base_dir = *git_tree_entry_id(found);
-    }
-    std::sort(files.begin(), files.end(), [](const BlobUpdate* a, const BlobUpdate* b) { return a->path < b->path; });
-    // What the directory is built from: its base tree and each file's name
-    // and blob (or none), as raw bytes.
-    std::string key(reinterpret_cast<const char*>(base_dir ? base_dir->id : empty.id), GIT_OID_RAWSZ);
-    for (const auto* f : files) {
-      auto name = f->path.substr(dir.size() + 1);
-      key += std::to_string(name.size()) + ":" + name;
-      key += f->blob ? "+" + std::string(reinterpret_cast<const char*>(f->blob->bytes.data()), GIT_OID_RAWSZ) : "-";
-    }
-    auto known = directories_.find(key);
-    if (known == directories_.end()) {
-      git_oid sub_id = base_dir ? *base_dir : empty;
-      git_tree* raw = nullptr;
-      git_check(git_tree_lookup(&raw, repo, &sub_id), "reading tree");
-      GitTree sub(raw);
-      std::vector<std::string> names;
-      std::vector<git_oid> ids;
-      names.reserve(files.size());
-      ids.reserve(files.size());
-      std::vector<git_tree_update> edits;
-      for (const auto* f : files) {
-        names.push_back(f->path.substr(dir.size() + 1));
-        git_tree_update e{};
-        e.path = names.back().c_str();
-        if (f->blob) {
-          ids.push_back(to_git_oid(*f->blob));
-          e.action = GIT_TREE_UPDATE_UPSERT;
-          e.id = ids.back();
-          e.filemode = GIT_FILEMODE_BLOB;
-        } else {
-          if (!git_tree_entry_byname(sub.get(), e.path)) continue;
-          e.action = GIT_TREE_UPDATE_REMOVE;
-        }
-        edits.push_back(e);
-      }
-      git_oid built;
-      git_check(git_tree_create_updated(&built, repo, sub.get(), edits.size(), edits.data()), "building tree");
-      std::optional<ObjectId> made;
-      if (!git_oid_equal(&built, &empty)) {
-        made = to_object_id(built);
-        made_->objects.emplace_back(built, GIT_OBJECT_TREE);
-      }
-      known = directories_.emplace(std::move(key), std::move(made)).first;
-    }
-    if (known->second) {
-      auto id = to_git_oid(*known->second);
-      if (!base_dir || !git_oid_equal(&id, &*base_dir)) made_directories.emplace_back(dir, id);
-    } else if (base_dir) {
-      made_directories.emplace_back(dir, std::nullopt);
-    }
-  }
-  std::vector<git_tree_update> edits;
-  std::vector<std::string> paths;
-  for (const auto& [dir, id] : made_directories) {
-    git_tree_update e{};
-    e.path = dir.c_str();
-    if (id) {
-      e.action = GIT_TREE_UPDATE_UPSERT;
-      e.id = *id;
-      e.filemode = GIT_FILEMODE_TREE;
-    } else {
-      e.action = GIT_TREE_UPDATE_REMOVE;
-    }
-    edits.push_back(e);
-    paths.push_back(dir + "/");
-  }
-  git_oid tree_id;
-  git_check(git_tree_create_updated(&tree_id, repo, base_tree.get(), edits.size(), edits.data()), "building tree");
-  for (const auto& id : trees_along(repo, tree_id, paths)) made_->objects.emplace_back(id, GIT_OBJECT_TREE);
-  return oid_hex(tree_id);
+  std::vector<std::pair<std::string, const BlobUpdate*>> all;
+  all.reserve(updates.size());
+  for (const auto& u : updates) all.emplace_back(u.path, &u);
+  auto root = edit_directory(to_object_id(*git_tree_id(base_tree.get())), all);
+  return root ? oid_hex(to_git_oid(*root)) : oid_hex(empty_tree_id(repo));
 }
 
 CommitId DerivedCommits::commit_with_tree(const History& sources, const CommitId& source,
@@ -236,21 +231,48 @@ CommitId DerivedCommits::commit_with_tree(const History& sources, const CommitId
   return oid_hex(commit_id);
 }
 
-std::size_t DerivedCommits::pending() const { return made_->objects.size(); }
+// A delta stands for a few entries of a tree: about a 64th of an object.
+std::size_t DerivedCommits::pending() const { return made_->objects.size() + made_->deltas.size() / 64; }
+
+bool DerivedCommits::holds_unreadable() const { return !made_->deltas.empty(); }
 
 std::size_t DerivedCommits::write(History& target) {
   auto staged_store = object_store(staged_->raw());
   auto target_store = object_store(target.raw());
-  ObjectBatch batch(target.pack_compression_level());
   std::set<std::string> seen;
   std::size_t written = 0;
-  for (const auto& [id, type] : made_->objects) {
-    if (!seen.insert(oid_hex(id)).second) continue;
-    if (git_odb_exists_ext(target_store.get(), &id, GIT_ODB_LOOKUP_NO_REFRESH)) continue;
-    batch.add(id, type, read_raw_object(staged_store.get(), id));
-    ++written;
+  auto is_new = [&](const git_oid& id) {
+    return seen.insert(oid_hex(id)).second && !git_odb_exists_ext(target_store.get(), &id, GIT_ODB_LOOKUP_NO_REFRESH);
+  };
+  if (made_->deltas.empty()) {
+    ObjectBatch batch(target.pack_compression_level());
+    for (const auto& [id, type] : made_->objects) {
+      if (!is_new(id)) continue;
+      batch.add(id, type, read_raw_object(staged_store.get(), id));
+      ++written;
+    }
+    batch.write(target.raw(), target.dir());
+  } else {
+    // One pack, each delta beside its base (a pack git keeps holds every
+    // base it refers to).
+    PackWriter pack(target.pack_compression_level(), target.dir());
+    for (const auto& [id, type] : made_->objects) {
+      if (made_->delta_ids.count(oid_hex(id)) || !is_new(id)) continue;
+      pack.add(type, read_raw_object(staged_store.get(), id));
+      ++written;
+    }
+    for (const auto& d : made_->deltas) {
+      if (!is_new(d.id)) continue;
+      if (!pack.holds(d.base)) pack.add(GIT_OBJECT_TREE, read_raw_object(staged_store.get(), d.base));
+      pack.add_delta(d.id, d.base, d.delta);
+      ++written;
+    }
+    pack.write(target.dir());
+    git_check(git_odb_refresh(target_store.get()), "refreshing object store");
+    git_check(git_odb_refresh(staged_store.get()), "refreshing object store");
+    made_->deltas.clear();
+    made_->delta_ids.clear();
   }
-  batch.write(target.raw(), target.dir());
   made_->objects.clear();
   // What was made is read from the repository from now on.
   git_check(git_mempack_reset(made_->memory), "emptying the in-memory object store");

@@ -66,6 +66,9 @@ class DerivedCommits {
                             const std::string& tree, const std::string& message);
   // How many objects are made and not yet written.
   std::size_t pending() const;
+  // Whether some of them (directories tree_with() made) cannot be read
+  // until written: write() before reading through history() or commit().
+  bool holds_unreadable() const;
   // Adds every object made to the repository, then reads them from there:
   // the same DerivedCommits goes on deriving. Returns how many were new.
   std::size_t write(History& target);
@@ -74,9 +77,16 @@ class DerivedCommits {
   struct Made;
   std::unique_ptr<History> staged_;
   std::unique_ptr<Made> made_;
-  // tree_with()'s directories: what one was built from, and the tree made
-  // (nullopt: empty). Kept across write(), since what it names is written.
+  // tree_with()'s directories of files: what one was built from, and the
+  // tree made (nullopt: empty). Kept across write(), since what it names is
+  // written.
   std::map<std::string, std::optional<ObjectId>> directories_;
+  // Bounds directories_; forgetting only costs building again.
+  static constexpr std::size_t kDirectoriesKept = 1 << 16;
+  // The tree `base` (nullopt: none) with `updates` applied (each given by
+  // its path below that tree); nullopt when nothing is left in it.
+  std::optional<ObjectId> edit_directory(const std::optional<ObjectId>& base,
+                                         const std::vector<std::pair<std::string, const BlobUpdate*>>& updates);
 };
 
 }  // namespace liaison

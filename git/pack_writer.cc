@@ -165,31 +165,56 @@ void PackWriter::spool(bool all) {
   pack_.clear();
 }
 
-git_oid PackWriter::add(git_object_t type, std::string_view content) {
-  git_oid oid = object_id(type, content);
-  if (skip_in_ && git_odb_exists_ext(skip_in_, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) return oid;
-  if (!added_.insert(std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ)).second)
-    return oid;  // already in this pack
+namespace {
 
-  std::uint64_t offset = spooled_ + pack_.size();
-  std::size_t start = pack_.size();
-  // Object header: type in bits 4-6 of the first byte, size in 4 + 7n bits.
-  std::uint64_t size = content.size();
+// An object's header in a pack: its type in bits 4-6 of the first byte, its
+// size in 4 + 7n bits.
+void put_object_header(std::string& pack, int type, std::uint64_t size) {
   auto byte = static_cast<unsigned char>((static_cast<unsigned>(type) << 4) | (size & 0x0F));
   size >>= 4;
   while (size) {
-    pack_.push_back(static_cast<char>(byte | 0x80));
+    pack.push_back(static_cast<char>(byte | 0x80));
     byte = size & 0x7F;
     size >>= 7;
   }
-  pack_.push_back(static_cast<char>(byte));
+  pack.push_back(static_cast<char>(byte));
+}
 
+std::string raw_id(const git_oid& id) { return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ); }
+
+}  // namespace
+
+bool PackWriter::holds(const git_oid& id) const { return added_.count(raw_id(id)) > 0; }
+
+git_oid PackWriter::add(git_object_t type, std::string_view content) {
+  git_oid oid = object_id(type, content);
+  if (skip_in_ && git_odb_exists_ext(skip_in_, &oid, GIT_ODB_LOOKUP_NO_REFRESH)) return oid;
+  if (!added_.insert(raw_id(oid)).second) return oid;  // already in this pack
+
+  std::uint64_t offset = spooled_ + pack_.size();
+  std::size_t start = pack_.size();
+  put_object_header(pack_, type, content.size());
   deflater_.compress_into(content, pack_);
 
   auto crc = crc32(0L, reinterpret_cast<const Bytef*>(pack_.data() + start), static_cast<uInt>(pack_.size() - start));
   objects_.push_back(Entry{oid, static_cast<std::uint32_t>(crc), offset});
   spool(false);
   return oid;
+}
+
+void PackWriter::add_delta(const git_oid& id, const git_oid& base, std::string_view delta) {
+  if (!holds(base)) throw Failure("a delta's base is not in its pack");
+  if (!added_.insert(raw_id(id)).second) return;
+
+  std::uint64_t offset = spooled_ + pack_.size();
+  std::size_t start = pack_.size();
+  put_object_header(pack_, GIT_OBJECT_REF_DELTA, delta.size());
+  pack_.append(reinterpret_cast<const char*>(base.id), GIT_OID_RAWSZ);
+  deflater_.compress_into(delta, pack_);
+
+  auto crc = crc32(0L, reinterpret_cast<const Bytef*>(pack_.data() + start), static_cast<uInt>(pack_.size() - start));
+  objects_.push_back(Entry{id, static_cast<std::uint32_t>(crc), offset});
+  spool(false);
 }
 
 std::string PackWriter::finish() {

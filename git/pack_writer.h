@@ -1,5 +1,7 @@
 // PackWriter: writes many objects into a repository as one git pack and its
-// version-2 index, without deltas and at a fast compression level (or none:
+// version-2 index, without deltas of its own finding (a caller that knows
+// one object as a small edit of another can store it so) and at a fast
+// compression level (or none:
 // stored deflate blocks, which git reads like any other). It exists
 // because writing 100k records as loose objects (one fsynced file each) takes
 // seconds; one pack takes a fraction of that. The pack and index are fsynced
@@ -40,6 +42,12 @@ class PackWriter {
   // Adds an object (git_object_t GIT_OBJECT_BLOB, _TREE or _COMMIT) and
   // returns its id.
   git_oid add(git_object_t type, std::string_view content);
+  // Adds object `id` as `delta` (git's delta format) against `base`, which
+  // must be in this pack already, as every delta's base is in a pack git
+  // keeps. The caller vouches that `id` is what the delta makes.
+  void add_delta(const git_oid& id, const git_oid& base, std::string_view delta);
+  // Whether the object is in this pack.
+  bool holds(const git_oid& id) const;
   // From now on, objects `odb` already holds are not added (their ids are
   // still returned): a lookup costs less than compressing them again.
   void skip_objects_in(git_odb* odb) { skip_in_ = odb; }

@@ -127,6 +127,7 @@ void derive(History& history, Database& db, const std::vector<Audience>& audienc
         auto message = projected_message(info, view->faithful, view->count, std::nullopt);
         fresh[name][c] = made.commit_with_tree(history, c, parents, tree, message);
       } else {
+        if (made.holds_unreadable()) flush();  // the Deriver reads the trees made so far
         fresh[name][c] = derivers.at(name).derive(info, parents);
       }
       ++fresh_count;
