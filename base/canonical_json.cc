@@ -1,6 +1,6 @@
 #include "base/canonical_json.h"
 
-#include <set>
+#include <optional>
 #include <vector>
 
 #include "base/error.h"
@@ -9,73 +9,100 @@ namespace liaison {
 
 namespace {
 
-// A SAX pass that only looks for a key given twice in one object. nlohmann
-// keeps the last of duplicate keys; liaison refuses them, so a record never
-// silently loses a value. The plain parse and this pass cost a fraction of
-// parsing with nlohmann's per-event callback (docs/PERFORMANCE.md).
-// It also measures nesting: printing, copying and comparing a value recurse
-// once per level, so a hostile "[[[[..." would overflow the stack.
-class DuplicateKeyFinder : public nlohmann::json_sax<Json> {
+// Builds the value in one SAX pass, refusing what a plain parse would let
+// through: a key given twice in one object (nlohmann keeps the last;
+// liaison refuses them, so a record never silently loses a value), and
+// nesting deeper than kMaxJsonDepth (printing, copying and comparing a value
+// recurse once per level, so a hostile "[[[[..." would overflow the stack).
+// Its calls are resolved at compile time (no json_sax<> virtuals): one pass
+// costs less than a plain parse followed by a checking pass.
+class CheckedBuilder {
  public:
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  Json root;
   std::string duplicate;
   bool too_deep = false;
+  std::optional<std::string> error;
 
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override {
-    keys_.emplace_back();
-    return enter();
-  }
-  bool key(string_t& key) override {
-    if (!keys_.back().insert(key).second && duplicate.empty()) duplicate = key;
-    return duplicate.empty();
-  }
-  bool end_object() override {
-    keys_.pop_back();
-    --depth_;
+  bool null() { return put(nullptr) != nullptr; }
+  bool boolean(bool v) { return put(v) != nullptr; }
+  bool number_integer(number_integer_t v) { return put(v) != nullptr; }
+  bool number_unsigned(number_unsigned_t v) { return put(v) != nullptr; }
+  bool number_float(number_float_t v, const string_t&) { return put(v) != nullptr; }
+  bool string(string_t& v) { return put(std::move(v)) != nullptr; }
+  bool binary(binary_t& v) { return put(Json::binary(std::move(v))) != nullptr; }
+  bool start_object(std::size_t) { return enter(Json::object()); }
+  bool key(string_t& k) {
+    auto& object = *stack_.back();
+    if (object.contains(k)) {
+      duplicate = k;
+      return false;
+    }
+    slot_ = &object[k];
     return true;
   }
-  bool start_array(std::size_t) override { return enter(); }
-  bool end_array() override {
-    --depth_;
-    return true;
+  bool end_object() { return leave(); }
+  bool start_array(std::size_t) { return enter(Json::array()); }
+  bool end_array() { return leave(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    error = e.what();
+    return false;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
 
  private:
-  bool enter() {
-    too_deep = ++depth_ > kMaxJsonDepth;
-    return !too_deep;
+  // Where the next value goes: the root, an object's slot for the last
+  // key, or the end of an array.
+  Json* put(Json&& value) {
+    if (stack_.empty()) {
+      root = std::move(value);
+      return &root;
+    }
+    auto& top = *stack_.back();
+    if (top.is_array()) {
+      top.push_back(std::move(value));
+      return &top.back();
+    }
+    *slot_ = std::move(value);
+    return slot_;
+  }
+  bool enter(Json&& container) {
+    if (stack_.size() + 1 > kMaxJsonDepth) {
+      too_deep = true;
+      return false;
+    }
+    stack_.push_back(put(std::move(container)));
+    return true;
+  }
+  bool leave() {
+    stack_.pop_back();
+    return true;
   }
 
-  std::vector<std::set<std::string>> keys_;  // of each object being read
-  std::size_t depth_ = 0;
+  std::vector<Json*> stack_;  // the containers being read, innermost last
+  Json* slot_ = nullptr;
 };
 
 }  // namespace
 
 Json parse_json(std::string_view text, std::string_view what) {
-  Json value;
-  try {
-    value = Json::parse(text.begin(), text.end());
-  } catch (const Json::exception& e) {
-    std::string reason = e.what();
+  CheckedBuilder builder;
+  bool ok = Json::sax_parse(text.begin(), text.end(), &builder);
+  if (builder.too_deep)
+    throw UserError(std::string(what) + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  if (!builder.duplicate.empty())
+    throw UserError(std::string(what) + ": duplicate key \"" + builder.duplicate + "\"");
+  if (!ok || builder.error) {
+    std::string reason = builder.error.value_or("syntax error");
     auto pos = reason.find("] ");
     if (pos != std::string::npos) reason = reason.substr(pos + 2);
     throw UserError(std::string(what) + ": malformed JSON: " + reason);
   }
-  DuplicateKeyFinder finder;
-  Json::sax_parse(text.begin(), text.end(), &finder);
-  if (finder.too_deep)
-    throw UserError(std::string(what) + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  if (!finder.duplicate.empty())
-    throw UserError(std::string(what) + ": duplicate key \"" + finder.duplicate + "\"");
-  return value;
+  return std::move(builder.root);
 }
 
 std::string canonical_json(const Json& value) {

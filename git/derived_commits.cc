@@ -4,6 +4,7 @@
 #include <set>
 
 #include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "git/git_handles.h"
 #include "git/tree_delta.h"
@@ -90,8 +91,11 @@ ObjectId DerivedCommits::blob(std::string_view content) {
   auto odb = object_store(staged_->raw());
   git_oid id;
   git_check(git_odb_hash(&id, content.data(), content.size(), GIT_OBJECT_BLOB), "hashing blob");
-  if (!git_odb_exists(odb.get(), &id)) {
-    git_check(git_odb_write(&id, odb.get(), content.data(), content.size(), GIT_OBJECT_BLOB), "writing blob");
+  if (!git_odb_exists_ext(odb.get(), &id, GIT_ODB_LOOKUP_NO_REFRESH)) {
+    // Straight into memory: the object store's write would look for the
+    // object again on disk, rescanning its packs.
+    git_check(made_->memory->write(made_->memory, &id, content.data(), content.size(), GIT_OBJECT_BLOB),
+              "writing blob");
     made_->objects.emplace_back(id, GIT_OBJECT_BLOB);
   }
   return to_object_id(id);
@@ -185,7 +189,7 @@ std::optional<ObjectId> DerivedCommits::edit_directory(const std::optional<Objec
   if (!edited->tree.empty()) {
     auto id = object_id(GIT_OBJECT_TREE, edited->tree);
     out = to_object_id(id);
-    if (!made_->delta_ids.count(oid_hex(id)) && !git_odb_exists(odb.get(), &id)) {
+    if (!made_->delta_ids.count(oid_hex(id)) && !git_odb_exists_ext(odb.get(), &id, GIT_ODB_LOOKUP_NO_REFRESH)) {
       if (base) {
         // Kept as a delta against its base: a few entries, not the whole
         // directory again.
