@@ -20,6 +20,7 @@
 
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,7 +81,7 @@ class DerivedCommits {
   // tree_with()'s directories of files: what one was built from, and the
   // tree made (nullopt: empty). Kept across write(), since what it names is
   // written.
-  std::map<std::string, std::optional<ObjectId>> directories_;
+  std::unordered_map<std::string, std::optional<ObjectId>> directories_;
   // Bounds directories_; forgetting only costs building again.
   static constexpr std::size_t kDirectoriesKept = 1 << 16;
   // The tree `base` (nullopt: none) with `updates` applied (each given by

@@ -18,7 +18,7 @@ namespace {
 
 // Commits derived in memory before their objects and rows are written: a
 // bound on what one derivation holds.
-constexpr std::size_t kCommitsPerWrite = 500;
+constexpr std::size_t kCommitsPerWrite = 4096;
 constexpr std::size_t kObjectsPerWrite = 4096;
 // No commit is made through OrgOverlays: one audience is derived alone.
 constexpr std::size_t kNoLargeCommit = std::numeric_limits<std::size_t>::max();
@@ -106,7 +106,6 @@ void derive(History& history, Database& db, const std::vector<Audience>& audienc
     if (!orgs.empty() && info.parents.size() <= 1 && std::max<std::size_t>(large_commit, 1) <= records_changed(history, info)) {
       if (!overlays) overlays.emplace(history);
       views = overlays->views(info, orgs, made);
-      partners_c = projection_of(partners, c);
     }
     for (const auto* a : lacking) {
       auto name = a->name();
@@ -123,6 +122,8 @@ void derive(History& history, Database& db, const std::vector<Audience>& audienc
       // A message naming the one record changed is left to the Deriver,
       // which has it at hand.
       if (view && (view->faithful || view->count != 1)) {
+        // The partners come first when they are derived with the group.
+        if (!partners_c) partners_c = projection_of(partners, c);
         auto tree = made.tree_with(partners_c, view->overlay);
         auto message = projected_message(info, view->faithful, view->count, std::nullopt);
         fresh[name][c] = made.commit_with_tree(history, c, parents, tree, message);
@@ -187,16 +188,27 @@ void Segments::derive_all(const std::vector<Audience>& audiences, const CommitId
     else at(a, central);
   }
   if (orgs.empty()) return;
-  at(Audience::partners(), central);
+  const auto partners = Audience::partners();
+  orgs.emplace(partners.name(), partners);
   std::vector<std::unique_lock<std::mutex>> deriving;
   for (const auto& [name, a] : orgs) deriving.emplace_back(derivation_lock(name));
   auto history = History::open(history_dir_);
   auto db = open_db(db_file_);
-  // Organizations brought up to the same commit are derived together.
+  // Organizations brought up to the same commit are derived together, and
+  // with the partners when theirs is the same: the partners' trees, which
+  // the organizations' are deltas of, then go in the same packs.
   std::map<std::optional<CommitId>, std::vector<Audience>> by_head;
   for (const auto& [name, a] : orgs) {
-    if (mapped(db, name, central)) continue;
+    if (a == partners || mapped(db, name, central)) continue;
     by_head[segment_head(history, db, name, central)].push_back(a);
+  }
+  if (!by_head.empty() && !mapped(db, partners.name(), central)) {
+    auto head = segment_head(history, db, partners.name(), central);
+    if (auto group = by_head.find(head); group != by_head.end()) {
+      group->second.insert(group->second.begin(), partners);
+    } else {
+      derive(history, db, {partners}, head, central, kNoLargeCommit, stop);
+    }
   }
   for (const auto& [last, group] : by_head) {
     if (stop && *stop) return;
