@@ -243,7 +243,7 @@ TEST_F(SegmentTest, SegmentsArePureFunctionsOfCentralsHistory) {
   auto listed = run_process({LIAISOND_BIN, "segments", "--data", path("data")}, env());
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find("public\t" + bank + "\t"), std::string::npos) << listed.out;
-  EXPECT_NE(listed.out.find("org:osce\t" + osce_head + "\t"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("org:osce\t" + osce_head + "\n"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("org:sco-rats\t"), std::string::npos) << listed.out;
 }
 
