@@ -103,7 +103,8 @@ void derive(History& history, Database& db, const std::vector<Audience>& audienc
     auto info = history.commit_info(c);
     std::optional<OrgOverlays::Views> views;
     std::optional<CommitId> partners_c;
-    if (!orgs.empty() && info.parents.size() <= 1 && std::max<std::size_t>(large_commit, 1) <= records_changed(history, info)) {
+    if (!orgs.empty() && large_commit != kNoLargeCommit && info.parents.size() <= 1 &&
+        std::max<std::size_t>(large_commit, 1) <= records_changed(history, info)) {
       if (!overlays) overlays.emplace(history);
       views = overlays->views(info, orgs, made);
     }
