@@ -33,9 +33,11 @@ std::string trailer_block(const std::string& message) {
 bool shown_as_stored(const Audience& audience, Kind kind, std::string_view text) {
   if (audience.level != Audience::Level::Org && audience.level != Audience::Level::Partners) return false;
   if (text.find("\"shared_with\"") != std::string_view::npos) return false;
-  if (auto at = text.find("\"visibility\":\""); at != std::string_view::npos) {
-    auto word = text.substr(at + 14);
-    if (!word.starts_with("public\"") && !word.starts_with("partners\"")) return false;
+  // Every occurrence, not the first only: an unknown field holding an
+  // object with a "visibility" of its own sorts before the record's.
+  for (auto at = text.find("\"visibility\":"); at != std::string_view::npos; at = text.find("\"visibility\":", at + 1)) {
+    auto word = text.substr(at + 13);
+    if (!word.starts_with("\"public\"") && !word.starts_with("\"partners\"")) return false;
   }
   for (const auto& f : spec(kind).fields)
     if (f.ref && !spec(*f.ref).default_visibility.empty() &&

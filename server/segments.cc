@@ -211,7 +211,11 @@ void Segments::derive_all(const std::vector<Audience>& audiences, const CommitId
       derive(history, db, {partners}, head, central, kNoLargeCommit, stop);
     }
   }
-  for (const auto& [last, group] : by_head) {
+  // The partners' group first: every other builds on the partners' commits.
+  std::vector<std::pair<std::optional<CommitId>, std::vector<Audience>>> groups(by_head.begin(), by_head.end());
+  std::stable_partition(groups.begin(), groups.end(),
+                        [&](const auto& g) { return !g.second.empty() && g.second.front() == partners; });
+  for (const auto& [last, group] : groups) {
     if (stop && *stop) return;
     derive(history, db, group, last, central, large_commit, stop);
   }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "model/record.h"
+#include "server/segment_deriver.h"
 
 namespace liaison::server {
 namespace {
@@ -302,6 +303,40 @@ TEST_P(SegmentsProperty, EveryProjectionHoldsWhatItsAudienceMaySeeAndNothingElse
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SegmentsProperty, ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u));
+
+// derive_all when the audiences were brought up to different commits: the
+// partners and one organization part-way (as at() leaves them), another
+// organization from nothing, which needs the partners' later commits first.
+TEST_P(SegmentsProperty, OrganizationsDerivedTogetherFromDifferentHeadsMatchTheirOwnDerivation) {
+  std::vector<FileChange> reference;
+  for (const auto& org : kOrgs)
+    reference.push_back(file(Kind::Org, {{"slug", org}, {"name", org + " organization"}, {"kind", "regional"}}));
+  reference.push_back(file(Kind::Area, {{"code", "border"}, {"name", "Border security"}}));
+  std::vector<CommitId> line = {write({}, reference, "Reference data")};
+  for (int step = 0; step < 16; ++step) line.push_back(change(line.back()));
+  const auto middle = line[line.size() / 2];
+  Segments alone(dir_ / "history.git", dir_ / "alone.db");
+  Segments together(dir_ / "history.git", dir_ / "together.db");
+  together.at(Audience::partners(), middle);
+  together.at(Audience::of_org("cis-atc"), middle);
+  together.derive_all({Audience::of_org("cis-atc"), Audience::of_org("osce")}, line.back(), 1);
+  for (const auto& org : {"cis-atc", "osce"})
+    for (const auto& c : line) EXPECT_EQ(together.at(Audience::of_org(org), c), alone.at(Audience::of_org(org), c));
+}
+
+// A record's own visibility decides, not one inside a field this version
+// does not know, which sorts before it in the canonical text.
+TEST(SegmentsShownAsStored, AVisibilityNestedInAnUnknownFieldDoesNotHideTheRecordsOwn) {
+  Json need = {{"id", "0123456789abcdef0123456789abcdef"}, {"org", "osce"}, {"area", "border"}, {"title", "Canary"},
+               {"aaa", {{"visibility", "public"}}}, {"visibility", "restricted"}};
+  auto text = canonical_json(need);
+  ASSERT_LT(text.find("\"visibility\":\"public\""), text.find("\"visibility\":\"restricted\""));
+  EXPECT_FALSE(shown_as_stored(Audience::partners(), Kind::Need, text));
+  EXPECT_FALSE(shown_as_stored(Audience::of_org("cis-atc"), Kind::Need, text));
+  EXPECT_FALSE(project_record(Audience::partners(), Kind::Need, need, [](Kind, const std::string&) { return true; }));
+  need["visibility"] = "partners";
+  EXPECT_TRUE(shown_as_stored(Audience::partners(), Kind::Need, canonical_json(need)));
+}
 
 }  // namespace
 }  // namespace liaison::server
