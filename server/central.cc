@@ -120,8 +120,18 @@ void Central::derive_segments_in_background() {
   segment_deriver_ = std::thread([this, audiences = served_audiences(tokens_), head = *head] {
     try {
       segments_.derive_all(audiences, head, Segments::kLargeCommit, &stopping_);
+      return;
     } catch (const std::exception& e) {
-      std::cerr << "liaisond: deriving the segments failed: " << e.what() << "\n";
+      std::cerr << "liaisond: deriving the segments together failed: " << e.what() << "\n";
+    }
+    // Then one audience at a time, so that one failing holds up no other.
+    for (const auto& audience : audiences) {
+      if (stopping_) return;
+      try {
+        segments_.at(audience, head);
+      } catch (const std::exception& e) {
+        std::cerr << "liaisond: deriving the " << audience.name() << " segment failed: " << e.what() << "\n";
+      }
     }
   });
 }

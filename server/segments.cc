@@ -129,7 +129,9 @@ void derive(History& history, Database& db, const std::vector<Audience>& audienc
         auto message = projected_message(info, view->faithful, view->count, std::nullopt);
         fresh[name][c] = made.commit_with_tree(history, c, parents, tree, message);
       } else {
-        if (made.holds_unreadable()) flush();  // the Deriver reads the trees made so far
+        // An organization's Deriver reads its trees made so far, which may be
+        // deltas not yet written; the partners' never are.
+        if (a->level == Audience::Level::Org && made.holds_unreadable()) flush();
         fresh[name][c] = derivers.at(name).derive(info, parents);
       }
       ++fresh_count;
