@@ -91,6 +91,18 @@ std::set<std::string> OrgOverlays::concerned(Kind kind, const Json& record, cons
   return out;
 }
 
+void OrgOverlays::project_side(Kind kind, const std::optional<Json>& record, bool stored,
+                               const std::set<std::string>& orgs, std::optional<Json>& to_partners,
+                               std::map<std::string, std::optional<Json>>& to_orgs) {
+  if (stored) {
+    to_partners = record;
+    return;
+  }
+  to_partners = project(Audience::partners(), kind, *record);
+  for (const auto& org : concerned(kind, *record, orgs_beyond_partners(kind, *record), orgs))
+    to_orgs[org] = project(org_audience(org), kind, *record);
+}
+
 OrgOverlays::Views OrgOverlays::views(const CommitInfo& info, const std::set<std::string>& orgs,
                                       DerivedCommits& made) {
   if (info.parents.size() > 1) throw Failure("org overlays: " + short_commit(info.id) + " is a merge");
@@ -114,13 +126,7 @@ OrgOverlays::Views OrgOverlays::views(const CommitInfo& info, const std::set<std
       ch.before = parsed(ch.before_text, d.path);
       ch.after = parsed(ch.after_text, d.path);
     }
-    if (!ch.stored_before) {
-      ch.partners_before = project(partners, ch.kind, *ch.before);
-      for (const auto& org : concerned(ch.kind, *ch.before, orgs_beyond_partners(ch.kind, *ch.before), orgs))
-        ch.org_before[org] = project(org_audience(org), ch.kind, *ch.before);
-    } else {
-      ch.partners_before = ch.before;
-    }
+    project_side(ch.kind, ch.before, ch.stored_before, orgs, ch.partners_before, ch.org_before);
     changes.emplace(d.path, std::move(ch));
   }
   for (const auto& [path, ch] : changes) hold(path, ch.kind, ch.after_text);
@@ -135,13 +141,7 @@ OrgOverlays::Views OrgOverlays::views(const CommitInfo& info, const std::set<std
       ++out.partners.count;  // shown as stored on both sides, to every organization
       continue;
     }
-    if (!ch.stored_after) {
-      ch.partners_after = project(partners, ch.kind, *ch.after);
-      for (const auto& org : concerned(ch.kind, *ch.after, orgs_beyond_partners(ch.kind, *ch.after), orgs))
-        ch.org_after[org] = project(org_audience(org), ch.kind, *ch.after);
-    } else {
-      ch.partners_after = ch.after;
-    }
+    project_side(ch.kind, ch.after, ch.stored_after, orgs, ch.partners_after, ch.org_after);
     auto unfaithful = [&](const std::optional<Json>& b, const std::optional<Json>& a) {
       return b != ch.before || a != ch.after;
     };

@@ -60,6 +60,11 @@ class OrgOverlays {
   std::set<std::string> concerned(Kind kind, const Json& record, const std::vector<std::string>& beyond,
                                   const std::set<std::string>& wanted) const;
   const Audience& org_audience(const std::string& slug);
+  // One side of a changed record as the partners see it and as the
+  // organizations among `orgs` that may see it otherwise do (`stored`: shown
+  // as stored, to all alike), with the records held as they are on that side.
+  void project_side(Kind kind, const std::optional<Json>& record, bool stored, const std::set<std::string>& orgs,
+                    std::optional<Json>& to_partners, std::map<std::string, std::optional<Json>>& to_orgs);
 
   const History& central_;
   bool started_ = false;

@@ -203,17 +203,22 @@ class SegmentsProperty : public ::testing::TestWithParam<unsigned> {
     return out;
   }
 
+  // The root commit: the organizations and the one area.
+  CommitId reference_data() {
+    std::vector<FileChange> reference;
+    for (const auto& org : kOrgs)
+      reference.push_back(file(Kind::Org, {{"slug", org}, {"name", org + " organization"}, {"kind", "regional"}}));
+    reference.push_back(file(Kind::Area, {{"code", "border"}, {"name", "Border security"}}));
+    return write({}, reference, "Reference data");
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<History> history_;
   std::mt19937 rng_;
 };
 
 TEST_P(SegmentsProperty, EveryProjectionHoldsWhatItsAudienceMaySeeAndNothingElse) {
-  std::vector<FileChange> reference;
-  for (const auto& org : kOrgs)
-    reference.push_back(file(Kind::Org, {{"slug", org}, {"name", org + " organization"}, {"kind", "regional"}}));
-  reference.push_back(file(Kind::Area, {{"code", "border"}, {"name", "Border security"}}));
-  std::vector<CommitId> tips = {write({}, reference, "Reference data")};
+  std::vector<CommitId> tips = {reference_data()};
   std::vector<CommitId> all = tips;
   for (int step = 0; step < 40; ++step) {
     auto at = pick(tips.size());
@@ -308,11 +313,7 @@ INSTANTIATE_TEST_SUITE_P(Seeds, SegmentsProperty, ::testing::Values(1u, 2u, 3u, 
 // partners and one organization part-way (as at() leaves them), another
 // organization from nothing, which needs the partners' later commits first.
 TEST_P(SegmentsProperty, OrganizationsDerivedTogetherFromDifferentHeadsMatchTheirOwnDerivation) {
-  std::vector<FileChange> reference;
-  for (const auto& org : kOrgs)
-    reference.push_back(file(Kind::Org, {{"slug", org}, {"name", org + " organization"}, {"kind", "regional"}}));
-  reference.push_back(file(Kind::Area, {{"code", "border"}, {"name", "Border security"}}));
-  std::vector<CommitId> line = {write({}, reference, "Reference data")};
+  std::vector<CommitId> line = {reference_data()};
   for (int step = 0; step < 16; ++step) line.push_back(change(line.back()));
   const auto middle = line[line.size() / 2];
   Segments alone(dir_ / "history.git", dir_ / "alone.db");
