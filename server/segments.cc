@@ -214,10 +214,13 @@ void Segments::derive_all(const std::vector<Audience>& audiences, const CommitId
     }
   }
   // The partners' group first: every other builds on the partners' commits.
-  std::vector<std::pair<std::optional<CommitId>, std::vector<Audience>>> groups(by_head.begin(), by_head.end());
-  std::stable_partition(groups.begin(), groups.end(),
-                        [&](const auto& g) { return !g.second.empty() && g.second.front() == partners; });
-  for (const auto& [last, group] : groups) {
+  std::vector<const std::pair<const std::optional<CommitId>, std::vector<Audience>>*> groups;
+  for (const auto& g : by_head) {
+    if (g.second.front() == partners) groups.insert(groups.begin(), &g);
+    else groups.push_back(&g);
+  }
+  for (const auto* g : groups) {
+    const auto& [last, group] = *g;
     if (stop && *stop) return;
     derive(history, db, group, last, central, large_commit, stop);
   }
