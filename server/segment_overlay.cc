@@ -136,7 +136,8 @@ OrgOverlays::Views OrgOverlays::views(const CommitInfo& info, const std::set<std
   Views out;
   std::map<std::string, long> count_delta, unfaithful_delta;
   long partners_unfaithful = 0;
-  for (auto& [path, ch] : changes) {
+  for (auto& entry : changes) {
+    auto& ch = entry.second;  // a plain reference: lambdas below capture it
     if (ch.stored_before && ch.stored_after) {
       ++out.partners.count;  // shown as stored on both sides, to every organization
       continue;
