@@ -37,6 +37,10 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// How far below the server's priority visitors' work runs: the io threads
+// and the threads making pages; the sync API stays at the server's own.
+constexpr int kVisitorsNice = 10;
+
 std::mutex log_mutex;
 
 std::string one_line(std::string text) {
@@ -111,8 +115,13 @@ template <class Derived>
 class Session : public FeedSink {
  public:
   Session(Central& central, const ServerOptions& options, SignInLimiter& limiter, WebSite& web_site,
-          std::string client)
-      : central_(central), options_(options), limiter_(limiter), web_site_(web_site), client_(std::move(client)) {}
+          JobThreads& sync_threads, std::string client)
+      : central_(central),
+        options_(options),
+        limiter_(limiter),
+        web_site_(web_site),
+        sync_threads_(sync_threads),
+        client_(std::move(client)) {}
 
   void do_read() {
     parser_.emplace();
@@ -206,15 +215,38 @@ class Session : public FeedSink {
     Response response;
     std::string failure;
     bool keep_alive = parser_->get().keep_alive();
-    try {
-      if (web_) return answer_web(keep_alive);
-      response = who_ ? handle(central_, request_, *who_) : handle(central_, request_);
-    } catch (const std::exception& e) {
-      failure = e.what();
-      response = internal_error();
-      if (who_) response.org = who_->org;
+    if (web_) {
+      try {
+        return answer_web(keep_alive);
+      } catch (const std::exception& e) {
+        return respond(internal_error(), keep_alive, e.what());
+      }
     }
-    respond(std::move(response), keep_alive, failure);
+    answer_sync(keep_alive);
+  }
+
+  // The sync API is answered on the sync threads, at the server's own
+  // priority; the answer comes back to this connection's strand, which
+  // reads nothing meanwhile.
+  void answer_sync(bool keep_alive) {
+    auto self = derived().shared_from_this();
+    sync_threads_.post([self, keep_alive] {
+      Response response;
+      std::string failure;
+      try {
+        response = self->who_ ? handle(self->central_, self->request_, *self->who_)
+                              : handle(self->central_, self->request_);
+      } catch (const std::exception& e) {
+        failure = e.what();
+        response = internal_error();
+        if (self->who_) response.org = self->who_->org;
+      }
+      auto& stream = self->derived().stream();
+      net::dispatch(stream.get_executor(), [self, keep_alive, response = std::move(response),
+                                            failure = std::move(failure)]() mutable {
+        self->respond(std::move(response), keep_alive, std::move(failure));
+      });
+    });
   }
 
   // A page may be made on the site's page threads: the answer comes back to
@@ -419,6 +451,7 @@ class Session : public FeedSink {
   const ServerOptions& options_;
   SignInLimiter& limiter_;
   WebSite& web_site_;
+  JobThreads& sync_threads_;
   const std::string client_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -436,8 +469,8 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
  public:
   static constexpr bool kTls = false;
   PlainSession(tcp::socket&& socket, Central& central, const ServerOptions& options, SignInLimiter& limiter,
-               WebSite& web_site)
-      : Session(central, options, limiter, web_site, client_address(socket)), stream_(std::move(socket)) {}
+               WebSite& web_site, JobThreads& sync_threads)
+      : Session(central, options, limiter, web_site, sync_threads, client_address(socket)), stream_(std::move(socket)) {}
   beast::tcp_stream& stream() { return stream_; }
   void start() { do_read(); }
   void do_close() {
@@ -466,8 +499,9 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
  public:
   static constexpr bool kTls = true;
   TlsSession(tcp::socket&& socket, net::ssl::context& ctx, Central& central, const ServerOptions& options,
-             SignInLimiter& limiter, WebSite& web_site)
-      : Session(central, options, limiter, web_site, client_address(socket)), stream_(std::move(socket), ctx) {}
+             SignInLimiter& limiter, WebSite& web_site, JobThreads& sync_threads)
+      : Session(central, options, limiter, web_site, sync_threads, client_address(socket)),
+        stream_(std::move(socket), ctx) {}
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
   void start() {
     beast::get_lowest_layer(stream_).expires_after(options_.timeout);
@@ -497,7 +531,8 @@ struct HttpServer::Impl {
         signals(ioc),
         trim_timer(ioc),
         limiter(o.sign_in),
-        web_site(o.page_threads) {}
+        web_site(o.page_threads, kVisitorsNice),
+        sync_threads(o.sync_threads, 0, "liaisond-sync") {}
   Central& central;
   ServerOptions options;
   net::io_context ioc;
@@ -508,6 +543,7 @@ struct HttpServer::Impl {
   net::steady_timer trim_timer;
   SignInLimiter limiter;
   WebSite web_site;
+  JobThreads sync_threads;  // after web_site: the sessions' jobs may use it until the threads go
 
   // Memory freed by finished requests goes back to the system every 5 s
   // (process/trim_memory.h).
@@ -523,8 +559,9 @@ struct HttpServer::Impl {
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
-        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options, limiter, web_site)->start();
-        else std::make_shared<PlainSession>(std::move(socket), central, options, limiter, web_site)->start();
+        if (tls) std::make_shared<TlsSession>(std::move(socket), ssl_ctx, central, options, limiter, web_site, sync_threads)
+                     ->start();
+        else std::make_shared<PlainSession>(std::move(socket), central, options, limiter, web_site, sync_threads)->start();
       }
       if (acceptor.is_open()) accept();
     });
@@ -570,8 +607,12 @@ void HttpServer::run() {
   i.accept();
   i.trim_memory_periodically();
   std::vector<std::thread> threads;
-  for (int t = 1; t < i.options.threads; ++t) threads.emplace_back([&i] { i.ioc.run(); });
-  i.ioc.run();
+  for (int t = 0; t < i.options.threads; ++t)
+    threads.emplace_back([&i] {
+      name_this_thread("liaisond-io");
+      lower_this_thread_priority(kVisitorsNice);
+      i.ioc.run();
+    });
   for (auto& t : threads) t.join();
   // No event may be handed to a connection once the sockets go.
   if (auto* feed = i.central.feed()) feed->close();

@@ -31,7 +31,8 @@ struct ServerOptions {
   std::size_t header_limit = 16u << 10;
   std::chrono::seconds timeout{60};
   SignInLimits sign_in;  // failed token checks allowed per client address
-  int threads = 4;       // io threads: connections, the sync API, kept pages
+  int threads = 4;       // io threads: connections and kept pages, at a lower priority
+  int sync_threads = 4;  // where the sync API is answered, at the server's priority
   int page_threads = 2;  // where web pages are made, at a lower priority
 };
 

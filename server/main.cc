@@ -47,13 +47,15 @@ int main(int argc, char** argv) {
   CLI::App app{"liaisond: the central server of liaison copies"};
   std::string data, listen = "127.0.0.1:8470", cert, key;
   int threads = 4;
+  int sync_threads = 4;
   int page_threads = 2;
   std::size_t max_body_mb = 256;
   app.add_option("--data", data, "data folder (made by 'liaisond init')");
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
   app.add_option("--tls-cert", cert, "PEM certificate chain: serve HTTPS");
   app.add_option("--tls-key", key, "PEM private key");
-  app.add_option("--threads", threads, "worker threads (default 4)");
+  app.add_option("--threads", threads, "io threads: connections and kept pages, at a lower priority (default 4)");
+  app.add_option("--sync-threads", sync_threads, "threads answering the sync API, at the server's priority (default 4)");
   app.add_option("--page-threads", page_threads, "threads making web pages, at a lower priority (default 2)");
   app.add_option("--max-body", max_body_mb, "largest request body in MB (default 256)");
   int heartbeat_s = 15;
@@ -149,6 +151,8 @@ int main(int argc, char** argv) {
     if (!key.empty()) options.tls_key = key;
     if (threads < 1 || threads > 64) throw UserError("--threads: between 1 and 64");
     options.threads = threads;
+    if (sync_threads < 1 || sync_threads > 64) throw UserError("--sync-threads: between 1 and 64");
+    options.sync_threads = sync_threads;
     if (page_threads < 1 || page_threads > 64) throw UserError("--page-threads: between 1 and 64");
     options.page_threads = page_threads;
     options.body_limit = max_body_mb << 20;

@@ -22,7 +22,7 @@
 #include "server/central.h"
 #include "server/handlers.h"
 #include "server/page_cache.h"
-#include "server/page_threads.h"
+#include "server/job_threads.h"
 #include "server/rate_limit.h"
 #include "server/web_sessions.h"
 #include "server/web_views.h"
@@ -39,7 +39,7 @@ bool is_web_route(std::string_view target);
 // What the site keeps between requests.
 struct WebSite {
   explicit WebSite(int page_threads = 2, int page_nice = 5)
-      : form_token_marker(random_hex()), threads(page_threads, page_nice) {}
+      : form_token_marker(random_hex()), threads(page_threads, page_nice, "liaisond-page") {}
   WebSessions sessions;
   PageCache pages;  // pages as made, by head, day, language, visitor and target
   WebViews views;   // central's view, per audience
@@ -47,7 +47,7 @@ struct WebSite {
   // value no record can hold (random, made at start), replaced by the
   // visitor's own before the page is sent.
   const std::string form_token_marker;
-  PageThreads threads;  // last: its jobs use the members above until it goes
+  JobThreads threads;  // last: its jobs use the members above until it goes
 };
 
 // How a web request was answered: `failure` names what went wrong when the

@@ -2,6 +2,8 @@
 #   bench_binaries BUILD  sets LIAISON, LIAISOND and GEN (gen_directory)
 #   bench_workdir   sets WORK (a temporary folder) and PIDS (background
 #                   processes to kill), both cleaned up on exit
+#                   (BENCH_KEEP=1 keeps the folder and names it, for a
+#                   closer look afterwards)
 #   start_liaisond DATA LOG  starts liaisond on DATA, loopback, any free
 #                   port; sets URL and SERVER_PID (killed on exit)
 #   now_ms          the time in milliseconds
@@ -10,7 +12,11 @@
 bench_workdir() {
   WORK="$(mktemp -d)"
   PIDS=()
-  trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; echo "kept: $WORK" >&2' EXIT
+  else
+    trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+  fi
 }
 now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
 time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }

@@ -13,7 +13,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "sync/http_client.h"
 #include "tests/e2e/server_fixture.h"
@@ -290,5 +292,51 @@ TEST_F(ServerEdgeTest, AnInternalErrorIsLoggedWithWhatFailed) {
   EXPECT_NE(line.find("status"), std::string::npos) << line;
 }
 
+
+// The threads of a running server by name, each with its nice value
+// (/proc/PID/task/TID/stat: the name in parentheses, the nice value the
+// 17th field after them).
+std::multimap<std::string, int> threads_of(pid_t pid) {
+  std::multimap<std::string, int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    for (int i = 0; i < 16 && rest >> field; ++i) {
+    }
+    int nice = 0;
+    rest >> nice;
+    out.emplace(stat.substr(open + 1, close - open - 1), nice);
+  }
+  return out;
+}
+
+// Visitors' work (connections, kept pages, pages made) runs below the
+// sync API's priority, so a crowd of visitors cannot take the CPU from
+// organizations pushing and pulling; each kind on as many threads as asked.
+TEST_F(ServerEdgeTest, TheSyncApiRunsAtTheServersPriorityAndVisitorsWorkBelowIt) {
+  start_server({"--threads", "3", "--sync-threads", "2", "--page-threads", "1"});
+  ASSERT_EQ(whoami(cis), 200);  // answered through an io and a sync thread
+  auto threads = threads_of(server.pid);
+  int base = threads_of(::getpid()).begin()->second;  // the test's, which liaisond inherits
+  auto nices = [&](const std::string& name) {
+    std::multiset<int> out;
+    auto [from, to] = threads.equal_range(name);
+    for (auto it = from; it != to; ++it) out.insert(it->second);
+    return out;
+  };
+  EXPECT_EQ(nices("liaisond-sync"), (std::multiset<int>{base, base}));
+  int lower = std::min(19, base + 10);
+  EXPECT_EQ(nices("liaisond-io"), (std::multiset<int>{lower, lower, lower}));
+  EXPECT_EQ(nices("liaisond-page"), (std::multiset<int>{lower}));
+  stop_server();
+  url.clear();
+  auto refused = run_process({LIAISOND_BIN, "--data", path("data"), "--listen", "127.0.0.1:0", "--sync-threads", "0"}, env());
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("--sync-threads: between 1 and 64"), std::string::npos) << refused.err;
+}
 }  // namespace
 }  // namespace liaison::test

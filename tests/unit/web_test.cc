@@ -2,6 +2,7 @@
 // decoding and its bounds, the sessions, and pages that escape hostile
 // record text and never show what the visitor's audience may not see.
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -11,7 +12,7 @@
 
 #include "base/error.h"
 #include "server/page_cache.h"
-#include "server/page_threads.h"
+#include "server/job_threads.h"
 #include "server/web_sessions.h"
 #include "store/store.h"
 #include "view/audience_scope.h"
@@ -104,22 +105,30 @@ TEST(PageCacheTest, KeepsPagesWithinItsBytesLeastRecentlyUsedFirstOut) {
   EXPECT_TRUE(cache.find("a"));
 }
 
-// Pages are made on threads of their own, nicer than the caller's, and
+// Jobs run on threads of their own, named and nicer than the caller's, and
 // every job posted runs, the queued ones too when the threads go.
-TEST(PageThreadsTest, JobsRunOnTheirOwnLowerPriorityThreadsAndAllRunBeforeTheyGo) {
+TEST(JobThreadsTest, JobsRunOnTheirOwnNamedLowerPriorityThreadsAndAllRunBeforeTheyGo) {
   int mine = ::getpriority(PRIO_PROCESS, 0);
   std::atomic<int> ran{0};
-  std::promise<std::pair<int, pid_t>> first;
+  struct Seen {
+    int nice;
+    pid_t tid;
+    std::string name;
+  };
+  std::promise<Seen> first;
   {
-    server::PageThreads threads(2, 5);
+    server::JobThreads threads(2, 5, "test-jobs-with-a-long-name");
     threads.post([&] {
-      first.set_value({::getpriority(PRIO_PROCESS, 0), ::gettid()});
+      char name[16] = {};
+      ::pthread_getname_np(::pthread_self(), name, sizeof name);
+      first.set_value({::getpriority(PRIO_PROCESS, 0), ::gettid(), name});
       ++ran;
     });
     for (int i = 0; i < 50; ++i) threads.post([&] { ++ran; });
-    auto [nice, tid] = first.get_future().get();
-    EXPECT_EQ(nice, std::min(19, mine + 5));
-    EXPECT_NE(tid, ::gettid());
+    auto seen = first.get_future().get();
+    EXPECT_EQ(seen.nice, std::min(19, mine + 5));
+    EXPECT_NE(seen.tid, ::gettid());
+    EXPECT_EQ(seen.name, "test-jobs-with-") << "cut to the 15 bytes Linux keeps";
   }
   EXPECT_EQ(ran.load(), 51);
   EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), mine) << "the caller keeps its priority";
