@@ -1,6 +1,7 @@
 #include "view/query.h"
 
 #include <chrono>
+#include <set>
 
 #include "base/error.h"
 #include "model/record.h"
@@ -44,9 +45,17 @@ FilterColumns filter_columns(Kind kind) {
 std::string words_to_fts_query(const std::string& text) {
   std::string query;
   std::string word;
+  std::set<std::string> seen;
   auto flush = [&] {
     if (word.empty()) return;
     std::string prepared = fts_prepare_query(word);
+    word.clear();
+    // A word given twice matches nothing more; each one more costs a scan
+    // of every token it begins (a one-letter prefix, a good part of the
+    // index), so the words are bounded: thousands fit in a URL.
+    if (!seen.insert(prepared).second) return;
+    if (seen.size() > kMaxSearchWords)
+      throw UserError("search: at most " + std::to_string(kMaxSearchWords) + " different words");
     std::string escaped;
     for (char c : prepared) {
       if (c == '"') escaped += "\"\"";
@@ -55,7 +64,6 @@ std::string words_to_fts_query(const std::string& text) {
     bool spaced = prepared.find(' ') != std::string::npos;
     if (!query.empty()) query += " AND ";
     query += "\"" + escaped + "\"" + (spaced ? "" : "*");
-    word.clear();
   };
   // Control characters separate words too: a NUL inside a quoted phrase
   // would end SQLite's reading of the query there.

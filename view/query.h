@@ -37,7 +37,9 @@ struct SearchHit {
   Json record;
 };
 // Records of every kind matching every word of `text` (prefix match,
-// case- and diacritic-insensitive, any script), best first.
+// case- and diacritic-insensitive, any script), best first. UserError for
+// no word, or more than kMaxSearchWords different ones.
+constexpr std::size_t kMaxSearchWords = 16;
 std::vector<SearchHit> search_records(View& view, const std::string& text, std::size_t limit);
 
 // Active contacts whose last_verified is older than `days` before `today`,

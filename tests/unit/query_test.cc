@@ -237,6 +237,25 @@ TEST_F(QueryTest, SearchRefusesAnEmptyQueryAndSurvivesQuotes) {
   EXPECT_EQ(search("олег\x01\x7fпримеров"), (std::set<std::string>{kC1}));
 }
 
+// Each word scans the tokens it begins: a URL's worth of one-letter words
+// held a page thread for minutes. A word repeated counts once.
+TEST_F(QueryTest, SearchTakesSixteenDifferentWordsAtMost) {
+  std::string sixteen, seventeen;
+  for (int i = 0; i < 16; ++i) sixteen += std::string(i ? " " : "") + static_cast<char>('a' + i);
+  seventeen = sixteen + " q";
+  EXPECT_NO_THROW(search_records(view(), sixteen, 0));
+  try {
+    search_records(view(), seventeen, 0);
+    FAIL() << "17 different words were taken";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "search: at most 16 different words");
+  }
+  std::string repeated;
+  for (int i = 0; i < 2000; ++i) repeated += "Passenger PASSENGER passenger ";
+  EXPECT_EQ(search(repeated), search("passenger"));
+  EXPECT_FALSE(search("passenger").empty());
+}
+
 TEST_F(QueryTest, StaleContactsOldestFirstMissingDatesFirst) {
   // 180 days before 2026-11-22 is 2026-05-26.
   EXPECT_EQ(ids(stale_contacts(view(), 180, "2026-11-22", std::nullopt), Kind::Contact), (V{kC3, kC5, kC1}))
