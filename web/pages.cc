@@ -25,6 +25,14 @@ const std::map<std::string, std::string_view>& files();
 
 namespace {
 
+// A request a page cannot answer, said in the visitor's language: the
+// catalogue's `key` with "{}" replaced by `value` (English in what()).
+struct PageError : UserError {
+  PageError(std::string key_, std::string value_)
+      : UserError(Catalogue::of("en").format(key_, value_)), key(std::move(key_)), value(std::move(value_)) {}
+  std::string key, value;
+};
+
 constexpr std::size_t kPageSize = 50;
 constexpr std::size_t kMaxSearchHits = 100;
 constexpr std::size_t kMaxRelated = 200;
@@ -189,7 +197,7 @@ ListQuery list_query(const PageRequest& r, Kind kind) {
   if (q.subregion) {
     bool known = false;
     for (const auto& [code, s] : states()) known |= s.subregion == *q.subregion;
-    if (!known) throw UserError("subregion: unknown subregion '" + *q.subregion + "'");
+    if (!known) throw PageError("error.subregion", "'" + *q.subregion + "'");
   }
   return q;
 }
@@ -275,7 +283,7 @@ std::size_t page_number(const PageRequest& r, std::size_t pages) {
     page = std::stoul(*p);
   } catch (const std::exception&) {
   }
-  if (page < 1 || page > pages) throw UserError("page: no page " + *p + " (1 to " + std::to_string(pages) + ")");
+  if (page < 1 || page > pages) throw PageError("error.page_range", *p + " (1–" + std::to_string(pages) + ")");
   return page;
 }
 
@@ -283,7 +291,7 @@ PageAnswer list_page(View& view, const PageRequest& r, const Catalogue& text, Ki
   auto sort = param(r, "sort");
   const auto& columns = list_columns(kind);
   if (sort && std::find(columns.begin(), columns.end(), *sort) == columns.end())
-    throw UserError("sort: no column '" + *sort + "' in this list");
+    throw PageError("error.sort_column", "'" + *sort + "'");
   bool descending = param(r, "order") == "desc";
   auto q = list_query(r, kind);
   RecordMatcher{view, q.matcher};  // refuses an unknown area, region or priority before anything is read
@@ -644,7 +652,7 @@ PageAnswer report_answer(View& view, const History& history, const PageRequest& 
   }
   if (auto since = r.query.find("since"); since != r.query.end() && !since->second.empty()) {
     data.since = since->second;
-    if (!utc_midnight(since->second)) throw UserError("since: '" + since->second + "' is not a date (YYYY-MM-DD)");
+    if (!utc_midnight(since->second)) throw PageError("error.since_date", "'" + since->second + "'");
     if (r.segment_head) {
       auto from = commit_before_date(history, *r.segment_head, since->second, "since");
       data.changes = diff_commits(history, from, *r.segment_head, kReportListed, data.changes_total);
@@ -698,8 +706,14 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
       if (request.path.starts_with(base + "/"))
         return record_page(view, history, request, text, kind, request.path.substr(base.size() + 1));
     }
+  } catch (const PageError& e) {
+    Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\">" + html_escape(text.format(e.key, e.value)) + "</p>"};
+    return html_answer(request, text, p, 400);
   } catch (const UserError& e) {
-    Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\">" + html_escape(e.what()) + "</p>"};
+    // From the layers below, which speak English: marked so, for screen
+    // readers and the browser's translation.
+    std::string lang = text.language() == "en" ? "" : " lang=\"en\"";
+    Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\"" + lang + ">" + html_escape(e.what()) + "</p>"};
     return html_answer(request, text, p, 400);
   }
   Page p{text["error.not_found"], "<p>" + html_escape(text["error.no_page"]) + "</p>"};

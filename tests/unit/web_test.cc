@@ -180,10 +180,12 @@ class WebPagesTest : public ::testing::Test {
                                      {"status", "active"}, {"visibility", "public"}, {"emails", {kPersonal}}}}},
                   "test data");
   }
-  web::PageAnswer page(const Audience& audience, const std::string& path, std::map<std::string, std::string> query = {}) {
+  web::PageAnswer page(const Audience& audience, const std::string& path, std::map<std::string, std::string> query = {},
+                       const std::string& language = "en") {
     auto view = View::open(dir / "copy" / "view.db");
     limit_to_audience(view, audience);
     web::PageRequest r;
+    r.language = language;
     r.path = path;
     r.query = std::move(query);
     r.visitor.audience = audience;
@@ -207,6 +209,27 @@ TEST_F(WebPagesTest, HostileRecordTextIsEscapedWhereverItIsWritten) {
   auto sorted = page(Audience::everyone(), "/needs", {{"state", "KZ"}, {"sort", "title"}, {"region", "\"><b>x"}});
   EXPECT_EQ(sorted.status, 400);
   EXPECT_EQ(sorted.body.find("\"><b>x"), std::string::npos);
+}
+
+// What a page refuses is said in the visitor's language; what the layers
+// below refuse (in English) is marked as English on a page that is not.
+TEST_F(WebPagesTest, ARefusedRequestIsExplainedInTheVisitorsLanguage) {
+  auto ru = page(Audience::everyone(), "/needs", {{"page", "99"}}, "ru");
+  EXPECT_EQ(ru.status, 400);
+  EXPECT_NE(ru.body.find("page: страницы 99 (1–1) нет"), std::string::npos) << ru.body;
+  EXPECT_NE(ru.body.find("<html lang=\"ru\""), std::string::npos);
+  auto en = page(Audience::everyone(), "/needs", {{"page", "99"}});
+  EXPECT_NE(en.body.find("page: there is no page 99 (1–1)"), std::string::npos) << en.body;
+  auto sort = page(Audience::everyone(), "/needs", {{"sort", "nope"}}, "ru");
+  EXPECT_NE(sort.body.find("sort: в этом списке нет столбца &#39;nope&#39;"), std::string::npos) << sort.body;
+  auto report = page(Audience::everyone(), "/report", {{"since", "2026-13-45"}}, "ru");
+  EXPECT_NE(report.body.find("since: &#39;2026-13-45&#39; — не дата (ГГГГ-ММ-ДД)"), std::string::npos) << report.body;
+  auto below = page(Audience::everyone(), "/", {{"priority", "urgent"}}, "ru");
+  EXPECT_EQ(below.status, 400);
+  EXPECT_NE(below.body.find("role=\"alert\" lang=\"en\">"), std::string::npos) << below.body;
+  EXPECT_NE(below.body.find("urgent"), std::string::npos);
+  auto below_en = page(Audience::everyone(), "/", {{"priority", "urgent"}});
+  EXPECT_EQ(below_en.body.find("role=\"alert\" lang="), std::string::npos) << "no mark on an English page";
 }
 
 TEST_F(WebPagesTest, APublicVisitorSeesNoRestrictedRecordAndNoPersonalValue) {
