@@ -13,6 +13,7 @@
 #include "model/reference_data.h"
 #include "store/store.h"
 #include "git/transfer.h"
+#include "view/view.h"
 #include "view/view_snapshot.h"
 #include "sync/protocol.h"
 
@@ -126,7 +127,7 @@ int main(int argc, char** argv) {
     request("fetch-all", "POST", "/v1/fetch", "editor", "{\"haves\":[]}");
     request("fetch-some", "POST", "/v1/fetch", "admin", "{\"haves\":[\"" + root + "\"]}");
     request("clone", "GET", "/v1/clone", "reader");
-    request("clone-view", "GET", "/v1/clone/view?head=" + root + "&layout=4", "reader");
+    request("clone-view", "GET", "/v1/clone/view?head=" + root + "&layout=" + std::to_string(kViewLayoutVersion), "reader");
     request("push", "POST", "/v1/push", "editor",
             sync::encode_push({"", head, encode_patches(make_patches(h, head, {}))}));
     request("submissions", "GET", "/v1/submissions", "admin");
