@@ -614,6 +614,8 @@ void HttpServer::run() {
       i.ioc.run();
     });
   for (auto& t : threads) t.join();
+  // A request not yet answered gets no answer now: it is not run either.
+  i.sync_threads.drop_queued();
   // No event may be handed to a connection once the sockets go.
   if (auto* feed = i.central.feed()) feed->close();
 }

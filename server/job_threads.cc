@@ -36,4 +36,6 @@ void name_this_thread(const char* name) {
 
 void JobThreads::post(std::function<void()> job) { boost::asio::post(jobs_, std::move(job)); }
 
+void JobThreads::drop_queued() { jobs_.stop(); }
+
 }  // namespace liaison::server

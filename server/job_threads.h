@@ -4,7 +4,7 @@
 // the sync API runs at the server's own priority, the io threads (reading
 // requests, sending answers and kept pages) and the threads making web
 // pages below it. Jobs run in the order they were posted; the destructor
-// lets the queued ones finish.
+// lets the queued ones finish, unless drop_queued() was called.
 #pragma once
 
 #include <functional>
@@ -28,6 +28,9 @@ class JobThreads {
   JobThreads& operator=(const JobThreads&) = delete;
 
   void post(std::function<void()> job);
+  // Runs no job not yet started: the server calls it as it stops, so that
+  // no push waiting for a sync thread is applied once nobody can be told.
+  void drop_queued();
 
  private:
   boost::asio::io_context jobs_;

@@ -134,6 +134,27 @@ TEST(JobThreadsTest, JobsRunOnTheirOwnNamedLowerPriorityThreadsAndAllRunBeforeTh
   EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), mine) << "the caller keeps its priority";
 }
 
+// As the server stops, the job under way finishes and the queued ones
+// never start.
+TEST(JobThreadsTest, DroppedJobsNeverStart) {
+  std::atomic<int> ran{0};
+  std::promise<void> started, release;
+  auto go = release.get_future().share();
+  {
+    server::JobThreads threads(1, 0, "test-drop");
+    threads.post([&, go] {
+      started.set_value();
+      go.wait();
+      ++ran;
+    });
+    started.get_future().wait();
+    for (int i = 0; i < 10; ++i) threads.post([&] { ran += 100; });
+    threads.drop_queued();
+    release.set_value();
+  }
+  EXPECT_EQ(ran.load(), 1);
+}
+
 TEST(PageCacheTest, APageAskedForByManyAtOnceIsMadeOnceAndAFailedMakingIsNotKept) {
   server::PageCache cache;
   std::atomic<int> made{0};
