@@ -93,7 +93,8 @@ Visit visit_of(Central& central, WebSessions& sessions, const Request& req) {
   Visit v;
   auto q = req.target.find('?');
   v.page.path = req.target.substr(0, q);
-  if (q != std::string::npos) v.page.query = web::parse_query(std::string_view(req.target).substr(q + 1));
+  if (q != std::string::npos)
+    v.page.query = web::page_parameters(web::parse_query(std::string_view(req.target).substr(q + 1)));
   auto chosen = v.page.query.contains("lang") ? v.page.query.at("lang") : "";
   if (!chosen.empty()) {
     v.page.language = web::choose_language(chosen, "");
@@ -179,10 +180,10 @@ class ReadSnapshot {
 // than its key, and a head that changed what the audience sees finds
 // nothing), the day (stale contacts), the language, the visitor (what it may
 // see, and its name in the page's header) and the request target.
-std::string page_key(const std::string& state, const Visit& v, const std::string& target) {
+std::string page_key(const std::string& state, const Visit& v) {
   const auto& who = v.page.visitor;
   return state + "\n" + v.page.today + "\n" + v.page.language + "\n" + who.audience.name() + "\n" + who.org + "\n" +
-         who.role + "\n" + target;
+         who.role + "\n" + web::page_target(v.page);
 }
 
 // The audience's state as of the published head; without `derive`, only
@@ -268,7 +269,7 @@ void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const R
     } else {
       auto known = state(central, v, false);
       std::shared_ptr<const Response> kept;
-      if (known) kept = site.pages.find(page_key(*known, v, req.target));
+      if (known) kept = site.pages.find(page_key(*known, v));
       if (kept) {
         r = as_sent(*kept, site, v);
       } else {
@@ -277,7 +278,7 @@ void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const R
           Response made;
           std::string failure;
           try {
-            made = make_page(central, site, v, page_key(known ? *known : *state(central, v, true), v, req.target));
+            made = make_page(central, site, v, page_key(known ? *known : *state(central, v, true), v));
           } catch (const UserError& e) {
             made = bad_request(e);
           } catch (const std::exception& e) {

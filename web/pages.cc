@@ -683,6 +683,17 @@ bool is_page(std::string_view path) {
   return false;
 }
 
+std::map<std::string, std::string> page_parameters(std::map<std::string, std::string> query) {
+  static const std::set<std::string, std::less<>> read = {"area",  "by",       "lang", "open",   "order",
+                                                         "org",   "page",     "priority", "provider", "q",
+                                                         "region", "since",   "sort", "state",  "status",
+                                                         "subregion"};
+  std::erase_if(query, [](const auto& pair) { return !read.contains(pair.first); });
+  return query;
+}
+
+std::string page_target(const PageRequest& request) { return request.path + query_string(request.query); }
+
 PageAnswer render_page(View& view, const History& history, const PageRequest& request) {
   const auto& text = Catalogue::of(request.language);
   if (request.path == "/static/style.css") {

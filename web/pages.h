@@ -53,6 +53,14 @@ struct PageAnswer {
 // Whether GET `path` is a page (or the style sheet) of this module.
 bool is_page(std::string_view path);
 
+// The parameters of `query` some page reads. The others change no page:
+// the site drops them before it keeps or makes one, so that a link carrying
+// a mail's tracking parameters is the kept page, not a page made again.
+std::map<std::string, std::string> page_parameters(std::map<std::string, std::string> query);
+// The path and parameters of `request` in one spelling: what a page is kept
+// under, beside who asks and when.
+std::string page_target(const PageRequest& request);
+
 // The page at request.path, from `view` (limited to the visitor's
 // audience) and `history` (central's, for who changed a record's fields).
 // A malformed filter answers 400 with the one-line reason, an unknown

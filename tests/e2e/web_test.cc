@@ -266,6 +266,9 @@ TEST_F(WebTest, ADownloadHoldsTheRowsLiaisonListShowsAndTheLanguageFollowsTheVis
   EXPECT_NE(kept.body.find("<html lang=\"en\""), std::string::npos);
   auto search = http("/search?q=%D1%84%D0%B8%D0%BD%D0%B0%D0%BD%D1%81%D0%BE%D0%B2%D0%B0%D1%8F");  // финансовая
   EXPECT_NE(search.body.find("Кыргызстан: финансовая разведка"), std::string::npos) << search.body;
+  // A mail's tracking parameters change nothing on the page (its links do
+  // not carry them either).
+  EXPECT_EQ(http("/needs?state=KG&utm_source=mail&fbclid=x").body, http("/needs?state=KG").body);
   // A search of too many words is refused at once, not run.
   std::string words;
   for (char c = 'a'; c <= 'q'; ++c) words += std::string(c == 'a' ? "" : "%20") + c;

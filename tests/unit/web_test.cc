@@ -134,6 +134,24 @@ TEST(JobThreadsTest, JobsRunOnTheirOwnNamedLowerPriorityThreadsAndAllRunBeforeTh
   EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), mine) << "the caller keeps its priority";
 }
 
+// Parameters no page reads are dropped, and the rest spelled one way: the
+// key a page is kept under cannot be varied at will to have it made again.
+TEST(PageTargetTest, ParametersNoPageReadsAreDroppedAndTheRestSpelledOneWay) {
+  auto kept = web::page_parameters(web::parse_query("utm_source=mail&state=KZ&x=1&page=2&fbclid=abc"));
+  EXPECT_EQ(kept, (std::map<std::string, std::string>{{"page", "2"}, {"state", "KZ"}}));
+  web::PageRequest a, b;
+  a.path = b.path = "/needs";
+  a.query = web::page_parameters(web::parse_query("state=KZ&page=2&junk=1"));
+  b.query = web::page_parameters(web::parse_query("page=2&state=KZ"));
+  EXPECT_EQ(web::page_target(a), "/needs?page=2&state=KZ");
+  EXPECT_EQ(web::page_target(a), web::page_target(b));
+  b.query = web::page_parameters(web::parse_query("page=3&state=KZ"));
+  EXPECT_NE(web::page_target(a), web::page_target(b));
+  for (const char* name : {"area", "by", "lang", "open", "order", "org", "page", "priority", "provider", "q", "region",
+                           "since", "sort", "state", "status", "subregion"})
+    EXPECT_EQ(web::page_parameters({{name, "v"}}).size(), 1u) << name << " is read by a page";
+}
+
 // As the server stops, the job under way finishes and the queued ones
 // never start.
 TEST(JobThreadsTest, DroppedJobsNeverStart) {
