@@ -266,6 +266,10 @@ void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const R
       r.headers["Allow"] = form ? "POST" : "GET";
     } else if (path == "/sign-in") {
       r = from_page(web::sign_in_page(v.page));
+    } else if (!web::is_page(path)) {
+      // Nothing to read for it (a browser's /favicon.ico, a mistyped path):
+      // answered here, neither made on a page thread nor kept.
+      r = from_page(web::not_found_page(v.page));
     } else {
       auto known = state(central, v, false);
       std::shared_ptr<const Response> kept;

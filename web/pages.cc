@@ -727,6 +727,11 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
     Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\"" + lang + ">" + html_escape(e.what()) + "</p>"};
     return html_answer(request, text, p, 400);
   }
+  return not_found_page(request);
+}
+
+PageAnswer not_found_page(const PageRequest& request) {
+  const auto& text = Catalogue::of(request.language);
   Page p{text["error.not_found"], "<p>" + html_escape(text["error.no_page"]) + "</p>"};
   return html_answer(request, text, p, 404);
 }

@@ -52,6 +52,9 @@ struct PageAnswer {
 
 // Whether GET `path` is a page (or the style sheet) of this module.
 bool is_page(std::string_view path);
+// The answer to a path that is no page (is_page false): 404, in the
+// visitor's language, made without reading anything.
+PageAnswer not_found_page(const PageRequest& request);
 
 // The parameters of `query` some page reads. The others change no page:
 // the site drops them before it keeps or makes one, so that a link carrying

@@ -266,6 +266,13 @@ TEST_F(WebTest, ADownloadHoldsTheRowsLiaisonListShowsAndTheLanguageFollowsTheVis
   EXPECT_NE(kept.body.find("<html lang=\"en\""), std::string::npos);
   auto search = http("/search?q=%D1%84%D0%B8%D0%BD%D0%B0%D0%BD%D1%81%D0%BE%D0%B2%D0%B0%D1%8F");  // финансовая
   EXPECT_NE(search.body.find("Кыргызстан: финансовая разведка"), std::string::npos) << search.body;
+  // A path that is no page is answered 404 at once, in the visitor's language.
+  for (const char* path : {"/favicon.ico", "/no/such/page", "/needs/a/b"}) {
+    auto missing = http(path, {"-H", "Accept-Language: ru"});
+    EXPECT_EQ(missing.status, 404) << path;
+    EXPECT_NE(missing.body.find("Такой страницы нет."), std::string::npos) << path;
+    EXPECT_EQ(missing.header("x-content-type-options"), "nosniff") << path;
+  }
   // A mail's tracking parameters change nothing on the page (its links do
   // not carry them either).
   EXPECT_EQ(http("/needs?state=KG&utm_source=mail&fbclid=x").body, http("/needs?state=KG").body);
