@@ -543,7 +543,7 @@ struct HttpServer::Impl {
   net::steady_timer trim_timer;
   SignInLimiter limiter;
   WebSite web_site;
-  JobThreads sync_threads;  // after web_site: the sessions' jobs may use it until the threads go
+  JobThreads sync_threads;  // last: gone first, its queued jobs dropped or run while the rest is there
 
   // Memory freed by finished requests goes back to the system every 5 s
   // (process/trim_memory.h).

@@ -93,9 +93,10 @@ Visit visit_of(Central& central, WebSessions& sessions, const Request& req) {
   Visit v;
   auto q = req.target.find('?');
   v.page.path = req.target.substr(0, q);
-  if (q != std::string::npos)
-    v.page.query = web::page_parameters(web::parse_query(std::string_view(req.target).substr(q + 1)));
-  auto chosen = v.page.query.contains("lang") ? v.page.query.at("lang") : "";
+  std::map<std::string, std::string> query;
+  if (q != std::string::npos) query = web::parse_query(std::string_view(req.target).substr(q + 1));
+  auto chosen = query.contains("lang") ? query.at("lang") : "";
+  v.page.query = web::page_parameters(v.page.path, std::move(query));
   if (!chosen.empty()) {
     v.page.language = web::choose_language(chosen, "");
     v.language_cookie = v.page.language;

@@ -43,6 +43,10 @@ FilterColumns filter_columns(Kind kind) {
 }
 
 std::string words_to_fts_query(const std::string& text) {
+  // Punctuation splits a word into tokens of one phrase, each looked up:
+  // the text is bounded as well as its words.
+  if (text.size() > kMaxSearchBytes)
+    throw UserError("search: at most " + std::to_string(kMaxSearchBytes) + " bytes of words");
   std::string query;
   std::string word;
   std::set<std::string> seen;

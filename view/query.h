@@ -38,8 +38,10 @@ struct SearchHit {
 };
 // Records of every kind matching every word of `text` (prefix match,
 // case- and diacritic-insensitive, any script), best first. UserError for
-// no word, or more than kMaxSearchWords different ones.
+// no word, more than kMaxSearchWords different ones, or more than
+// kMaxSearchBytes of text.
 constexpr std::size_t kMaxSearchWords = 16;
+constexpr std::size_t kMaxSearchBytes = 256;
 std::vector<SearchHit> search_records(View& view, const std::string& text, std::size_t limit);
 
 // Active contacts whose last_verified is older than `days` before `today`,

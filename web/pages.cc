@@ -683,13 +683,45 @@ bool is_page(std::string_view path) {
   return false;
 }
 
-std::map<std::string, std::string> page_parameters(std::map<std::string, std::string> query) {
-  static const std::set<std::string, std::less<>> read = {"area",  "by",       "lang", "open",   "order",
-                                                         "org",   "page",     "priority", "provider", "q",
-                                                         "region", "since",   "sort", "state",  "status",
-                                                         "subregion"};
-  std::erase_if(query, [](const auto& pair) { return !read.contains(pair.first); });
+namespace {
+
+using Names = std::set<std::string, std::less<>>;
+
+// What each page reads (matrix_options, list_query, page_number, the sort
+// links, search_page, report_answer).
+const Names& parameters_of(std::string_view path) {
+  static const Names matrix = {"area", "by", "priority", "provider", "region", "state"};
+  static const Names list = {"area",   "open",   "order", "org",    "page",
+                             "priority", "region", "sort", "state", "status", "subregion"};
+  static const Names search = {"q"}, report = {"since"}, none;
+  if (path == "/" || path == "/gaps") return matrix;
+  if (path == "/search") return search;
+  if (path == "/report") return report;
+  for (const auto& [plural, kind] : listed_kinds()) {
+    std::string base = "/" + plural;
+    if (path == base || path == base + ".csv" || path == base + ".json") return list;
+  }
+  return none;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> page_parameters(std::string_view path, std::map<std::string, std::string> query) {
+  const auto& read = parameters_of(path);
+  std::erase_if(query, [&](const auto& pair) { return !read.contains(pair.first); });
   return query;
+}
+
+const std::set<std::string, std::less<>>& all_page_parameters() {
+  static const Names all = [] {
+    Names out;
+    for (const char* path : {"/", "/search", "/report", "/needs"}) {
+      const auto& read = parameters_of(path);
+      out.insert(read.begin(), read.end());
+    }
+    return out;
+  }();
+  return all;
 }
 
 std::string page_target(const PageRequest& request) { return request.path + query_string(request.query); }

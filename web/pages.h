@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <set>
 #include <string_view>
 
 #include "git/history.h"
@@ -56,10 +57,14 @@ bool is_page(std::string_view path);
 // visitor's language, made without reading anything.
 PageAnswer not_found_page(const PageRequest& request);
 
-// The parameters of `query` some page reads. The others change no page:
-// the site drops them before it keeps or makes one, so that a link carrying
-// a mail's tracking parameters is the kept page, not a page made again.
-std::map<std::string, std::string> page_parameters(std::map<std::string, std::string> query);
+// The parameters of `query` the page at `path` reads (`lang` is not one:
+// the language is chosen before). The others change nothing on it: the
+// site drops them before it keeps or makes the page, so that a link
+// carrying a mail's tracking parameters is the kept page, and no value of
+// an ignored parameter has the page made again under a key of its own.
+std::map<std::string, std::string> page_parameters(std::string_view path, std::map<std::string, std::string> query);
+// Every parameter some page reads.
+const std::set<std::string, std::less<>>& all_page_parameters();
 // The path and parameters of `request` in one spelling: what a page is kept
 // under, beside who asks and when.
 std::string page_target(const PageRequest& request);

@@ -320,7 +320,15 @@ std::multimap<std::string, int> threads_of(pid_t pid) {
 TEST_F(ServerEdgeTest, TheSyncApiRunsAtTheServersPriorityAndVisitorsWorkBelowIt) {
   start_server({"--threads", "3", "--sync-threads", "2", "--page-threads", "1"});
   ASSERT_EQ(whoami(cis), 200);  // answered through an io and a sync thread
-  auto threads = threads_of(server.pid);
+  // Each thread names itself once it runs, which may be after the server
+  // says it listens.
+  std::multimap<std::string, int> threads;
+  for (int i = 0; i < 200; ++i) {
+    threads = threads_of(server.pid);
+    if (threads.count("liaisond-io") == 3 && threads.count("liaisond-sync") == 2 && threads.count("liaisond-page") == 1)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
   int base = threads_of(::getpid()).begin()->second;  // the test's, which liaisond inherits
   auto nices = [&](const std::string& name) {
     std::multiset<int> out;
