@@ -213,7 +213,7 @@ Response make_page(Central& central, WebSite& site, const Visit& v, const std::s
   auto kept = site.pages.get(key, [&] {
     web::PageRequest request = v.page;
     request.visitor.csrf = site.form_token_marker;
-    if (request.path == "/report" && request.query.contains("since"))
+    if (request.path == "/report" && request.query.contains("since") && !request.query.at("since").empty())
       if (auto head = central.published_head()) request.segment_head = central.segments().at(request.visitor.audience, *head);
     auto view = site.views.lease(central.dir() / "central" / "view.db", request.visitor.audience);
     ReadSnapshot snapshot((*view).db());  // every query of the page sees one state
