@@ -531,7 +531,7 @@ struct HttpServer::Impl {
         signals(ioc),
         trim_timer(ioc),
         limiter(o.sign_in),
-        web_site(o.page_threads, kVisitorsNice),
+        web_site(o.page_threads, kVisitorsNice, o.page_budget),
         sync_threads(o.sync_threads, 0, "liaisond-sync") {}
   Central& central;
   ServerOptions options;

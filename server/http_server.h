@@ -19,6 +19,7 @@
 #include <string>
 
 #include "server/central.h"
+#include "server/page_budget.h"
 #include "server/rate_limit.h"
 
 namespace liaison::server {
@@ -34,6 +35,7 @@ struct ServerOptions {
   int threads = 4;       // io threads: connections and kept pages, at a lower priority
   int sync_threads = 4;  // where the sync API is answered, at the server's priority
   int page_threads = 2;  // where web pages are made, at a lower priority
+  PageBudgetLimits page_budget;  // pages made a minute per address, without sign-in
 };
 
 class HttpServer {

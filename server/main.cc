@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   int threads = 4;
   int sync_threads = 4;
   int page_threads = 2;
+  int page_rate = PageBudgetLimits{}.per_minute;
   std::size_t max_body_mb = 256;
   app.add_option("--data", data, "data folder (made by 'liaisond init')");
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
@@ -57,6 +58,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "io threads: connections and kept pages, at a lower priority (default 4)");
   app.add_option("--sync-threads", sync_threads, "threads answering the sync API, at the server's priority (default 4)");
   app.add_option("--page-threads", page_threads, "threads making web pages, at a lower priority (default 2)");
+  app.add_option("--page-rate", page_rate,
+                 "web pages made (not kept) a minute per address without sign-in; 0: no limit (default 120)");
   app.add_option("--max-body", max_body_mb, "largest request body in MB (default 256)");
   int heartbeat_s = 15;
   std::size_t max_watchers = FeedOptions{}.max_watchers;
@@ -155,6 +158,8 @@ int main(int argc, char** argv) {
     options.sync_threads = sync_threads;
     if (page_threads < 1 || page_threads > 64) throw UserError("--page-threads: between 1 and 64");
     options.page_threads = page_threads;
+    if (page_rate < 0 || page_rate > 1000000) throw UserError("--page-rate: between 0 and 1000000 pages a minute");
+    options.page_budget.per_minute = page_rate;
     options.body_limit = max_body_mb << 20;
     if (max_body_mb < 1 || max_body_mb > 65536) throw UserError("--max-body: between 1 and 65536 MB");
     if (max_expanded_mb < 1 || max_expanded_mb > 65536) throw UserError("--max-expanded: between 1 and 65536 MB");

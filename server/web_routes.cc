@@ -275,8 +275,14 @@ void handle_web(Central& central, WebSite& site, SignInLimiter& limiter, const R
       auto known = state(central, v, false);
       std::shared_ptr<const Response> kept;
       if (known) kept = site.pages.find(page_key(*known, v));
+      auto wait = kept || v.page.visitor.signed_in() ? std::chrono::seconds(0) : site.budget.take(req.sign_in_key);
       if (kept) {
         r = as_sent(*kept, site, v);
+      } else if (wait.count() > 0) {
+        const auto& text = web::Catalogue::of(v.page.language);
+        r = from_page(web::notice_page(v.page, "error.too_many_pages",
+                                       text.format("error.too_many_pages_wait", std::to_string(wait.count())), 429));
+        r.headers["Retry-After"] = std::to_string(wait.count());
       } else {
         // `req` lives until `done` is called: the connection waits for it.
         site.threads.post([&central, &site, &req, v = std::move(v), known, done = std::move(done)] {

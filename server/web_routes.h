@@ -23,6 +23,7 @@
 #include "server/handlers.h"
 #include "server/page_cache.h"
 #include "server/job_threads.h"
+#include "server/page_budget.h"
 #include "server/rate_limit.h"
 #include "server/web_sessions.h"
 #include "server/web_views.h"
@@ -38,11 +39,12 @@ bool is_web_route(std::string_view target);
 
 // What the site keeps between requests.
 struct WebSite {
-  explicit WebSite(int page_threads = 2, int page_nice = 5)
-      : form_token_marker(random_hex()), threads(page_threads, page_nice, "liaisond-page") {}
+  explicit WebSite(int page_threads = 2, int page_nice = 5, PageBudgetLimits budget_limits = {})
+      : budget(budget_limits), form_token_marker(random_hex()), threads(page_threads, page_nice, "liaisond-page") {}
   WebSessions sessions;
   PageCache pages;  // pages as made, by head, day, language, visitor and target
   WebViews views;   // central's view, per audience
+  PageBudget budget;  // pages made for visitors without sign-in, per address
   // Where the form token of a kept page for a signed-in visitor stands: a
   // value no record can hold (random, made at start), replaced by the
   // visitor's own before the page is sent.

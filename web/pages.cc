@@ -763,9 +763,13 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
 }
 
 PageAnswer not_found_page(const PageRequest& request) {
+  return notice_page(request, "error.not_found", Catalogue::of(request.language)["error.no_page"], 404);
+}
+
+PageAnswer notice_page(const PageRequest& request, std::string_view title_key, const std::string& message, int status) {
   const auto& text = Catalogue::of(request.language);
-  Page p{text["error.not_found"], "<p>" + html_escape(text["error.no_page"]) + "</p>"};
-  return html_answer(request, text, p, 404);
+  Page p{text[title_key], "<p role=\"alert\">" + html_escape(message) + "</p>"};
+  return html_answer(request, text, p, status);
 }
 
 PageAnswer sign_in_page(const PageRequest& request, const std::string& problem, int status) {

@@ -56,6 +56,9 @@ bool is_page(std::string_view path);
 // The answer to a path that is no page (is_page false): 404, in the
 // visitor's language, made without reading anything.
 PageAnswer not_found_page(const PageRequest& request);
+// A page saying `message` (in the visitor's language already) under the
+// title of catalogue key `title_key`, answered with `status`.
+PageAnswer notice_page(const PageRequest& request, std::string_view title_key, const std::string& message, int status);
 
 // The parameters of `query` the page at `path` reads (`lang` is not one:
 // the language is chosen before). The others change nothing on it: the

@@ -4,8 +4,9 @@
 #                   processes to kill), both cleaned up on exit
 #                   (BENCH_KEEP=1 keeps the folder and names it, for a
 #                   closer look afterwards)
-#   start_liaisond DATA LOG  starts liaisond on DATA, loopback, any free
-#                   port; sets URL and SERVER_PID (killed on exit)
+#   start_liaisond DATA LOG [ARGS...]  starts liaisond on DATA, loopback,
+#                   any free port, with ARGS; sets URL and SERVER_PID
+#                   (killed on exit)
 #   now_ms          the time in milliseconds
 #   time_ms CMD...  how long CMD takes, in milliseconds (its stdout dropped)
 #   median          the median of the numbers on standard input, one a line
@@ -27,7 +28,7 @@ bench_binaries() {
   GEN="$1/tests/gen_directory"
 }
 start_liaisond() {
-  "$LIAISOND" --data "$1" --listen 127.0.0.1:0 >"$2.out" 2>"$2" &
+  "$LIAISOND" --data "$1" --listen 127.0.0.1:0 "${@:3}" >"$2.out" 2>"$2" &
   PIDS+=($!)
   SERVER_PID=$!
   for _ in $(seq 400); do grep -q "listening on" "$2.out" 2>/dev/null && break; sleep 0.05; done

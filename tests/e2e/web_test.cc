@@ -284,6 +284,22 @@ TEST_F(WebTest, ADownloadHoldsTheRowsLiaisonListShowsAndTheLanguageFollowsTheVis
   EXPECT_NE(refused.body.find("search: at most 16 different words"), std::string::npos) << refused.body;
 }
 
+// A visitor without sign-in may have so many pages made a minute; kept
+// pages and signed-in visitors are not counted.
+TEST_F(WebTest, PagesMadeForAnAddressWithoutSignInAreBudgeted) {
+  ASSERT_EQ(run_process({LIAISOND_BIN, "--data", path("data"), "--page-rate", "-1"}, env()).exit_code, 1);
+  start_server({"--page-rate", "2"});
+  EXPECT_EQ(http("/needs").status, 200);
+  EXPECT_EQ(http("/offers").status, 200);
+  auto refused = http("/orgs", {"-H", "Accept-Language: ru"});
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.header("retry-after"), "30");
+  EXPECT_NE(refused.body.find("повторите через 30 с"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(http("/needs").status, 200) << "a kept page costs nothing";
+  EXPECT_EQ(http("/orgs", with(sign_in(osce))).status, 200) << "a signed-in visitor is not counted";
+}
+
 TEST_F(WebTest, TheReportsChangesSinceADateComeFromTheVisitorsSegmentInItsLanguage) {
   auto hidden = start_with_canaries();
   auto since = http("/report?since=2000-01-01");

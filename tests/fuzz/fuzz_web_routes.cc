@@ -50,7 +50,9 @@ struct Server {
   }
   static std::filesystem::path dir() { return fuzz::scratch_dir() / "data"; }
   Central central;
-  WebSite site;
+  // Every input comes from one address: no budget, or after a minute's pages
+  // every input would be refused before a page is made.
+  WebSite site{2, 5, PageBudgetLimits{.per_minute = 0}};
   std::string editor_token, editor_session_;
 };
 
