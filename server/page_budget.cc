@@ -5,7 +5,8 @@
 
 namespace liaison::server {
 
-PageBudget::PageBudget(PageBudgetLimits limits, Clock clock) : limits_(limits), clock_(std::move(clock)) {}
+PageBudget::PageBudget(PageBudgetLimits limits, Clock clock)
+    : limits_(limits), clock_(std::move(clock)), entries_(std::max<std::size_t>(limits.addresses, 1)) {}
 
 std::chrono::seconds PageBudget::take(const std::string& address) {
   if (limits_.per_minute <= 0) return std::chrono::seconds(0);
@@ -13,18 +14,7 @@ std::chrono::seconds PageBudget::take(const std::string& address) {
   const double per_second = full / 60.0;
   auto now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
-  auto found = by_address_.find(address);
-  if (found == by_address_.end()) {
-    if (entries_.size() >= std::max<std::size_t>(limits_.addresses, 1)) {
-      by_address_.erase(entries_.back().address);
-      entries_.pop_back();
-    }
-    entries_.push_front({address, full, now});
-    found = by_address_.emplace(address, entries_.begin()).first;
-  } else {
-    entries_.splice(entries_.begin(), entries_, found->second);
-  }
-  auto& e = *found->second;
+  auto& e = *entries_.touch(address, Entry{full, now});
   std::chrono::duration<double> since = now - e.at;
   e.pages = std::min(full, e.pages + std::max(0.0, since.count()) * per_second);
   e.at = now;

@@ -15,10 +15,10 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <list>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+
+#include "server/address_table.h"
 
 namespace liaison::server {
 
@@ -41,15 +41,13 @@ class PageBudget {
 
  private:
   struct Entry {
-    std::string address;
     double pages;  // left in the bucket at `at`
     std::chrono::steady_clock::time_point at;
   };
   PageBudgetLimits limits_;
   Clock clock_;
   mutable std::mutex mutex_;
-  std::list<Entry> entries_;  // most recently asked first
-  std::unordered_map<std::string, std::list<Entry>::iterator> by_address_;
+  AddressTable<Entry> entries_;  // touched at each page asked for
 };
 
 }  // namespace liaison::server

@@ -2,33 +2,24 @@
 
 namespace liaison::server {
 
-SignInLimiter::SignInLimiter(SignInLimits limits, Clock clock) : limits_(limits), clock_(std::move(clock)) {}
+SignInLimiter::SignInLimiter(SignInLimits limits, Clock clock)
+    : limits_(limits), clock_(std::move(clock)), entries_(limits.addresses) {}
 
 std::chrono::seconds SignInLimiter::wait(const std::string& address) {
   auto now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
-  auto found = by_address_.find(address);
-  if (found == by_address_.end() || found->second->refused_until <= now) return std::chrono::seconds(0);
-  auto left = found->second->refused_until - now;
+  auto* found = entries_.find(address);
+  if (!found || found->refused_until <= now) return std::chrono::seconds(0);
+  auto left = found->refused_until - now;
   return std::chrono::ceil<std::chrono::seconds>(left);
 }
 
 void SignInLimiter::failed(const std::string& address) {
   auto now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
-  auto found = by_address_.find(address);
-  if (found == by_address_.end()) {
-    if (limits_.addresses == 0) return;
-    if (entries_.size() >= limits_.addresses) {
-      by_address_.erase(entries_.back().address);
-      entries_.pop_back();
-    }
-    entries_.push_front(Entry{address, now, 0, {}});
-    found = by_address_.emplace(address, entries_.begin()).first;
-  } else {
-    entries_.splice(entries_.begin(), entries_, found->second);
-  }
-  auto& e = *found->second;
+  auto* found = entries_.touch(address, Entry{now, 0, {}});
+  if (!found) return;
+  auto& e = *found;
   if (now - e.window_start >= limits_.window) {
     e.window_start = now;
     e.failures = 0;

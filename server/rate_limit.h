@@ -12,10 +12,10 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <list>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+
+#include "server/address_table.h"
 
 namespace liaison::server {
 
@@ -40,7 +40,6 @@ class SignInLimiter {
 
  private:
   struct Entry {
-    std::string address;
     std::chrono::steady_clock::time_point window_start;
     int failures = 0;
     std::chrono::steady_clock::time_point refused_until;
@@ -48,8 +47,7 @@ class SignInLimiter {
   SignInLimits limits_;
   Clock clock_;
   mutable std::mutex mutex_;
-  std::list<Entry> entries_;  // most recent failure first
-  std::unordered_map<std::string, std::list<Entry>::iterator> by_address_;
+  AddressTable<Entry> entries_;  // touched at each failure
 };
 
 }  // namespace liaison::server
