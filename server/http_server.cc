@@ -212,8 +212,6 @@ class Session : public FeedSink {
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     request_.body = std::move(parser_->get().body());
-    Response response;
-    std::string failure;
     bool keep_alive = parser_->get().keep_alive();
     if (web_) {
       try {
@@ -241,11 +239,7 @@ class Session : public FeedSink {
         response = internal_error();
         if (self->who_) response.org = self->who_->org;
       }
-      auto& stream = self->derived().stream();
-      net::dispatch(stream.get_executor(), [self, keep_alive, response = std::move(response),
-                                            failure = std::move(failure)]() mutable {
-        self->respond(std::move(response), keep_alive, std::move(failure));
-      });
+      self->respond_from_elsewhere(std::move(response), keep_alive, std::move(failure));
     });
   }
 
@@ -254,10 +248,17 @@ class Session : public FeedSink {
   void answer_web(bool keep_alive) {
     auto self = derived().shared_from_this();
     handle_web(central_, web_site_, limiter_, request_, [self, keep_alive](Response answer, std::string failure) {
-      auto& stream = self->derived().stream();
-      net::dispatch(stream.get_executor(), [self, keep_alive, answer = std::move(answer), failure = std::move(failure)]() mutable {
-        self->respond(std::move(answer), keep_alive, std::move(failure));
-      });
+      self->respond_from_elsewhere(std::move(answer), keep_alive, std::move(failure));
+    });
+  }
+
+  // respond(), from a thread other than this connection's strand (a sync or
+  // page thread): the answer is sent on the strand.
+  void respond_from_elsewhere(Response response, bool keep_alive, std::string failure) {
+    auto self = derived().shared_from_this();
+    net::dispatch(derived().stream().get_executor(), [self, keep_alive, response = std::move(response),
+                                                      failure = std::move(failure)]() mutable {
+      self->respond(std::move(response), keep_alive, std::move(failure));
     });
   }
 

@@ -2,9 +2,9 @@
 
 #include <pthread.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstring>
-#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 
