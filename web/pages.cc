@@ -46,6 +46,26 @@ const std::map<std::string, Kind, std::less<>>& listed_kinds() {
   return kinds;
 }
 
+// A list page by its path ("/needs", "/needs.csv", "/needs.json"): its kind
+// and format ("html", "csv" or "json"); nullopt for any other path.
+struct ListPath {
+  Kind kind;
+  std::string_view format;
+};
+std::optional<ListPath> list_path(std::string_view path) {
+  if (!path.starts_with('/')) return std::nullopt;
+  auto name = path.substr(1);
+  std::string_view format = "html";
+  if (auto dot = name.rfind('.'); dot != std::string_view::npos) {
+    format = name.substr(dot + 1);
+    name = name.substr(0, dot);
+    if (format != "csv" && format != "json") return std::nullopt;
+  }
+  auto kind = listed_kinds().find(name);
+  if (kind == listed_kinds().end()) return std::nullopt;
+  return ListPath{kind->second, format};
+}
+
 // The columns of a kind's list, the first linking to the record.
 const std::vector<std::string>& list_columns(Kind kind) {
   static const std::map<Kind, std::vector<std::string>> columns = {
@@ -673,9 +693,9 @@ bool is_page(std::string_view path) {
   if (path == "/" || path == "/gaps" || path == "/duplicates" || path == "/coverage" || path == "/search" ||
       path == "/static/style.css")
     return true;
+  if (list_path(path)) return true;
   for (const auto& [plural, kind] : listed_kinds()) {
     std::string base = "/" + plural;
-    if (path == base || path == base + ".csv" || path == base + ".json") return true;
     if (path.starts_with(base + "/") && path.size() > base.size() + 1 &&
         path.find('/', base.size() + 1) == std::string_view::npos)
       return true;
@@ -689,19 +709,17 @@ using Names = std::set<std::string, std::less<>>;
 
 // What each page reads (matrix_options, list_query, page_number, the sort
 // links, search_page, report_answer).
+const Names kMatrixParameters = {"area", "by", "priority", "provider", "region", "state"};
+const Names kListParameters = {"area",     "open",   "order", "org",   "page",  "priority",
+                               "region",   "sort",   "state", "status", "subregion"};
+const Names kSearchParameters = {"q"}, kReportParameters = {"since"}, kNoParameters;
+
 const Names& parameters_of(std::string_view path) {
-  static const Names matrix = {"area", "by", "priority", "provider", "region", "state"};
-  static const Names list = {"area",   "open",   "order", "org",    "page",
-                             "priority", "region", "sort", "state", "status", "subregion"};
-  static const Names search = {"q"}, report = {"since"}, none;
-  if (path == "/" || path == "/gaps") return matrix;
-  if (path == "/search") return search;
-  if (path == "/report") return report;
-  for (const auto& [plural, kind] : listed_kinds()) {
-    std::string base = "/" + plural;
-    if (path == base || path == base + ".csv" || path == base + ".json") return list;
-  }
-  return none;
+  if (path == "/" || path == "/gaps") return kMatrixParameters;
+  if (path == "/search") return kSearchParameters;
+  if (path == "/report") return kReportParameters;
+  if (list_path(path)) return kListParameters;
+  return kNoParameters;
 }
 
 }  // namespace
@@ -715,10 +733,8 @@ std::map<std::string, std::string> page_parameters(std::string_view path, std::m
 const std::set<std::string, std::less<>>& all_page_parameters() {
   static const Names all = [] {
     Names out;
-    for (const char* path : {"/", "/search", "/report", "/needs"}) {
-      const auto& read = parameters_of(path);
-      out.insert(read.begin(), read.end());
-    }
+    for (const auto* read : {&kMatrixParameters, &kListParameters, &kSearchParameters, &kReportParameters})
+      out.insert(read->begin(), read->end());
     return out;
   }();
   return all;
@@ -741,22 +757,19 @@ PageAnswer render_page(View& view, const History& history, const PageRequest& re
     if (request.path == "/duplicates") return duplicates_page(view, request, text);
     if (request.path == "/coverage") return coverage_page(view, request, text);
     if (request.path == "/search") return search_page(view, request, text);
+    if (auto list = list_path(request.path)) return list_page(view, request, text, list->kind, list->format);
     for (const auto& [plural, kind] : listed_kinds()) {
       std::string base = "/" + plural;
-      if (request.path == base) return list_page(view, request, text, kind, "html");
-      if (request.path == base + ".csv") return list_page(view, request, text, kind, "csv");
-      if (request.path == base + ".json") return list_page(view, request, text, kind, "json");
       if (request.path.starts_with(base + "/"))
         return record_page(view, history, request, text, kind, request.path.substr(base.size() + 1));
     }
-  } catch (const PageError& e) {
-    Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\">" + html_escape(text.format(e.key, e.value)) + "</p>"};
-    return html_answer(request, text, p, 400);
   } catch (const UserError& e) {
-    // From the layers below, which speak English: marked so, for screen
-    // readers and the browser's translation.
-    std::string lang = text.language() == "en" ? "" : " lang=\"en\"";
-    Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\"" + lang + ">" + html_escape(e.what()) + "</p>"};
+    // A PageError is said in the visitor's language; the layers below speak
+    // English, marked so for screen readers and the browser's translation.
+    const auto* own = dynamic_cast<const PageError*>(&e);
+    std::string lang = own || text.language() == "en" ? "" : " lang=\"en\"";
+    std::string message = own ? text.format(own->key, own->value) : e.what();
+    Page p{text["error.bad_request"], "<p class=\"error\" role=\"alert\"" + lang + ">" + html_escape(message) + "</p>"};
     return html_answer(request, text, p, 400);
   }
   return not_found_page(request);
